@@ -1,0 +1,347 @@
+"""Running SPARQL queries safely: a pool of worker processes with a hard time limit.
+
+pyoxigraph cannot cancel a running query and aggregates work before the first row, so every query
+runs in a worker process forked after the store is loaded (an in-memory store is shared copy-on-
+write; an on-disk store is opened read-only). When a query passes the time limit its worker is
+killed and replaced; the other workers keep answering. Before a query reaches a worker, its text is
+checked: updates are refused, and SERVICE may only name allow-listed endpoints (pyoxigraph would
+otherwise fetch any address). FROM / FROM NAMED only select graphs of the store (pyoxigraph never
+loads them from the web or the file system).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import MigrakgError, Text
+from .namespaces import PREFIXES
+from .results import (
+    PYTHON, ResultTooLarge, collect_solutions, collect_triples, serialise_ask, serialise_graph,
+    serialise_select, term_tuple,
+)
+from .sparqlscan import Scan, scan
+
+
+class QuerySyntaxError(MigrakgError):
+    status = 400
+
+
+class UpdateNotAllowed(MigrakgError):
+    status = 400
+
+    def __init__(self) -> None:
+        super().__init__(Text(
+            "Änderungen (SPARQL Update) sind an diesem Endpunkt nicht erlaubt; nur Abfragen. Updates gehen an POST /update.",
+            "updates (SPARQL Update) are not allowed at this endpoint, only queries; updates go to POST /update"))
+
+
+class ServiceNotAllowed(MigrakgError):
+    status = 403
+
+
+class LoadNotAllowed(MigrakgError):
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(Text("LOAD ist auf diesem Server abgeschaltet: er lädt nichts aus dem Netz oder von Dateien.",
+                              "LOAD is disabled on this server: it fetches nothing from the network or from files"))
+
+
+class QueryTimeout(MigrakgError):
+    status = 503
+
+    def __init__(self, seconds: float):
+        super().__init__(Text(
+            f"die Abfrage wurde nach {seconds:g} s abgebrochen (Zeitgrenze dieses Servers); bitte vereinfachen oder mit LIMIT eingrenzen",
+            f"the query was stopped after {seconds:g} s (this server's time limit); simplify it or narrow it down with LIMIT"))
+
+
+class EngineBusy(MigrakgError):
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__(Text("alle Abfrage-Prozesse sind belegt; bitte gleich noch einmal versuchen",
+                              "all query workers are busy; please try again shortly"))
+
+
+class EngineError(MigrakgError):
+    status = 500
+
+
+def check_services(found: Scan, allow: tuple[str, ...]) -> None:
+    for endpoint in found.services:
+        if endpoint is None:
+            raise ServiceNotAllowed(Text("SERVICE mit einer Variablen als Adresse ist nicht erlaubt",
+                                         "SERVICE with a variable as its endpoint is not allowed"))
+        if endpoint not in allow:
+            raise ServiceNotAllowed(Text(
+                f"SERVICE <{endpoint}> ist nicht erlaubt: dieser Server erreicht nur freigegebene Endpunkte ({', '.join(allow) or 'keine'})",
+                f"SERVICE <{endpoint}> is not allowed: this server only reaches allow-listed endpoints ({', '.join(allow) or 'none'})"))
+
+
+def check_query(text: str, allow: tuple[str, ...] = ()) -> Scan:
+    """Refuse what must never reach the engine from /sparql; returns the scan."""
+    found = scan(text)
+    if found.update:
+        raise UpdateNotAllowed()
+    check_services(found, allow)
+    return found
+
+
+def check_update(text: str, allow: tuple[str, ...] = ()) -> Scan:
+    found = scan(text)
+    if "LOAD" in found.update_keywords:
+        raise LoadNotAllowed()
+    check_services(found, allow)
+    return found
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    media: str = PYTHON  # response media type, or PYTHON for rows as tuples
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    update: bool = False
+
+
+@dataclass
+class QueryResult:
+    form: str  # select | ask | graph | update
+    media: str
+    body: bytes = b""
+    variables: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)  # PYTHON: Term tuples or None
+    boolean: bool | None = None
+    triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
+
+
+def execute(store: ox.Store, request: QueryRequest, limit: int) -> QueryResult:
+    """Run one request on *store* (inside a worker). Raises SyntaxError, ResultTooLarge, OSError."""
+    if request.update:
+        store.update(request.query)
+        return QueryResult("update", request.media)
+    kwargs: dict[str, Any] = {}
+    if request.default_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if request.named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+    elif request.default_graphs:
+        kwargs["named_graphs"] = []
+    answer = store.query(request.query, **kwargs)
+    if isinstance(answer, ox.QuerySolutions):
+        names, rows = collect_solutions(answer, limit)
+        if request.media == PYTHON:
+            return QueryResult("select", PYTHON, variables=names,
+                               rows=[[term_tuple(t) if t is not None else None for t in row] for row in rows])
+        return QueryResult("select", request.media, serialise_select(names, rows, request.media), variables=names)
+    if isinstance(answer, ox.QueryBoolean):
+        value = bool(answer)
+        if request.media == PYTHON:
+            return QueryResult("ask", PYTHON, boolean=value)
+        return QueryResult("ask", request.media, serialise_ask(value, request.media), boolean=value)
+    triples = collect_triples(answer, limit)
+    if request.media == PYTHON:
+        return QueryResult("graph", PYTHON, triples=[(term_tuple(t.subject), term_tuple(t.predicate), term_tuple(t.object)) for t in triples])
+    return QueryResult("graph", request.media, serialise_graph(triples, request.media, PREFIXES))
+
+
+def query_form(text: str) -> str | None:
+    """'select' | 'ask' | 'graph' (CONSTRUCT/DESCRIBE) | None, from the query text."""
+    form = scan(text).form
+    return {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(form or "")
+
+
+# --- the worker side -----------------------------------------------------------------------------
+
+_FORK_STORE: ox.Store | None = None  # the store a forked worker inherits
+
+
+def _worker_main(conn: Connection, disk_path: str | None, limit: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if disk_path is not None:
+        from .store import KnowledgeStore
+
+        store = KnowledgeStore.open_read_only(disk_path)
+    else:
+        store = _FORK_STORE
+    assert store is not None
+    while True:
+        try:
+            request: QueryRequest = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[str, Any] = ("ok", execute(store, request, limit))
+        except SyntaxError as exc:
+            reply = ("syntax", str(exc))
+        except ResultTooLarge:
+            reply = ("toolarge", limit)
+        except MemoryError:
+            reply = ("error", "out of memory")
+        except Exception as exc:  # the engine's errors (OSError for SERVICE failures …) go back as text
+            reply = ("error", f"{exc}")
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
+
+
+class _Worker:
+    def __init__(self, ctx: Any, disk_path: str | None, limit: int, generation: int):
+        parent, child = ctx.Pipe()
+        self.conn = parent
+        self.generation = generation
+        self.process = ctx.Process(target=_worker_main, args=(child, disk_path, limit), daemon=True)
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+            self.process.join(timeout=5)
+        finally:
+            self.conn.close()
+
+
+class QueryService:
+    """A pool of query workers over one store. Thread-safe; `run` blocks the calling thread."""
+
+    def __init__(self, store: Any, *, workers: int = 2, timeout: float = 10.0, limit: int = 100_000,
+                 service_allow: tuple[str, ...] = (), writable: bool = False):
+        self.store = store  # KnowledgeStore
+        self.workers = max(1, workers)
+        self.timeout = timeout
+        self.limit = limit
+        self.service_allow = service_allow
+        self.writable = writable
+        self._ctx = multiprocessing.get_context("fork")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.RLock()
+        self._generation = 0
+        self._started = False
+
+    def start(self) -> None:
+        with self._lock:
+            self._generation += 1
+            for _ in range(self.workers):
+                self._spawn()
+            self._started = True
+
+    def _spawn(self) -> None:
+        global _FORK_STORE
+        with self._lock:
+            disk = str(self.store.path) if self.store.path is not None else None
+            _FORK_STORE = self.store.store if disk is None else None
+            worker = _Worker(self._ctx, disk, self.limit, self._generation)
+            self._all.add(worker)
+            self._idle.put(worker)
+
+    def reload(self) -> None:
+        """After the store was replaced: new workers see the new data; busy old ones retire when done."""
+        with self._lock:
+            old = list(self._all)
+            self._generation += 1
+            for _ in range(self.workers):
+                self._spawn()
+            for worker in old:
+                if worker.generation != self._generation:
+                    self._retire_if_idle(worker)
+
+    def _retire_if_idle(self, worker: _Worker) -> None:
+        drained = []
+        while True:
+            try:
+                w = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if w is worker:
+                self._all.discard(w)
+                w.kill()
+            else:
+                drained.append(w)
+        for w in drained:
+            self._idle.put(w)
+
+    def close(self) -> None:
+        with self._lock:
+            for worker in list(self._all):
+                worker.kill()
+            self._all.clear()
+            while not self._idle.empty():
+                self._idle.get_nowait()
+
+    def _release(self, worker: _Worker) -> None:
+        with self._lock:
+            if worker.generation == self._generation and worker in self._all:
+                self._idle.put(worker)
+            else:
+                self._all.discard(worker)
+                worker.kill()
+
+    def _replace(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+            worker.kill()
+            if len(self._all) < self.workers:
+                self._spawn()
+
+    def run(self, request: QueryRequest, *, timeout: float | None = None) -> QueryResult:
+        """Run a checked request. Raises QuerySyntaxError, QueryTimeout, ResultTooLarge, EngineBusy, EngineError."""
+        if not self._started:
+            self.start()
+        limit = timeout or self.timeout
+        deadline = time.monotonic() + limit
+        try:
+            worker = self._idle.get(timeout=limit)
+        except queue.Empty:
+            raise EngineBusy() from None
+        if worker.generation != self._generation:
+            self._release(worker)
+            return self.run(request, timeout=max(0.1, deadline - time.monotonic()))
+        try:
+            worker.conn.send(request)
+            remaining = max(0.0, deadline - time.monotonic())
+            if not worker.conn.poll(remaining):
+                self._replace(worker)
+                raise QueryTimeout(limit)
+            status, payload = worker.conn.recv()
+        except (EOFError, BrokenPipeError, ConnectionResetError, OSError):
+            self._replace(worker)
+            raise EngineError(Text("der Abfrage-Prozess ist abgestürzt (zu viel Speicher?)",
+                                   "the query worker died (out of memory?)")) from None
+        self._release(worker)
+        if status == "ok":
+            return payload
+        if status == "syntax":
+            raise QuerySyntaxError(Text(f"SPARQL-Syntaxfehler: {payload}", f"SPARQL syntax error: {payload}"))
+        if status == "toolarge":
+            raise ResultTooLarge(payload)
+        raise EngineError(Text(f"Fehler bei der Ausführung: {payload}", f"query failed: {payload}"))
+
+    def select(self, text: str) -> tuple[list[str], list[list[Any]]]:
+        """Our own SELECT queries (pages, search, reports): rows of term tuples."""
+        result = self.run(QueryRequest(text))
+        return result.variables, result.rows
+
+    def ask(self, text: str) -> bool:
+        return bool(self.run(QueryRequest(text)).boolean)
+
+
+def default_workers() -> int:
+    return max(2, min(4, os.cpu_count() or 2))

@@ -1,0 +1,98 @@
+"""Settings, declared once: name, type, default, environment variable, help.
+
+The CLI options, the environment and the docs (docs/settings.md is checked against this table by a
+test) all come from SETTINGS. Unsafe values are refused when the Settings object is made.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .errors import UsageError
+from .namespaces import DEFAULT_BASE, Iris
+
+
+def _project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. Make with `Settings.from_env(**overrides)`."""
+
+    base_iri: str = field(default=DEFAULT_BASE, metadata={"env": "MIGRAKG_BASE_IRI", "help": "base of every IRI (`{base}id/{kind}/{slug}`)"})
+    root: Path = field(default_factory=_project_root, metadata={"env": "MIGRAKG_ROOT", "help": "project folder holding data/, ontology/, vocab/, shapes/, queries/"})
+    build_dir: Path | None = field(default=None, metadata={"env": "MIGRAKG_BUILD", "help": "where `build` writes and `serve` reads the dataset (default: ROOT/build)"})
+    query_timeout: float = field(default=10.0, metadata={"env": "MIGRAKG_QUERY_TIMEOUT", "help": "seconds a SPARQL query may run before it is stopped"})
+    result_limit: int = field(default=100_000, metadata={"env": "MIGRAKG_RESULT_LIMIT", "help": "most result rows (or triples) one query may return"})
+    service_allow: tuple[str, ...] = field(default=(), metadata={"env": "MIGRAKG_SERVICE_ALLOW", "help": "SPARQL endpoints a SERVICE clause may reach, space-separated (empty: none)"})
+    write_token: str | None = field(default=None, metadata={"env": "MIGRAKG_WRITE_TOKEN", "help": "bearer token that enables POST /update (unset: updates are off)"})
+    public_url: str | None = field(default=None, metadata={"env": "MIGRAKG_PUBLIC_URL", "help": "address the server is reached at, for links in the catalogue and the service description"})
+    lang: str = field(default="", metadata={"env": "MIGRAKG_LANG", "help": "language of messages: de or en (default: from LANG)"})
+
+    def __post_init__(self) -> None:
+        try:
+            Iris(self.base_iri)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if not 0 < self.query_timeout <= 3600:
+            raise UsageError(f"query timeout {self.query_timeout} s must be between 0 and 3600 seconds")
+        if not 0 < self.result_limit <= 10_000_000:
+            raise UsageError(f"result limit {self.result_limit} must be between 1 and 10,000,000")
+        for url in self.service_allow:
+            if not url.startswith(("http://", "https://")):
+                raise UsageError(f"SERVICE allow-list entry {url!r} is not an http(s) address")
+        if self.write_token is not None and len(self.write_token) < 16:
+            raise UsageError("the write token must be at least 16 characters long")
+        if self.lang not in ("", "de", "en"):
+            raise UsageError(f"language {self.lang!r} must be 'de' or 'en'")
+
+    @property
+    def iris(self) -> Iris:
+        return Iris(self.base_iri)
+
+    @property
+    def build_path(self) -> Path:
+        return self.build_dir or self.root / "build"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
+        """Settings from the environment, then *overrides* (None values are ignored)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _convert(f.name, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_(self, **changes: object) -> "Settings":
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _convert(name: str, raw: str) -> object:
+    try:
+        if name in ("root", "build_dir"):
+            return Path(raw)
+        if name == "query_timeout":
+            return float(raw)
+        if name == "result_limit":
+            return int(raw)
+        if name == "service_allow":
+            return tuple(raw.split())
+    except ValueError:
+        raise UsageError(f"setting {name}: {raw!r} is not a valid value") from None
+    return raw
+
+
+def settings_table() -> list[tuple[str, str, str, str]]:
+    """(name, environment variable, default, help) for docs and --help."""
+    rows = []
+    for f in fields(Settings):
+        default = "(project folder)" if f.name == "root" else repr(f.default) if f.default is not None else "unset"
+        rows.append((f.name, f.metadata["env"], default, f.metadata["help"]))
+    return rows

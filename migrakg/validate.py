@@ -1,0 +1,205 @@
+"""SHACL validation with reports for people: each result names the record, the field and the rule.
+
+The shapes (shapes/*.ttl) carry German and English messages; a report picks the user's language.
+Exit codes of `migrakg validate`: 0 conforms (warnings allowed), 1 violations, 2 input error.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pyshacl
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from .errors import Location, SourceError, Problem, Text
+from .namespaces import MKGSH, SH, Iris, DEFAULT_BASE
+from .sources.csvsource import RecordRef, Records
+
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def load_shapes(shapes_dir: Path) -> Graph:
+    graph = Graph()
+    problems = []
+    for path in sorted(shapes_dir.glob("*.ttl")):
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises many syntax error types
+            problems.append(Problem(Location(f"shapes/{path.name}"), Text(f"Turtle-Syntaxfehler: {exc}", f"Turtle syntax error: {exc}")))
+    if problems:
+        raise SourceError(problems)
+    return graph
+
+
+@dataclass(frozen=True)
+class Result:
+    focus: Node
+    path: URIRef | None
+    value: Node | None
+    shape: URIRef | None
+    severity: str
+    messages: dict[str, str]
+    location: Location | None = None
+
+    def message(self, lang: str) -> str:
+        return self.messages.get(lang) or self.messages.get("en") or self.messages.get("") or next(iter(self.messages.values()), "")
+
+    def shape_name(self) -> str:
+        if self.shape is None:
+            return "?"
+        text = str(self.shape)
+        return "mkgsh:" + text[len(str(MKGSH)):] if text.startswith(str(MKGSH)) else text
+
+    def where(self, lang: str) -> str:
+        if self.location is not None:
+            return self.location.german() if lang == "de" else str(self.location)
+        return f"<{self.focus}>"
+
+    def render(self, lang: str) -> str:
+        severity = {"Violation": ("Fehler", "error"), "Warning": ("Warnung", "warning"), "Info": ("Hinweis", "info")}[self.severity]
+        label = severity[0] if lang == "de" else severity[1]
+        text = f"{self.where(lang)}: {label}: {self.message(lang)}"
+        if self.value is not None:
+            text += f' ("{display_value(self.value)}")'
+        return text + f" [{self.shape_name()}]"
+
+    def as_json(self, lang: str) -> dict[str, object]:
+        loc = self.location
+        return {
+            "severity": self.severity,
+            "focus": str(self.focus),
+            "path": str(self.path) if self.path is not None else None,
+            "value": display_value(self.value) if self.value is not None else None,
+            "shape": str(self.shape) if self.shape is not None else None,
+            "message": self.message(lang),
+            "messages": self.messages,
+            "file": loc.file if loc else None,
+            "row": loc.row if loc else None,
+            "column": loc.column if loc else None,
+            "record": loc.slug if loc else None,
+        }
+
+
+def display_value(value: Node) -> str:
+    text = str(value)
+    for scheme in ("mailto:", "tel:"):
+        if text.startswith(scheme):
+            return text[len(scheme):]
+    return text
+
+
+@dataclass
+class Report:
+    results: list[Result] = field(default_factory=list)
+    results_graph: Graph | None = None
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def summary(self, lang: str) -> str:
+        v, w = len(self.violations), len(self.warnings)
+        if lang == "de":
+            return f"{'konform' if self.conforms else 'nicht konform'}: {v} Fehler, {w} Warnungen"
+        return f"{'conforms' if self.conforms else 'does not conform'}: {v} violations, {w} warnings"
+
+    def render_text(self, lang: str) -> str:
+        lines = [r.render(lang) for r in self.results]
+        lines.append(self.summary(lang))
+        return "\n".join(lines) + "\n"
+
+    def render_json(self, lang: str) -> str:
+        return json.dumps(
+            {
+                "conforms": self.conforms,
+                "violations": len(self.violations),
+                "warnings": len(self.warnings),
+                "results": [r.as_json(lang) for r in self.results],
+            },
+            ensure_ascii=False,
+            indent=2,
+        ) + "\n"
+
+    def render_turtle(self) -> str:
+        graph = self.results_graph if self.results_graph is not None else Graph()
+        graph.bind("sh", SH)
+        return graph.serialize(format="turtle")
+
+    def render(self, fmt: str, lang: str) -> str:
+        if fmt == "json":
+            return self.render_json(lang)
+        if fmt == "turtle":
+            return self.render_turtle()
+        return self.render_text(lang)
+
+
+def validate_graph(
+    data: Graph,
+    shapes: Graph,
+    *,
+    records: Records | None = None,
+    focus_nodes: Iterable[Node] | None = None,
+) -> Report:
+    """Validate *data* against *shapes*. With *records*, results name source file, row and column.
+
+    *focus_nodes* restricts validation to those nodes (the incremental check of a change).
+    """
+    kwargs: dict[str, object] = {}
+    if focus_nodes is not None:
+        kwargs["focus_nodes"] = list(focus_nodes)
+    _conforms, results_graph, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        allow_infos=True,
+        advanced=True,
+        **kwargs,
+    )
+    results = []
+    for node in results_graph.subjects(RDF.type, SH.ValidationResult):
+        focus = results_graph.value(node, SH.focusNode)
+        path = results_graph.value(node, SH.resultPath)
+        value = results_graph.value(node, SH.value)
+        shape = results_graph.value(node, SH.sourceShape)
+        severity_iri = results_graph.value(node, SH.resultSeverity)
+        severity = str(severity_iri).rsplit("#", 1)[-1] if severity_iri else "Violation"
+        messages: dict[str, str] = {}
+        for message in results_graph.objects(node, SH.resultMessage):
+            if isinstance(message, Literal):
+                messages.setdefault(message.language or "", str(message))
+        location = locate(focus, path, records) if records is not None else None
+        results.append(Result(focus, path if isinstance(path, URIRef) else None, value,
+                              shape if isinstance(shape, URIRef) else None, severity, messages, location))
+    results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 3),
+                                r.location.file if r.location else "",
+                                r.location.row or 0 if r.location else 0,
+                                str(r.focus), str(r.path), str(r.shape), str(r.value)))
+    return Report(results, results_graph)
+
+
+def locate(focus: Node | None, path: Node | None, records: Records) -> Location | None:
+    if not isinstance(focus, URIRef):
+        return None
+    text = str(focus)
+    record_iri, _, fragment = text.partition("#")
+    ref: RecordRef | None = records.index.get(URIRef(record_iri))
+    if ref is None:
+        return None
+    node = fragment if fragment in ("contact", "address") else "record"
+    column = records.column_for(ref.kind, path, node) if isinstance(path, URIRef) else None
+    return Location(ref.file, ref.row, column, ref.slug)
