@@ -111,9 +111,8 @@ def rebase_graph(graph: Graph, iris: Iris) -> Graph:
 def nquads_lines(graphs: dict[URIRef, Graph]) -> list[str]:
     lines = []
     for graph_iri, graph in graphs.items():
-        ctx = Graph(identifier=graph_iri)
         for triple in graph:
-            lines.append(_nq_row(triple, ctx))
+            lines.append(_nq_row(triple, graph_iri))
     lines.sort()
     return lines
 

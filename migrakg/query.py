@@ -125,6 +125,7 @@ class QueryResult:
     rows: list[list[Any]] = field(default_factory=list)  # PYTHON: Term tuples or None
     boolean: bool | None = None
     triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    count: int = 0  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
 
 
 def execute(store: ox.Store, request: QueryRequest, limit: int) -> QueryResult:
@@ -145,9 +146,10 @@ def execute(store: ox.Store, request: QueryRequest, limit: int) -> QueryResult:
     if isinstance(answer, ox.QuerySolutions):
         names, rows = collect_solutions(answer, limit)
         if request.media == PYTHON:
-            return QueryResult("select", PYTHON, variables=names,
+            return QueryResult("select", PYTHON, variables=names, count=len(rows),
                                rows=[[term_tuple(t) if t is not None else None for t in row] for row in rows])
-        return QueryResult("select", request.media, serialise_select(names, rows, request.media), variables=names)
+        return QueryResult("select", request.media, serialise_select(names, rows, request.media), variables=names,
+                           count=len(rows))
     if isinstance(answer, ox.QueryBoolean):
         value = bool(answer)
         if request.media == PYTHON:
@@ -155,8 +157,9 @@ def execute(store: ox.Store, request: QueryRequest, limit: int) -> QueryResult:
         return QueryResult("ask", request.media, serialise_ask(value, request.media), boolean=value)
     triples = collect_triples(answer, limit)
     if request.media == PYTHON:
-        return QueryResult("graph", PYTHON, triples=[(term_tuple(t.subject), term_tuple(t.predicate), term_tuple(t.object)) for t in triples])
-    return QueryResult("graph", request.media, serialise_graph(triples, request.media, PREFIXES))
+        return QueryResult("graph", PYTHON, count=len(triples),
+                           triples=[(term_tuple(t.subject), term_tuple(t.predicate), term_tuple(t.object)) for t in triples])
+    return QueryResult("graph", request.media, serialise_graph(triples, request.media, PREFIXES), count=len(triples))
 
 
 def query_form(text: str) -> str | None:
@@ -245,7 +248,7 @@ class QueryService:
 
     def _spawn(self) -> None:
         global _FORK_STORE
-        with self._lock:
+        with self._lock, self.store.lock:
             disk = str(self.store.path) if self.store.path is not None else None
             _FORK_STORE = self.store.store if disk is None else None
             worker = _Worker(self._ctx, disk, self.limit, self._generation)
@@ -329,7 +332,7 @@ class QueryService:
         if status == "ok":
             return payload
         if status == "syntax":
-            raise QuerySyntaxError(Text(f"SPARQL-Syntaxfehler: {payload}", f"SPARQL syntax error: {payload}"))
+            raise QuerySyntaxError(Text(f"SPARQL-Syntaxfehler: {short(payload)}", f"SPARQL syntax error: {short(payload)}"))
         if status == "toolarge":
             raise ResultTooLarge(payload)
         raise EngineError(Text(f"Fehler bei der Ausführung: {payload}", f"query failed: {payload}"))
@@ -341,6 +344,12 @@ class QueryService:
 
     def ask(self, text: str) -> bool:
         return bool(self.run(QueryRequest(text)).boolean)
+
+
+def short(message: str, limit: int = 240) -> str:
+    """The engine's parser lists every expected token; people need the position and the start."""
+    first = message.strip().splitlines()[0] if message.strip() else message
+    return first if len(first) <= limit else first[:limit] + " …"
 
 
 def default_workers() -> int:

@@ -47,8 +47,9 @@ class KnowledgeStore:
     def __init__(self, store: ox.Store, *, path: Path | None = None):
         self._store = store
         self.path = path
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self.generation = 0
+        self._count: int | None = None
 
     # -- making -----------------------------------------------------------
     @classmethod
@@ -84,6 +85,11 @@ class KnowledgeStore:
         return ox.Store.read_only(str(current))
 
     @property
+    def lock(self) -> threading.RLock:
+        """Held while the web process reads or swaps the store, and while query workers are forked."""
+        return self._lock
+
+    @property
     def kind(self) -> str:
         return "disk" if self.path is not None else "memory"
 
@@ -103,6 +109,7 @@ class KnowledgeStore:
                 _load(fresh, files)
                 self._store = fresh
                 self.generation += 1
+                self._count = None
             else:
                 name = f"gen-{self.generation + 1:06d}"
                 target = self.path / name
@@ -120,11 +127,28 @@ class KnowledgeStore:
                 _set_current(self.path, name)
                 self._store = fresh
                 self.generation += 1
+                self._count = None
                 if old is not None and old.name != name:
                     shutil.rmtree(old, ignore_errors=True)
 
+    def commit_scratch(self, scratch: ox.Store, update: str, base_iri: str) -> None:
+        """Make a validated change live: an in-memory store becomes *scratch*; an on-disk store applies
+        the same update (one transaction)."""
+        with self._lock:
+            if self.path is None:
+                self._store = scratch
+            else:
+                self._store.update(update, base_iri=base_iri)
+                self._store.flush()
+            self.generation += 1
+            self._count = None
+
     def triple_count(self) -> int:
-        return len(self._store)
+        """Quads in the store (cached per generation: the web process never scans the store while forking)."""
+        with self._lock:
+            if self._count is None:
+                self._count = len(self._store)
+            return self._count
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

@@ -1,0 +1,51 @@
+"""`migrakg query QUERY_OR_FILE [--format json|xml|csv|tsv|turtle|ntriples|jsonld|rdfxml] [--store PATH]`"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import EXIT_NONCONFORMING, EXIT_OK, Text, UsageError
+from ..query import QueryRequest, QuerySyntaxError, check_query, execute, query_form
+from ..settings import Settings
+
+MEDIA = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+    "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", help="a SPARQL query, or a file holding one (e.g. queries/members-ak-lingua.rq)")
+    parser.add_argument("--format", choices=sorted(MEDIA), help="result format (default: tsv for SELECT/ASK, turtle for graphs)")
+    parser.add_argument("--store", help="on-disk store folder (default: the latest build, in memory)")
+    parser.add_argument("--data", nargs="+", type=Path, help="query these RDF files instead")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from ..serving import open_store
+
+    text = args.query
+    path = Path(text)
+    if len(text) < 4096 and "\n" not in text and path.suffix in (".rq", ".sparql", ".txt"):
+        if not path.exists():
+            raise UsageError(f"query file {path} not found")
+        text = path.read_text(encoding="utf-8")
+    check_query(text, settings.service_allow)
+    form = query_form(text) or "select"
+    fmt = args.format or ("turtle" if form == "graph" else "tsv")
+    media = MEDIA[fmt]
+    if (form == "graph") != (fmt in ("turtle", "ntriples", "jsonld", "rdfxml")):
+        raise UsageError(f"format {fmt} does not fit a {form.upper()} query")
+    store = open_store(settings, store=args.store, data=args.data)
+    try:
+        result = execute(store.store, QueryRequest(text, media), settings.result_limit)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(Text(f"SPARQL-Syntaxfehler: {exc}", f"SPARQL syntax error: {exc}")) from None
+    sys.stdout.buffer.write(result.body)
+    sys.stdout.flush()
+    if (result.form == "ask" and result.boolean is False) or (result.form != "ask" and result.count == 0):
+        return EXIT_NONCONFORMING  # nothing matched
+    return EXIT_OK

@@ -1,0 +1,54 @@
+"""`migrakg serve [--host 127.0.0.1] [--port 8000] [--store PATH|memory] [--data FILE…] [--backend URL]`"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..settings import Settings
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--store", help="on-disk store folder, or 'memory' (default: the latest build in memory)")
+    parser.add_argument("--data", nargs="+", type=Path, help="serve these RDF files as they are (no build, no validation)")
+    parser.add_argument("--backend", help="an external SPARQL 1.1 endpoint to answer queries instead of the embedded store")
+    parser.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
+    parser.add_argument("--result-limit", type=int, help="most rows a query may return (default 100000)")
+    parser.add_argument("--workers", type=int, help="query worker processes (default: cores, 2–4)")
+    parser.add_argument("--service-allow", nargs="*", help="SPARQL endpoints a SERVICE clause may reach")
+    parser.add_argument("--public-url", help="address the server is reached at (for links in catalogue and service description)")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from ..query import QueryService, default_workers
+    from ..serving import open_store
+    from ..web.app import create_app
+
+    settings = settings.with_(
+        query_timeout=args.timeout or settings.query_timeout,
+        result_limit=args.result_limit or settings.result_limit,
+        service_allow=tuple(args.service_allow) if args.service_allow is not None else settings.service_allow,
+        public_url=args.public_url or settings.public_url,
+    )
+    settings.__post_init__()
+    if args.backend:
+        from ..remote import RemoteQueryService
+
+        store = open_store(settings, data=None) if (settings.build_path / "migrakg.nq").exists() else None
+        from ..store import KnowledgeStore
+
+        store = store or KnowledgeStore.memory()
+        service = RemoteQueryService(args.backend, timeout=settings.query_timeout, limit=settings.result_limit)
+    else:
+        store = open_store(settings, store=args.store, data=args.data)
+        service = QueryService(store, workers=args.workers or default_workers(), timeout=settings.query_timeout,
+                               limit=settings.result_limit, service_allow=settings.service_allow)
+    app = create_app(settings, store, service=service)
+    print(f"migrakg serving {store.triple_count()} triples ({store.kind}) on http://{args.host}:{args.port}/", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0

@@ -1,0 +1,1 @@
+"""The HTTP adapter: `create_app(settings, store)` builds the FastAPI application."""

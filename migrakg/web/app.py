@@ -1,0 +1,152 @@
+"""create_app(settings, store): the whole HTTP service, built from its routers. No import-time state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import Depends, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from .. import __version__
+from ..namespaces import Iris
+from ..query import QueryService, default_workers
+from ..settings import Settings
+from ..store import KnowledgeStore
+from . import errors
+from .i18n import COOKIE, LANGS, request_lang, t
+
+HERE = Path(__file__).parent
+
+
+@dataclass
+class AppState:
+    """What every request handler may use."""
+
+    settings: Settings
+    store: KnowledgeStore
+    service: QueryService
+    build_dir: Path | None = None
+    update_lock: Any = None
+
+    @property
+    def iris(self) -> Iris:
+        return self.settings.iris
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.kb
+
+
+State = Annotated[AppState, Depends(get_state)]
+
+
+class CorsAndLang:
+    """Pure ASGI middleware: CORS on every response (read endpoints are public), answers preflights,
+    and remembers a `?lang=` choice in a cookie."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "OPTIONS":
+            headers = [
+                (b"access-control-allow-origin", b"*"),
+                (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
+                (b"access-control-allow-headers", b"Accept, Content-Type, Authorization, Range"),
+                (b"access-control-max-age", b"86400"),
+                (b"content-length", b"0"),
+            ]
+            await send({"type": "http.response.start", "status": 204, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        query = scope.get("query_string", b"").decode("latin-1")
+        lang_cookie = None
+        for part in query.split("&"):
+            if part.startswith("lang=") and part[5:] in LANGS:
+                lang_cookie = part[5:]
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"access-control-allow-origin", b"*"))
+                headers.append((b"access-control-expose-headers", b"Content-Length, Content-Range, ETag, Link, Vary"))
+                if lang_cookie:
+                    headers.append((b"set-cookie", f"{COOKIE}={lang_cookie}; Path=/; Max-Age=31536000; SameSite=Lax".encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def make_templates() -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        autoescape=True,  # every literal is escaped wherever it is shown
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals["t"] = t
+    env.globals["version"] = __version__
+    return Jinja2Templates(env=env)
+
+
+def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryService | None = None,
+               build_dir: Path | None = None) -> FastAPI:
+    """The application over *store*. The query workers start with the app and stop with it."""
+    import threading
+
+    service = service or QueryService(
+        store, workers=default_workers(), timeout=settings.query_timeout, limit=settings.result_limit,
+        service_allow=settings.service_allow)
+    state = AppState(settings, store, service, build_dir, threading.Lock())
+
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        service.start()
+        try:
+            yield
+        finally:
+            service.close()
+
+    app = FastAPI(title="migrakg", version=__version__, lifespan=lifespan, docs_url="/api", redoc_url=None,
+                  openapi_url="/openapi.json")
+    app.state.kb = state
+    app.state.templates = make_templates()
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    from . import health, sparql
+
+    app.include_router(health.router)
+    app.include_router(sparql.router)
+    for name in ("update", "pages", "search", "catalog", "reconcile", "report"):
+        module = _optional_router(name)
+        if module is not None:
+            app.include_router(module.router)
+    app.add_middleware(CorsAndLang)
+    return app
+
+
+def _optional_router(name: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(f"migrakg.web.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"migrakg.web.{name}":
+            return None
+        raise
+
+
+def page_context(request: Request, **values: Any) -> dict[str, Any]:
+    """The values every page template gets: language, current path (for the language switch)."""
+    lang = request_lang(request)
+    return {"lang": lang, "path": request.url.path, **values}

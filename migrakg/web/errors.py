@@ -1,0 +1,79 @@
+"""One error handler: every error carries its HTTP status and is rendered as JSON or HTML by Accept.
+Never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import MigrakgError, Text
+from ..formats import negotiate
+from .i18n import request_lang
+
+log = logging.getLogger("migrakg.web")
+
+TITLES = {
+    400: ("Ungültige Anfrage", "Bad request"), 401: ("Nicht angemeldet", "Unauthorized"),
+    403: ("Nicht erlaubt", "Forbidden"), 404: ("Nicht gefunden", "Not found"),
+    405: ("Methode nicht erlaubt", "Method not allowed"), 406: ("Kein passendes Format", "Not acceptable"),
+    413: ("Ergebnis zu groß", "Result too large"), 415: ("Falscher Inhaltstyp", "Unsupported media type"),
+    416: ("Bereich nicht erfüllbar", "Range not satisfiable"),
+    422: ("Daten nicht konform", "Data does not conform"), 500: ("Interner Fehler", "Internal error"),
+    503: ("Vorübergehend nicht verfügbar", "Service unavailable"),
+}
+
+
+def error_response(request: Request, status: int, text: Text, *, extra: dict | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    lang = request_lang(request)
+    title = TITLES.get(status, ("Fehler", "Error"))
+    accept = request.headers.get("accept")
+    media = negotiate(accept, ["application/json", "text/html", "text/plain"]) or "application/json"
+    if "text/html" not in (accept or "") and media == "text/html":
+        media = "application/json"
+    if media == "text/html":
+        templates = request.app.state.templates
+        return templates.TemplateResponse(
+            request, "error.html",
+            {"lang": lang, "status": status, "title": title[0] if lang == "de" else title[1], "message": text.get(lang)},
+            status_code=status, headers=headers)
+    if media == "text/plain":
+        return Response(f"{status} {title[1]}: {text.get(lang)}\n", status_code=status, media_type="text/plain; charset=utf-8", headers=headers)
+    body = {"error": title[1].lower().replace(" ", "-"), "status": status, "message": text.get(lang),
+            "message_de": text.de, "message_en": text.en}
+    if extra:
+        body.update(extra)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(MigrakgError)
+    async def _migrakg(request: Request, exc: MigrakgError) -> Response:
+        extra = None
+        report = getattr(exc, "report", None)
+        if report is not None and hasattr(report, "results"):
+            extra = {"results": [r.as_json(request_lang(request)) for r in report.results]}
+        return error_response(request, exc.status, exc.text, extra=extra)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, ("", "error"))[1]
+        text = Text(TITLES.get(exc.status_code, (detail, detail))[0] if exc.status_code == 404 else detail, detail)
+        if exc.status_code == 404:
+            text = Text(f"Unter {request.url.path} gibt es nichts.", f"There is nothing at {request.url.path}.")
+        return error_response(request, exc.status_code, text, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'/'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
+        return error_response(request, 400, Text(f"Ungültige Parameter: {problems}", f"invalid parameters: {problems}"))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        return error_response(request, 500, Text("Ein unerwarteter Fehler ist aufgetreten; er wurde protokolliert.",
+                                                 "an unexpected error occurred; it has been logged"))

@@ -1,0 +1,20 @@
+"""GET /health — 200 with store kind and triple count when serving."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from .app import State
+
+router = APIRouter()
+
+
+@router.get("/health")
+def health(state: State) -> dict[str, object]:
+    return {
+        "status": "ok",
+        "store": state.store.kind,
+        "triples": state.store.triple_count(),
+        "generation": state.store.generation,
+        "workers": state.service.workers,
+    }

@@ -1,0 +1,206 @@
+"""/sparql — the SPARQL 1.1 Protocol query operation, the Service Description and the query page."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ..errors import MigrakgError, Text
+from ..examples import load_examples
+from ..formats import negotiate
+from ..query import QueryRequest, check_query, query_form
+from ..results import GRAPH_MEDIA
+from ..service_description import service_description
+from ..namespaces import PREFIXES
+from .app import State, page_context
+from .stats import store_stats
+
+router = APIRouter()
+
+
+class ProtocolError(MigrakgError):
+    status = 400
+
+
+class NotAcceptable(MigrakgError):
+    status = 406
+
+
+class UnsupportedMediaType(MigrakgError):
+    status = 415
+
+
+SELECT_OFFERS = {
+    "application/sparql-results+json": "application/sparql-results+json",
+    "application/sparql-results+xml": "application/sparql-results+xml",
+    "text/csv": "text/csv",
+    "text/tab-separated-values": "text/tab-separated-values",
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+}
+GRAPH_OFFERS = {
+    "text/turtle": "text/turtle",
+    "application/n-triples": "application/n-triples",
+    "application/ld+json": "application/ld+json",
+    "application/rdf+xml": "application/rdf+xml",
+    "application/x-turtle": "text/turtle",
+    "text/plain": "application/n-triples",
+    "application/json": "application/ld+json",
+    "application/xml": "application/rdf+xml",
+}
+FORMAT_PARAM = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+    "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
+    "ntriples": "application/n-triples", "nt": "application/n-triples", "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml",
+}
+EXTENSIONS = {
+    "application/sparql-results+json": "json", "application/sparql-results+xml": "xml", "text/csv": "csv",
+    "text/tab-separated-values": "tsv", "text/turtle": "ttl", "application/n-triples": "nt",
+    "application/ld+json": "jsonld", "application/rdf+xml": "rdf",
+}
+RDF_ACCEPTS = tuple(GRAPH_MEDIA) + ("application/x-turtle",)
+
+
+def _media_for(form: str, accept: str | None, format_param: str | None) -> str:
+    if format_param:
+        media = FORMAT_PARAM.get(format_param.lower())
+        valid = SELECT_OFFERS if form in ("select", "ask") else GRAPH_OFFERS
+        if media is None or media not in valid.values():
+            raise ProtocolError(Text(f"unbekanntes oder unpassendes Format „{format_param}“", f"unknown or unsuitable format '{format_param}'"))
+        return media
+    offers = SELECT_OFFERS if form in ("select", "ask") else GRAPH_OFFERS
+    chosen = negotiate(accept, list(offers))
+    if chosen is None:
+        raise NotAcceptable(Text(
+            f"kein passendes Format für Accept „{accept}“; möglich: {', '.join(dict.fromkeys(offers.values()))}",
+            f"no acceptable format for Accept '{accept}'; available: {', '.join(dict.fromkeys(offers.values()))}"))
+    return offers[chosen]
+
+
+def _check_charset(content_type: str) -> None:
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.strip().partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(Text(f"Zeichensatz „{value.strip()}“ wird nicht unterstützt; bitte UTF-8",
+                                            f"charset '{value.strip()}' is not supported; use UTF-8"))
+
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise ProtocolError(Text(f"der Parameter „{name}“ darf nur einmal vorkommen", f"the parameter '{name}' may only appear once"))
+    return values[0] if values else None
+
+
+async def _read_request(request: Request) -> tuple[str | None, list[str], list[str], dict[str, list[str]]]:
+    """→ (query, default graphs, named graphs, all parameters). Raises ProtocolError / UnsupportedMediaType."""
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    if request.method == "GET":
+        if "update" in params:
+            raise ProtocolError(Text("Updates gehen nicht per GET; POST /update verwenden",
+                                     "updates cannot be sent with GET; use POST /update"))
+        return _single(params.get("query", []), "query"), params.get("default-graph-uri", []), params.get("named-graph-uri", []), params
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
+    body = await request.body()
+    if media == "application/x-www-form-urlencoded":
+        _check_charset(content_type)
+        try:
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+        except UnicodeDecodeError:
+            raise ProtocolError(Text("der Inhalt ist kein UTF-8", "the body is not UTF-8")) from None
+        if "update" in form:
+            raise ProtocolError(Text("dies ist der Abfrage-Endpunkt; Updates gehen an POST /update",
+                                     "this is the query endpoint; updates go to POST /update"))
+        merged = {**params}
+        for key, values in form.items():
+            merged[key] = merged.get(key, []) + values
+        query = _single(merged.get("query", []), "query")
+        if query is None:
+            raise ProtocolError(Text("der Parameter „query“ fehlt", "the parameter 'query' is missing"))
+        return query, merged.get("default-graph-uri", []), merged.get("named-graph-uri", []), merged
+    if media == "application/sparql-query":
+        _check_charset(content_type)
+        try:
+            query = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProtocolError(Text("der Inhalt ist kein UTF-8", "the body is not UTF-8")) from None
+        if "query" in params:
+            raise ProtocolError(Text("die Abfrage steht zweimal in der Anfrage (Inhalt und Parameter)",
+                                     "the query is given twice (body and parameter)"))
+        return query, params.get("default-graph-uri", []), params.get("named-graph-uri", []), params
+    if media == "application/sparql-update":
+        raise ProtocolError(Text("dies ist der Abfrage-Endpunkt; Updates gehen an POST /update",
+                                 "this is the query endpoint; updates go to POST /update"))
+    raise UnsupportedMediaType(Text(
+        f"Inhaltstyp „{media or '(keiner)'}“ wird nicht unterstützt; erwartet application/sparql-query oder application/x-www-form-urlencoded",
+        f"content type '{media or '(none)'}' is not supported; expected application/sparql-query or application/x-www-form-urlencoded"))
+
+
+def endpoint_url(request: Request, state: State, path: str = "/sparql") -> str:
+    base = state.settings.public_url or str(request.base_url)
+    return base.rstrip("/") + path
+
+
+@router.api_route("/sparql", methods=["GET", "POST"])
+@router.api_route("/sparql/", methods=["GET", "POST"], include_in_schema=False)
+async def sparql(request: Request, state: State) -> Response:
+    query, default_graphs, named_graphs, params = await _read_request(request)
+    accept = request.headers.get("accept")
+    if query is None:
+        wants = negotiate(accept, ["text/html", *RDF_ACCEPTS])
+        if wants == "text/html" and "text/html" in (accept or ""):
+            return query_page(request, state)
+        if wants is None:
+            raise NotAcceptable(Text("kein passendes Format", "no acceptable format"))
+        if wants == "text/html":
+            wants = "text/turtle"
+        return await service_description_response(request, state, GRAPH_OFFERS.get(wants, "text/turtle"))
+    if not query.strip():
+        raise ProtocolError(Text("die Abfrage ist leer", "the query is empty"))
+    if "text/html" in (accept or "") and negotiate(accept, ["text/html", *SELECT_OFFERS, *GRAPH_OFFERS]) == "text/html" \
+            and "format" not in params:
+        return query_page(request, state, query=query)
+    check_query(query, state.settings.service_allow)
+    form = query_form(query) or "select"
+    media = _media_for(form, accept, (params.get("format") or [None])[0])
+    from starlette.concurrency import run_in_threadpool
+
+    result = await run_in_threadpool(state.service.run, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs)))
+    if result.form in ("select", "ask") and result.media not in SELECT_OFFERS.values():
+        # the text looked like one form but was another (e.g. a syntax trick): renegotiate on the real form
+        media = _media_for(result.form, accept, None)
+        result = await run_in_threadpool(state.service.run, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs)))
+    headers = {"Vary": "Accept", "Cache-Control": "no-store"}
+    if "format" in params or "download" in params:
+        headers["Content-Disposition"] = f'attachment; filename="migrakg-result.{EXTENSIONS.get(result.media, "txt")}"'
+    content_type = result.media + ("; charset=utf-8" if result.media.startswith("text/") else "")
+    return Response(result.body, media_type=content_type, headers=headers)
+
+
+async def service_description_response(request: Request, state: State, media: str) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    stats = await run_in_threadpool(store_stats, state)
+    graph = service_description(
+        endpoint_url(request, state), graphs=stats.graphs, total=stats.triples,
+        update_endpoint=endpoint_url(request, state, "/update") if state.settings.write_token else None,
+        federated=bool(state.settings.service_allow))
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    fmt = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
+           "application/rdf+xml": "xml"}[media]
+    body = graph.serialize(format=fmt)
+    return Response(body, media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""),
+                    headers={"Vary": "Accept"})
+
+
+def query_page(request: Request, state: State, *, query: str | None = None) -> HTMLResponse:
+    examples = load_examples(state.settings.root / "queries")
+    context = page_context(request, examples=examples, query=query or (examples[0].text if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"),
+                           autorun=query is not None, prefixes=PREFIXES,
+                           timeout=state.settings.query_timeout, limit=state.settings.result_limit)
+    return request.app.state.templates.TemplateResponse(request, "sparql.html", context, headers={"Vary": "Accept"})

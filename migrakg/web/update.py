@@ -1,0 +1,94 @@
+"""POST /update — SPARQL Update, off unless a write token is configured; every change SHACL-checked."""
+
+from __future__ import annotations
+
+import hmac
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from ..build import parse_turtle_dir
+from ..errors import MigrakgError, Text
+from ..project import ProjectPaths
+from ..update import run_update
+from ..validate import load_shapes
+from ..vocabularies import load_vocabularies
+from .app import State
+from .sparql import ProtocolError, UnsupportedMediaType, _check_charset, _single, endpoint_url
+
+router = APIRouter()
+
+
+class UpdatesOff(MigrakgError):
+    status = 403
+
+
+class Unauthorized(MigrakgError):
+    status = 401
+
+
+def _reference(state: State):  # type: ignore[no-untyped-def]
+    cached = getattr(state, "_shapes", None)
+    if cached is None:
+        paths = ProjectPaths.from_settings(state.settings)
+        reference = parse_turtle_dir(paths.ontology, "ontology") + load_vocabularies(paths.vocab).graph
+        cached = (load_shapes(paths.shapes), reference)
+        state._shapes = cached
+    return cached
+
+
+@router.post("/update")
+async def update(request: Request, state: State) -> Response:
+    token = state.settings.write_token
+    if not token:
+        raise UpdatesOff(Text("Änderungen sind auf diesem Server abgeschaltet (kein Schreib-Token konfiguriert)",
+                              "updates are switched off on this server (no write token configured)"))
+    given = request.headers.get("authorization", "")
+    if not given.lower().startswith("bearer ") or not hmac.compare_digest(given[7:].strip().encode(), token.encode()):
+        raise Unauthorized(Text("Schreib-Token fehlt oder ist falsch (Authorization: Bearer …)",
+                                "missing or wrong write token (Authorization: Bearer …)"))
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
+    body = await request.body()
+    if media == "application/x-www-form-urlencoded":
+        _check_charset(content_type)
+        try:
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        except UnicodeDecodeError:
+            raise ProtocolError(Text("der Inhalt ist kein UTF-8", "the body is not UTF-8")) from None
+        if "query" in form:
+            raise ProtocolError(Text("Abfragen gehen an /sparql", "queries go to /sparql"))
+        text = _single(form.get("update", []), "update")
+        for key, values in form.items():
+            if key in ("using-graph-uri", "using-named-graph-uri"):
+                params[key] = params.get(key, []) + values
+    elif media == "application/sparql-update":
+        _check_charset(content_type)
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProtocolError(Text("der Inhalt ist kein UTF-8", "the body is not UTF-8")) from None
+    else:
+        raise UnsupportedMediaType(Text(
+            f"Inhaltstyp „{media or '(keiner)'}“ wird nicht unterstützt; erwartet application/sparql-update oder application/x-www-form-urlencoded",
+            f"content type '{media or '(none)'}' is not supported; expected application/sparql-update or application/x-www-form-urlencoded"))
+    if not text or not text.strip():
+        raise ProtocolError(Text("das Update ist leer", "the update is empty"))
+    shapes, reference = _reference(state)
+
+    def apply() -> object:
+        with state.update_lock:
+            outcome = run_update(state.store, text, shapes=shapes, reference=reference,
+                                 base_iri=endpoint_url(request, state, "/update"),
+                                 using=params.get("using-graph-uri", []), using_named=params.get("using-named-graph-uri", []),
+                                 allow=state.settings.service_allow)
+            state.service.reload()
+            return outcome
+
+    outcome = await run_in_threadpool(apply)
+    return Response(
+        f'{{"status": "ok", "added": {outcome.added}, "removed": {outcome.removed}}}',
+        media_type="application/json")

@@ -1,0 +1,146 @@
+"""Shared fixtures: the real data built once per session, an app over it, a live server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("MIGRAKG_SHARED", ROOT.parent / "shared"))
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives headless Chromium")
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """../shared beside the checkout (CI has it there); tests read standards and data from it."""
+    assert SHARED.is_dir(), f"{SHARED} is missing: the shared folder must sit beside the checkout"
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory):
+    from migrakg.settings import Settings
+
+    build_dir = tmp_path_factory.mktemp("build")
+    return Settings(root=ROOT, build_dir=build_dir)
+
+
+@pytest.fixture(scope="session")
+def built(settings):
+    """The real data, built and validated once per test session."""
+    from migrakg.build import build
+
+    return build(settings)
+
+
+@pytest.fixture(scope="session")
+def kb_store(settings, built):
+    from migrakg.serving import open_store
+
+    return open_store(settings)
+
+
+@pytest.fixture(scope="session")
+def service(kb_store):
+    from migrakg.query import QueryService
+
+    svc = QueryService(kb_store, workers=2, timeout=10)
+    svc.start()
+    yield svc
+    svc.close()
+
+
+@pytest.fixture(scope="session")
+def app(settings, kb_store, service):
+    from migrakg.web.app import create_app
+
+    return create_app(settings, kb_store, service=service)
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as c:
+        yield c
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """uvicorn in a background thread on 127.0.0.1 (real HTTP for SPARQLWrapper, browsers, peers)."""
+
+    def __init__(self, app, port: int | None = None):
+        import uvicorn
+
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("live server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(settings, kb_store):
+    """A real server over the real data (own query workers)."""
+    from migrakg.query import QueryService
+    from migrakg.web.app import create_app
+
+    app = create_app(settings, kb_store, service=QueryService(kb_store, workers=2, timeout=10))
+    with LiveServer(app) as server:
+        yield server
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (installed by scripts/install-system-deps.sh)."""
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    assert path, "chromium is not installed: run scripts/install-system-deps.sh"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
+        yield b
+        b.close()
