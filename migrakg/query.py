@@ -114,6 +114,7 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     update: bool = False
+    base_iri: str | None = None  # resolves relative IRIs in the query (the endpoint's own address)
 
 
 @dataclass
@@ -133,7 +134,7 @@ def execute(store: ox.Store, request: QueryRequest, limit: int) -> QueryResult:
     if request.update:
         store.update(request.query)
         return QueryResult("update", request.media)
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"base_iri": request.base_iri}
     if request.default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
     else:

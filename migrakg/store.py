@@ -98,7 +98,7 @@ class KnowledgeStore:
         return self._store
 
     # -- loading ----------------------------------------------------------
-    def replace_from_files(self, files: list[Path]) -> None:
+    def replace_from_files(self, files: list[Path], *, graphs: dict[str, str] | None = None) -> None:
         """Replace all data with the contents of *files*, atomically for readers.
 
         Quads keep their graphs; triples of a triples-only file (N-Triples, Turtle, RDF/XML, JSON-LD)
@@ -106,7 +106,7 @@ class KnowledgeStore:
         with self._lock:
             if self.path is None:
                 fresh = ox.Store()
-                _load(fresh, files)
+                _load(fresh, files, graphs)
                 self._store = fresh
                 self.generation += 1
                 self._count = None
@@ -117,7 +117,7 @@ class KnowledgeStore:
                     shutil.rmtree(target)
                 fresh = ox.Store(str(target))
                 try:
-                    _load(fresh, files)
+                    _load(fresh, files, graphs)
                     fresh.flush()
                 except BaseException:
                     del fresh
@@ -154,12 +154,14 @@ class KnowledgeStore:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
-def _load(store: ox.Store, files: list[Path]) -> None:
+def _load(store: ox.Store, files: list[Path], graphs: dict[str, str] | None = None) -> None:
+    """*graphs* optionally names the graph for a triples file by its file name."""
     for path in files:
         fmt = rdf_format_for(path)
         to_graph = None
         if not fmt.supports_datasets:
-            to_graph = ox.NamedNode(f"urn:migrakg:file:{path.name}")
+            name = (graphs or {}).get(path.name) or f"urn:migrakg:file:{path.name}"
+            to_graph = ox.NamedNode(name)
         try:
             if path.name.endswith(".gz"):
                 import gzip

@@ -169,11 +169,12 @@ async def sparql(request: Request, state: State) -> Response:
     media = _media_for(form, accept, (params.get("format") or [None])[0])
     from starlette.concurrency import run_in_threadpool
 
-    result = await run_in_threadpool(state.service.run, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs)))
-    if result.form in ("select", "ask") and result.media not in SELECT_OFFERS.values():
-        # the text looked like one form but was another (e.g. a syntax trick): renegotiate on the real form
+    base = endpoint_url(request, state)
+    result = await run_in_threadpool(state.service.run, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
+    if (result.form in ("select", "ask")) != (result.media in SELECT_OFFERS.values()):
+        # the text looked like one form but was another (the scan only reads keywords): renegotiate on the real form
         media = _media_for(result.form, accept, None)
-        result = await run_in_threadpool(state.service.run, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs)))
+        result = await run_in_threadpool(state.service.run, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
     headers = {"Vary": "Accept", "Cache-Control": "no-store"}
     if "format" in params or "download" in params:
         headers["Content-Disposition"] = f'attachment; filename="migrakg-result.{EXTENSIONS.get(result.media, "txt")}"'

@@ -1,0 +1,133 @@
+"""The official W3C SPARQL 1.1 Protocol tests (34) and Service Description checks (3), run over HTTP
+against a real migrakg server with a throw-away store (updates enabled by a test token)."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import httpx
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from migrakg.namespaces import SD
+from migrakg.query import QueryService
+from migrakg.store import KnowledgeStore
+from migrakg.web.app import create_app
+from tests.conftest import SHARED, LiveServer
+
+from .protocol_manifest import endpoint_path, load_protocol_tests
+
+MANIFEST = SHARED / "standards" / "sparql11-protocol-tests" / "protocol" / "manifest.ttl"
+TESTS = load_protocol_tests(MANIFEST) if MANIFEST.exists() else []
+TOKEN = "w3c-protocol-test-token-0123456789"
+
+
+def test_manifest_has_all_34_tests():
+    assert len(TESTS) == 34
+
+
+@pytest.fixture(scope="module")
+def protocol_server(settings):
+    store = KnowledgeStore.memory()
+    service = QueryService(store, workers=2, timeout=10)
+    app = create_app(settings.with_(write_token=TOKEN), store, service=service)
+    with LiveServer(app) as server:
+        server.store = store
+        server.service = service
+        yield server
+
+
+def _reset(server, test) -> None:
+    files = [path for path, _label in test.graph_data]
+    server.store.replace_from_files(files, graphs={path.name: label for path, label in test.graph_data})
+    server.service.reload()
+
+
+def _check_format(expected_format: str, response: httpx.Response) -> None:
+    media = response.headers.get("content-type", "").split(";")[0]
+    if expected_format == "boolean":
+        assert media in ("application/sparql-results+json", "application/sparql-results+xml"), media
+    elif expected_format == "tabular":
+        assert media in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                         "text/tab-separated-values"), media
+    elif expected_format == "RDF":
+        fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/n-triples": "nt"}.get(media)
+        assert fmt, f"not an RDF/XML, Turtle or N-Triples response: {media}"
+        Graph().parse(data=response.text, format=fmt)
+
+
+def _boolean(response: httpx.Response) -> bool:
+    media = response.headers.get("content-type", "").split(";")[0]
+    if media == "application/sparql-results+json":
+        return json.loads(response.text)["boolean"]
+    root = ET.fromstring(response.text)
+    return root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true"
+
+
+@pytest.mark.parametrize("test", TESTS, ids=[t.id for t in TESTS])
+def test_w3c_protocol(test, protocol_server):
+    _reset(protocol_server, test)
+    with httpx.Client(base_url=protocol_server.url, timeout=30) as http:
+        for request in test.requests:
+            path = endpoint_path(test, request)
+            headers = dict(request.headers)
+            if path.startswith("/update"):
+                headers["authorization"] = f"Bearer {TOKEN}"
+            content = None
+            if request.body is not None:
+                charset = headers.get("content-type", "").lower()
+                content = request.body.encode("utf-16" if "utf-16" in charset else "utf-8")
+            response = http.request(request.method, path, headers=headers, content=content)
+            assert request.expected.status_ok(response.status_code), (
+                f"{test.name}: {request.method} {path} → {response.status_code} {response.text[:300]}")
+            assert response.status_code < 500
+            if request.expected.format:
+                _check_format(request.expected.format, response)
+            if request.expected.boolean is not None:
+                assert _boolean(response) is request.expected.boolean, test.name
+
+
+# --- Service Description (service-description/manifest.ttl: 3 tests, named only) --------------------
+
+SD_MANIFEST = SHARED / "standards" / "sparql11-protocol-tests" / "service-description" / "manifest.ttl"
+
+
+def _service_description(server, accept: str) -> tuple[httpx.Response, Graph]:
+    response = httpx.get(server.url + "/sparql", headers={"Accept": accept}, timeout=30)
+    fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/n-triples": "nt",
+           "application/ld+json": "json-ld"}[response.headers["content-type"].split(";")[0]]
+    return response, Graph().parse(data=response.text, format=fmt)
+
+
+def test_sd_manifest_names_three_tests():
+    text = SD_MANIFEST.read_text()
+    for name in ("has-endpoint-triple", "returns-rdf", "conforms-to-schema"):
+        assert f":{name}" in text
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/rdf+xml", "application/n-triples", "application/ld+json"])
+def test_sd_returns_rdf(live_server, accept):
+    response, graph = _service_description(live_server, accept)
+    assert response.status_code == 200
+    assert len(graph) > 10
+
+
+def test_sd_has_endpoint_triple(live_server):
+    _response, graph = _service_description(live_server, "text/turtle")
+    endpoint = URIRef(live_server.url + "/sparql")
+    assert (None, SD.endpoint, endpoint) in graph
+
+
+def test_sd_conforms_to_schema(live_server):
+    _response, graph = _service_description(live_server, "text/turtle")
+    named = list(graph.subjects(RDF.type, SD.NamedGraph))
+    assert named, "the real data lives in named graphs; the description must list them"
+    for node in named:
+        assert graph.value(node, SD.name) is not None
+    datasets = list(graph.subjects(RDF.type, SD.Dataset))
+    assert datasets
+    for node in datasets:
+        assert graph.value(node, SD.defaultGraph) is not None
+    assert (None, SD.supportedLanguage, SD.SPARQL11Query) in graph
