@@ -84,9 +84,10 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
             key, _, value = param.partition("=")
             if key.strip().lower() == "q":
                 try:
-                    q = max(0.0, min(1.0, float(value)))
+                    q = float(value)
                 except ValueError:
                     q = 0.0
+                q = max(0.0, min(1.0, q)) if q == q else 0.0  # NaN counts as 0
         specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
         ranges.append((media, q, -specificity, index))
     ranges.sort(key=lambda r: (-r[1], r[2], r[3]))

@@ -79,6 +79,10 @@ class EngineError(MigrakgError):
     status = 500
 
 
+class UpstreamError(MigrakgError):
+    status = 502
+
+
 def check_services(found: Scan, allow: tuple[str, ...]) -> None:
     for endpoint in found.services:
         if endpoint is None:
@@ -137,7 +141,9 @@ def execute(store: ox.Store, request: QueryRequest, limit: int) -> QueryResult:
     kwargs: dict[str, Any] = {"base_iri": request.base_iri}
     if request.default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
-    else:
+    elif not request.named_graphs and not scan(request.query).has_dataset_clause:
+        # our data lives in named graphs; without FROM the default graph is their union.
+        # With FROM/FROM NAMED the query's own dataset applies (pyoxigraph would ignore it otherwise).
         kwargs["use_default_graph_as_union"] = True
     if request.named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
@@ -193,6 +199,12 @@ def _worker_main(conn: Connection, disk_path: str | None, limit: int) -> None:
             reply: tuple[str, Any] = ("ok", execute(store, request, limit))
         except SyntaxError as exc:
             reply = ("syntax", str(exc))
+        except ValueError as exc:  # e.g. an invalid IRI given as a graph name
+            reply = ("syntax", str(exc))
+        except RuntimeError as exc:  # the engine cannot evaluate the query as written (unsupported function …)
+            reply = ("unsupported", str(exc))
+        except OSError as exc:  # reading the store, or an (allow-listed) SERVICE endpoint failed
+            reply = ("oserror", str(exc))
         except ResultTooLarge:
             reply = ("toolarge", limit)
         except MemoryError:
@@ -336,6 +348,12 @@ class QueryService:
             raise QuerySyntaxError(Text(f"SPARQL-Syntaxfehler: {short(payload)}", f"SPARQL syntax error: {short(payload)}"))
         if status == "toolarge":
             raise ResultTooLarge(payload)
+        if status == "unsupported":
+            raise QuerySyntaxError(Text(f"die Abfrage kann so nicht ausgewertet werden: {short(payload)}",
+                                        f"the query cannot be evaluated as written: {short(payload)}"))
+        if status == "oserror":
+            raise UpstreamError(Text(f"Lesefehler oder entfernter Endpunkt nicht erreichbar: {short(payload)}",
+                                     f"read error, or a remote endpoint could not be reached: {short(payload)}"))
         raise EngineError(Text(f"Fehler bei der Ausführung: {payload}", f"query failed: {payload}"))
 
     def select(self, text: str) -> tuple[list[str], list[list[Any]]]:

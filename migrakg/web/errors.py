@@ -39,7 +39,7 @@ def error_response(request: Request, status: int, text: Text, *, extra: dict | N
         templates = request.app.state.templates
         return templates.TemplateResponse(
             request, "error.html",
-            {"lang": lang, "status": status, "title": title[0] if lang == "de" else title[1], "message": text.get(lang)},
+            {"lang": lang, "path": request.url.path, "status": status, "title": title[0] if lang == "de" else title[1], "message": text.get(lang)},
             status_code=status, headers=headers)
     if media == "text/plain":
         return Response(f"{status} {title[1]}: {text.get(lang)}\n", status_code=status, media_type="text/plain; charset=utf-8", headers=headers)

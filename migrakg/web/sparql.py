@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -140,6 +141,15 @@ async def _read_request(request: Request) -> tuple[str | None, list[str], list[s
         f"content type '{media or '(none)'}' is not supported; expected application/sparql-query or application/x-www-form-urlencoded"))
 
 
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
+
+
+def _check_graph_iris(values: list[str], name: str) -> None:
+    for value in values:
+        if not _IRI.match(value):
+            raise ProtocolError(Text(f"„{value}“ in {name} ist keine absolute IRI", f"'{value}' in {name} is not an absolute IRI"))
+
+
 def endpoint_url(request: Request, state: State, path: str = "/sparql") -> str:
     base = state.settings.public_url or str(request.base_url)
     return base.rstrip("/") + path
@@ -165,6 +175,8 @@ async def sparql(request: Request, state: State) -> Response:
             and "format" not in params:
         return query_page(request, state, query=query)
     check_query(query, state.settings.service_allow)
+    _check_graph_iris(default_graphs, "default-graph-uri")
+    _check_graph_iris(named_graphs, "named-graph-uri")
     form = query_form(query) or "select"
     media = _media_for(form, accept, (params.get("format") or [None])[0])
     from starlette.concurrency import run_in_threadpool
