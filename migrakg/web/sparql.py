@@ -52,12 +52,6 @@ GRAPH_OFFERS = {
     "application/json": "application/ld+json",
     "application/xml": "application/rdf+xml",
 }
-FORMAT_PARAM = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-    "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
-    "ntriples": "application/n-triples", "nt": "application/n-triples", "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml",
-}
 EXTENSIONS = {
     "application/sparql-results+json": "json", "application/sparql-results+xml": "xml", "text/csv": "csv",
     "text/tab-separated-values": "tsv", "text/turtle": "ttl", "application/n-triples": "nt",
@@ -66,14 +60,25 @@ EXTENSIONS = {
 RDF_ACCEPTS = tuple(GRAPH_MEDIA) + ("application/x-turtle",)
 
 
+# ?format= (our download links) and the names SPARQLWrapper sends as format=/output=, per query form
+FORMAT_NAMES = {
+    "results": {"json": "application/sparql-results+json", "srj": "application/sparql-results+json",
+                "xml": "application/sparql-results+xml", "srx": "application/sparql-results+xml",
+                "csv": "text/csv", "tsv": "text/tab-separated-values"},
+    "graph": {"turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/turtle", "ntriples": "application/n-triples",
+              "nt": "application/n-triples", "jsonld": "application/ld+json", "json-ld": "application/ld+json",
+              "json": "application/ld+json", "rdfxml": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
+              "rdf": "application/rdf+xml", "xml": "application/rdf+xml"},
+}
+
+
 def _media_for(form: str, accept: str | None, format_param: str | None) -> str:
-    if format_param:
-        media = FORMAT_PARAM.get(format_param.lower())
-        valid = SELECT_OFFERS if form in ("select", "ask") else GRAPH_OFFERS
-        if media is None or media not in valid.values():
-            raise ProtocolError(Text(f"unbekanntes oder unpassendes Format „{format_param}“", f"unknown or unsuitable format '{format_param}'"))
-        return media
-    offers = SELECT_OFFERS if form in ("select", "ask") else GRAPH_OFFERS
+    """The response media type: an explicit ?format= wins if it fits the query form (unknown names are
+    ignored, as clients send their own), otherwise content negotiation on Accept (406 if nothing fits)."""
+    group = "results" if form in ("select", "ask") else "graph"
+    if format_param and format_param.lower() in FORMAT_NAMES[group]:
+        return FORMAT_NAMES[group][format_param.lower()]
+    offers = SELECT_OFFERS if group == "results" else GRAPH_OFFERS
     chosen = negotiate(accept, list(offers))
     if chosen is None:
         raise NotAcceptable(Text(

@@ -165,7 +165,7 @@ MALFORMED = [
     ("GET", {"query": ""}, None, {}),
     ("GET", {"query": "SELECT * {}", "default-graph-uri": "not an iri"}, None, {}),
     ("GET", {"query": "SELECT * {}", "named-graph-uri": "<x>"}, None, {}),
-    ("GET", {"query": "SELECT * {}", "format": "bogus"}, None, {}),
+    ("GET", {"query": "SELECT * {}", "format": "bogus"}, None, {"Accept": "image/png"}),
     ("GET", {"query": ["ASK {}", "ASK {}"]}, None, {}),
     ("POST", {}, b"\xff\xfe\x00garbage", {"Content-Type": "application/sparql-query"}),
     ("POST", {}, b"query=%FF%FE", {"Content-Type": "application/x-www-form-urlencoded"}),
