@@ -1,0 +1,399 @@
+"""Describing one resource: what `/id/{kind}/{slug}`, `/ontology` and `/vocab/…` serve.
+
+The description of a record is every triple with its IRI as subject (in any graph) plus those of its
+`#contact` and `#address` sub-nodes — nothing else. The ontology is described with all its `#Term`s,
+a SKOS scheme with all its concepts. The RDF formats are exactly that description, read from the store
+with one CONSTRUCT through the query service; pages additionally read the records that point at the
+resource (memberships, offers, fundings …) and the labels of everything they link to, but none of that
+is ever added to the RDF.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import MigrakgError, Text
+from .namespaces import KINDS, PREFIXES, Iris, is_slug
+from .query import QueryRequest
+from .results import XSD_STRING
+
+Term = tuple[str, str, str | None, str | None]
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+LABEL_PREDICATES = (PREFIXES["skos"] + "prefLabel", PREFIXES["schema"] + "name", PREFIXES["rdfs"] + "label",
+                    PREFIXES["dcterms"] + "title", PREFIXES["vcard"] + "fn")
+#: facts read about every linked resource (for labels, kinds and periods on the page)
+LINKED_PREDICATES = LABEL_PREDICATES + (RDF_TYPE, PREFIXES["skos"] + "notation", PREFIXES["schema"] + "startDate",
+                                        PREFIXES["schema"] + "endDate", PREFIXES["skos"] + "inScheme")
+
+
+class ResourceNotFound(MigrakgError):
+    status = 404
+    exit_code = 1
+
+    def __init__(self, iri: str):
+        super().__init__(Text(f"Zu {iri} gibt es hier keine Daten.", f"There is no data about {iri} here."))
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a request names: the IRI and how to describe it (record | ontology | scheme)."""
+
+    iri: str
+    mode: str = "record"
+    kind: str = ""  # organisation, …, concept, scheme, ontology
+    scheme: str = ""
+
+
+def record_target(iris: Iris, kind: str, slug: str) -> Target:
+    """`/id/{kind}/{slug}` → Target. Raises ResourceNotFound for an unknown kind or a malformed slug."""
+    iri = str(iris.id(kind, slug))
+    if kind not in KINDS or not is_slug(slug):
+        raise ResourceNotFound(iri)
+    return Target(iri, "record", kind)
+
+
+def ontology_target(iris: Iris) -> Target:
+    return Target(iris.base + "ontology", "ontology", "ontology")
+
+
+def scheme_target(iris: Iris, scheme: str) -> Target:
+    if not is_slug(scheme):
+        raise ResourceNotFound(str(iris.vocab(scheme)))
+    return Target(str(iris.vocab(scheme)), "scheme", "scheme", scheme)
+
+
+def concept_target(service: Any, iris: Iris, scheme: str, code: str) -> Target:
+    """`/vocab/{scheme}/{code}`: the concept `{base}vocab/{scheme}/{code}`, or — for schemes that gather external
+    IRIs, like the EU language table — the concept of that scheme whose skos:notation is *code*."""
+    own = str(iris.vocab(scheme, code))
+    if not is_slug(scheme) or not code or any(c in code for c in "<>\"{}|\\^` "):
+        raise ResourceNotFound(own)
+    if service.ask(f"ASK {{ <{own}> ?p ?o }}"):
+        return Target(own, "record", "concept", scheme)
+    _, rows = service.select(
+        f"SELECT ?c WHERE {{ ?c <{PREFIXES['skos']}inScheme> <{iris.vocab(scheme)}> ; <{PREFIXES['skos']}notation> ?n "
+        f"FILTER(STR(?n) = {json.dumps(code)}) }} LIMIT 1")
+    if rows and rows[0][0] is not None:
+        return Target(rows[0][0][1], "record", "concept", scheme)
+    raise ResourceNotFound(own)
+
+
+def _subjects_pattern(target: Target) -> str:
+    iri = target.iri
+    if target.mode == "ontology":
+        return f"{{ BIND(<{iri}> AS ?s) }} UNION {{ ?s <{PREFIXES['rdfs']}isDefinedBy> <{iri}> }}"
+    if target.mode == "scheme":
+        return f"{{ BIND(<{iri}> AS ?s) }} UNION {{ ?s <{PREFIXES['skos']}inScheme> <{iri}> }}"
+    return f"VALUES ?s {{ <{iri}> <{iri}#contact> <{iri}#address> }}"
+
+
+def describe_query(target: Target) -> str:
+    """The CONSTRUCT that reads exactly the description of *target* (over the union of all graphs)."""
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {_subjects_pattern(target)} }} }} ?s ?p ?o }}"
+
+
+def rdf_description(service: Any, target: Target, media: str) -> bytes:
+    """The description serialised as *media* (a graph media type). Raises ResourceNotFound when it is empty."""
+    result = service.run(QueryRequest(describe_query(target), media))
+    if result.count == 0:
+        raise ResourceNotFound(target.iri)
+    return result.body
+
+
+# --- the view a page renders ---------------------------------------------------------------------------
+
+@dataclass
+class Node:
+    """One subject with its values: predicate IRI → objects (term tuples)."""
+
+    iri: str
+    props: dict[str, list[Term]] = field(default_factory=dict)
+
+    def get(self, predicate: str) -> list[Term]:
+        return self.props.get(expand(predicate), [])
+
+    def first(self, predicate: str) -> Term | None:
+        values = self.get(predicate)
+        return values[0] if values else None
+
+    def iris(self, predicate: str) -> list[str]:
+        return [v[1] for v in self.get(predicate) if v[0] == "uri"]
+
+    def literal(self, predicate: str, lang: str) -> str:
+        """The value in *lang*, else German, else English, else any; '' if none."""
+        return pick_literal(self.get(predicate), lang)
+
+    def types(self) -> list[str]:
+        return self.iris("rdf:type")
+
+    def has_type(self, curie: str) -> bool:
+        return expand(curie) in self.types()
+
+
+def expand(curie: str) -> str:
+    if "://" in curie:
+        return curie
+    prefix, _, local = curie.partition(":")
+    return PREFIXES[prefix] + local
+
+
+def pick_literal(values: list[Term], lang: str) -> str:
+    literals = [v for v in values if v[0] == "literal"]
+    for wanted in (lang, "de", "en", None):
+        for v in literals:
+            if v[2] == wanted:
+                return v[1]
+    return literals[0][1] if literals else ""
+
+
+@dataclass
+class View:
+    """A resource as a page shows it: its own nodes, the records pointing at it, and labels of all it links to."""
+
+    target: Target
+    nodes: dict[str, Node]
+    linked: dict[str, Node]
+    inbound: list[tuple[str, str]]  # (subject, predicate) of triples pointing at the resource
+    base: str
+
+    @property
+    def main(self) -> Node:
+        return self.nodes[self.target.iri]
+
+    def node(self, iri: str) -> Node:
+        return self.nodes.get(iri) or self.linked.get(iri) or Node(iri)
+
+    def label(self, iri: str, lang: str) -> str:
+        node = self.node(iri)
+        for predicate in LABEL_PREDICATES:
+            text = pick_literal(node.props.get(predicate, []), lang)
+            if text:
+                return text
+        notation = node.first("skos:notation")
+        if notation:
+            return notation[1]
+        return local_name(iri)
+
+    def other_labels(self, iri: str) -> list[tuple[str, str]]:
+        """Labels in languages other than German and English (e.g. a language's own name): [(lang, text)]."""
+        node = self.node(iri)
+        out = []
+        for predicate in LABEL_PREDICATES:
+            for v in node.props.get(predicate, []):
+                if v[0] == "literal" and v[2] and v[2] not in ("de", "en") and (v[2], v[1]) not in out:
+                    out.append((v[2], v[1]))
+        return out
+
+    def inbound_by(self, predicate: str, rdf_type: str | None = None) -> list[Node]:
+        """Records pointing at the resource with *predicate* (optionally of *rdf_type*), sorted by label."""
+        pred = expand(predicate)
+        subjects = sorted({s for s, p in self.inbound if p == pred})
+        nodes = [self.node(s) for s in subjects]
+        if rdf_type:
+            nodes = [n for n in nodes if n.has_type(rdf_type)]
+        return nodes
+
+    def inbound_groups(self) -> list[tuple[str, list[str]]]:
+        """Everything pointing at the resource, grouped by predicate: [(predicate, [subjects])]."""
+        groups: dict[str, set[str]] = {}
+        for s, p in self.inbound:
+            groups.setdefault(p, set()).add(s)
+        return [(p, sorted(groups[p])) for p in sorted(groups)]
+
+    def href(self, iri: str) -> str | None:
+        """Local address for an IRI this server answers for, else None."""
+        return local_path(iri, self.base)
+
+
+def local_name(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri.rstrip("/"):
+            return iri.rstrip("/").rsplit(sep, 1)[1]
+    return iri
+
+
+def local_path(iri: str, base: str) -> str | None:
+    if iri.startswith(base):
+        rest = iri[len(base):]
+        if rest.startswith(("id/", "vocab/", "ontology")):
+            return "/" + rest
+    if iri.startswith(PREFIXES["lang"]):
+        return "/vocab/language/" + iri[len(PREFIXES["lang"]):]
+    return None
+
+
+def _view_query(target: Target, base: str) -> str:
+    iri = target.iri
+    ids = json.dumps(base + "id/")
+    if target.mode != "record":
+        return f"SELECT DISTINCT ?s ?p ?o WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {_subjects_pattern(target)} }} }} ?s ?p ?o }}"
+    return (
+        "SELECT DISTINCT ?s ?p ?o WHERE { { SELECT DISTINCT ?s WHERE { "
+        f"{{ VALUES ?s {{ <{iri}> <{iri}#contact> <{iri}#address> }} }} "
+        f"UNION {{ ?s ?in <{iri}> FILTER(isIRI(?s)) }} "
+        f"UNION {{ <{iri}> ?out ?s FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ids})) }} "
+        f"UNION {{ <{iri}> ?out ?r FILTER(isIRI(?r) && STRSTARTS(STR(?r), {ids})) BIND(IRI(CONCAT(STR(?r), \"#address\")) AS ?s) }} "
+        "} } ?s ?p ?o }")
+
+
+def view(service: Any, target: Target, base: str) -> View:
+    """Read what the page of *target* shows. Raises ResourceNotFound when the resource has no description."""
+    _, rows = service.select(_view_query(target, base))
+    nodes: dict[str, Node] = {}
+    for s, p, o in rows:
+        if s is None or p is None or o is None:
+            continue
+        nodes.setdefault(s[1], Node(s[1])).props.setdefault(p[1], []).append(tuple(o))  # type: ignore[arg-type]
+    if target.iri not in nodes:
+        raise ResourceNotFound(target.iri)
+    inbound = []
+    if target.mode == "record":
+        own = {target.iri, target.iri + "#contact", target.iri + "#address"}
+        for s, node in nodes.items():
+            if s in own:
+                continue
+            for p, values in node.props.items():
+                if any(v[0] == "uri" and v[1] == target.iri for v in values):
+                    inbound.append((s, p))
+    for node in nodes.values():
+        for values in node.props.values():
+            values.sort(key=lambda v: (v[2] or "", v[1]))
+    wanted = sorted(({v[1] for n in nodes.values() for vs in n.props.values() for v in vs if v[0] == "uri"}
+                     | {p for n in nodes.values() for p in n.props}) - set(nodes))
+    linked = _linked(service, wanted)
+    return View(target, nodes, linked, inbound, base)
+
+
+def _linked(service: Any, iris: list[str]) -> dict[str, Node]:
+    linked: dict[str, Node] = {}
+    predicates = " ".join(f"<{p}>" for p in LINKED_PREDICATES)
+    for start in range(0, len(iris), 500):
+        chunk = " ".join(f"<{i}>" for i in iris[start:start + 500] if _safe_iri(i))
+        if not chunk:
+            continue
+        _, rows = service.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {chunk} }} VALUES ?p {{ {predicates} }} ?s ?p ?o }}")
+        for s, p, o in rows:
+            linked.setdefault(s[1], Node(s[1])).props.setdefault(p[1], []).append(tuple(o))  # type: ignore[arg-type]
+    return linked
+
+
+def _safe_iri(iri: str) -> bool:
+    return not any(c in iri for c in "<>\"{}|\\^` \n")
+
+
+# --- schema.org JSON-LD for search engines -----------------------------------------------------------
+
+SCHEMA_TYPES = {
+    "organisation": "Organization", "network": "Organization", "offer": "Service", "project": "Project",
+    "funding": "MonetaryGrant", "district": "AdministrativeArea", "place": "Place", "membership": "OrganizationRole",
+    "carrier-role": "Role", "concept": "DefinedTerm", "scheme": "DefinedTermSet", "ontology": "Dataset",
+}
+
+
+def _lit(term: Term) -> Any:
+    kind, value, lang, datatype = term
+    if lang:
+        return {"@value": value, "@language": lang}
+    if datatype and datatype not in (XSD_STRING,) and not datatype.startswith(PREFIXES["xsd"] + "date") \
+            and not datatype.startswith(PREFIXES["xsd"] + "gYear"):
+        return {"@value": value, "@type": datatype}
+    return value
+
+
+def schema_org(v: View, lang: str) -> dict[str, Any]:
+    """A small schema.org description of the resource (JSON-LD with an inline context: nothing to fetch)."""
+    main = v.main
+    kind = v.target.kind
+    out: dict[str, Any] = {"@context": {"@vocab": PREFIXES["schema"]}, "@id": v.target.iri,
+                           "@type": SCHEMA_TYPES.get(kind, "Thing")}
+    if kind == "organisation":
+        out["@type"] = "GovernmentOrganization" if main.has_type("mkg:PublicBody") else "NGO"
+    names = main.get("schema:name") or main.get("skos:prefLabel") or main.get("dcterms:title") or main.get("rdfs:label")
+    if names:
+        out["name"] = [_lit(t) for t in names]
+    else:
+        out["name"] = v.label(v.target.iri, lang)
+    alt = main.get("skos:altLabel")
+    if alt:
+        out["alternateName"] = [_lit(t) for t in alt]
+    descriptions = main.get("dcterms:description") or main.get("skos:definition") or main.get("rdfs:comment")
+    if descriptions:
+        out["description"] = [_lit(t) for t in descriptions]
+    url = main.iris("schema:url")
+    if url:
+        out["url"] = url[0]
+
+    def refs(predicate: str) -> list[dict[str, str]]:
+        return [{"@id": i, "name": v.label(i, lang)} for i in main.iris(predicate)]
+
+    for predicate, key in (("schema:areaServed", "areaServed"), ("schema:provider", "provider"), ("schema:funder", "funder"),
+                           ("schema:fundedItem", "fundedItem"), ("schema:location", "location"), ("org:memberOf", "memberOf"),
+                           ("schema:containedInPlace", "containedInPlace")):
+        if main.get(predicate):
+            out[key] = refs(predicate)
+    if main.get("schema:audience"):
+        out["audience"] = [{"@type": "Audience", "@id": i, "audienceType": v.label(i, lang)} for i in main.iris("schema:audience")]
+    if main.get("mkg:offerType"):
+        out["serviceType"] = [v.label(i, lang) for i in main.iris("mkg:offerType")]
+    if main.get("dcterms:language"):
+        out["availableChannel"] = {"@type": "ServiceChannel", "availableLanguage": [
+            {"@type": "Language", "@id": i, "name": v.label(i, lang)} for i in main.iris("dcterms:language")]}
+    for predicate, key in (("schema:foundingDate", "foundingDate"), ("schema:startDate", "startDate"), ("schema:endDate", "endDate")):
+        value = main.first(predicate)
+        if value:
+            out[key] = value[1]
+    sources = main.iris("dcterms:source")
+    if sources:
+        out["isBasedOn"] = sources
+    date = main.first("mkg:sourceDate")
+    if date:
+        out["sdDatePublished"] = date[1]
+    if kind == "concept":
+        notation = main.first("skos:notation")
+        if notation:
+            out["termCode"] = notation[1]
+        schemes = main.iris("skos:inScheme")
+        if schemes:
+            out["inDefinedTermSet"] = {"@id": schemes[0]}
+    return out
+
+
+def json_for_script(data: Any) -> str:
+    """JSON safe inside <script>: `<`, `>` and `&` written as \\u escapes, so no literal can close the element."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+# --- figures for the landing page ---------------------------------------------------------------------
+
+def district_figures(service: Any) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Per district: organisations (seat, area served, sites, offers), offers and networks; plus totals per kind."""
+    p = {k: PREFIXES[k] for k in ("mkg", "schema", "org", "skos")}
+    _, rows = service.select(f"""
+SELECT ?d ?notation ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+  ?d a <{p['mkg']}District> ; <{p['skos']}notation> ?notation .
+  {{ ?x a <{p['mkg']}Organisation> .
+     {{ ?x <{p['schema']}areaServed> ?d }} UNION {{ ?x <{p['mkg']}seatDistrict> ?d }}
+     UNION {{ ?x <{p['org']}hasSite>/<{p['mkg']}district> ?d }}
+     UNION {{ ?o <{p['schema']}provider> ?x ; <{p['schema']}areaServed> ?d }}
+     BIND("organisation" AS ?kind) }}
+  UNION {{ ?x a <{p['mkg']}Offer> ; <{p['schema']}areaServed> ?d BIND("offer" AS ?kind) }}
+  UNION {{ ?x a <{p['mkg']}Network> ; <{p['schema']}areaServed> ?d BIND("network" AS ?kind) }}
+}} GROUP BY ?d ?notation ?kind""")
+    per: dict[str, dict[str, Any]] = {}
+    for d, notation, kind, n in rows:
+        entry = per.setdefault(d[1], {"iri": d[1], "notation": notation[1], "organisation": 0, "offer": 0, "network": 0})
+        entry[kind[1]] = int(n[1])
+    _, rows = service.select(f"""
+SELECT ?d ?notation WHERE {{ ?d a <{p['mkg']}District> ; <{p['skos']}notation> ?notation }}""")
+    for d, notation in rows:
+        per.setdefault(d[1], {"iri": d[1], "notation": notation[1], "organisation": 0, "offer": 0, "network": 0})
+    _, rows = service.select(f"""
+SELECT ?t (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+  VALUES ?t {{ <{p['mkg']}Organisation> <{p['mkg']}Offer> <{p['mkg']}Network> <{p['mkg']}Project> <{p['mkg']}Funding> }}
+  ?x a ?t }} GROUP BY ?t""")
+    totals = {local_name(t[1]).lower(): int(n[1]) for t, n in rows}
+    return sorted(per.values(), key=lambda e: e["notation"]), totals
