@@ -108,7 +108,8 @@ def run_update(store: KnowledgeStore, text: str, *, shapes: Graph, reference: Gr
     report = None
     if focus:
         data = _neighbourhood(scratch, focus)
-        present = [URIRef(f) for f in focus if (URIRef(f), None, None) in data]
+        nodes = {n for f in focus for n in (f, f + "#contact", f + "#address")}
+        present = [URIRef(n) for n in sorted(nodes) if (URIRef(n), None, None) in data]
         if present:
             report = validate_graph(data + reference, shapes, focus_nodes=present)
             if not report.conforms:
