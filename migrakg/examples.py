@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+DEFAULT_QUERY = "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
 _HEADER = re.compile(r"^#\s*(title|description)@(de|en):\s*(.*)$")
 
 

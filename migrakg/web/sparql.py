@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..errors import MigrakgError, Text
-from ..examples import load_examples
+from ..examples import DEFAULT_QUERY, load_examples
 from ..formats import negotiate
 from ..query import QueryRequest, check_query, query_form
 from ..results import GRAPH_MEDIA
@@ -218,7 +218,7 @@ async def service_description_response(request: Request, state: State, media: st
 
 def query_page(request: Request, state: State, *, query: str | None = None) -> HTMLResponse:
     examples = load_examples(state.settings.root / "queries")
-    context = page_context(request, examples=examples, query=query or (examples[0].text if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"),
+    context = page_context(request, examples=examples, query=query or (examples[0].text if examples else DEFAULT_QUERY),
                            autorun=query is not None, prefixes=PREFIXES,
                            timeout=state.settings.query_timeout, limit=state.settings.result_limit)
     return request.app.state.templates.TemplateResponse(request, "sparql.html", context, headers={"Vary": "Accept"})
