@@ -15,6 +15,10 @@ from .namespaces import DEFAULT_BASE, Iris
 
 
 def _project_root() -> Path:
+    """The current folder if it is a migrakg project folder, else the checkout the package lives in."""
+    cwd = Path.cwd()
+    if (cwd / "ontology").is_dir() and (cwd / "shapes").is_dir():
+        return cwd
     return Path(__file__).resolve().parent.parent
 
 
