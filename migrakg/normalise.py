@@ -187,3 +187,40 @@ def domain_of(value: str) -> str:
     if host.startswith("www."):
         host = host[4:]
     return host
+
+
+#: the twelve Bezirke: slug → name (as in data/districts.csv), and the official numbers
+DISTRICTS: dict[str, str] = {
+    "mitte": "Mitte", "friedrichshain-kreuzberg": "Friedrichshain-Kreuzberg", "pankow": "Pankow",
+    "charlottenburg-wilmersdorf": "Charlottenburg-Wilmersdorf", "spandau": "Spandau",
+    "steglitz-zehlendorf": "Steglitz-Zehlendorf", "tempelhof-schoeneberg": "Tempelhof-Schöneberg",
+    "neukoelln": "Neukölln", "treptow-koepenick": "Treptow-Köpenick", "marzahn-hellersdorf": "Marzahn-Hellersdorf",
+    "lichtenberg": "Lichtenberg", "reinickendorf": "Reinickendorf",
+}
+DISTRICT_BY_NOTATION: dict[str, str] = {f"{i:02d}": slug for i, slug in enumerate(DISTRICTS, start=1)}
+
+
+def is_berlin_postcode(value: str) -> bool:
+    return bool(value) and value.isdigit() and len(value) == 5 and 10115 <= int(value) <= 14199
+
+
+def district_slugs(value: str) -> tuple[str, ...]:
+    """District slugs named in a text or IRI: ".../id/district/pankow" → ("pankow",);
+    "Mitte (seat); Spandau (project)" → ("mitte", "spandau"); "03" → ("pankow",)."""
+    value = (value or "").strip()
+    if not value:
+        return ()
+    if "/district/" in value:
+        slug = value.rsplit("/district/", 1)[1].split("#")[0]
+        return (slug,) if slug in DISTRICTS else ()
+    if value in DISTRICT_BY_NOTATION:
+        return (DISTRICT_BY_NOTATION[value],)
+    folded = " " + re.sub(r"[^a-z]+", " ", fold(value)) + " "
+    found = []
+    # longest names first, so "Mitte" inside another name is not found twice
+    for slug in sorted(DISTRICTS, key=len, reverse=True):
+        words = " " + " ".join(slug.split("-")) + " "
+        if words in folded:
+            found.append(slug)
+            folded = folded.replace(words, " ")
+    return tuple(sorted(found))
