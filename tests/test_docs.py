@@ -30,5 +30,5 @@ def test_every_contract_path_is_documented():
 
 
 def test_readme_first_screen_has_the_set_up_commands():
-    first_screen = "\\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:40])
+    first_screen = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:40])
     assert "make run" in first_screen and "make test" in first_screen
