@@ -1,0 +1,181 @@
+"""Linked Data pages: `/`, `/id/{kind}/{slug}`, `/ontology`, `/vocab/{scheme}`, `/vocab/{scheme}/{code}`.
+
+One address per resource, for people and machines: HTML for browsers, Turtle / JSON-LD / N-Triples /
+RDF/XML by Accept (q-values) or by suffix (`.ttl`, `.jsonld`, `.nt`, `.rdf`, `.html`). The RDF is exactly
+the resource's description (migrakg.resources); pages show more (what points at it, labels) for people.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+
+from .. import geo, resources
+from ..errors import MigrakgError, Text
+from ..formats import GRAPH_FORMATS, negotiate
+from ..namespaces import KINDS, PREFIXES
+from ..search import IndexCache
+from .app import AppState, State, page_context
+
+router = APIRouter()
+
+SUFFIXES = {fmt.extension: fmt.media_type for fmt in GRAPH_FORMATS} | {"html": "text/html"}
+NAMES = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples",
+         "application/rdf+xml": "RDF/XML", "text/html": "HTML"}
+_OFFERS: dict[str, str] = {"text/html": "text/html", "application/xhtml+xml": "text/html"}
+for _fmt in GRAPH_FORMATS:
+    for _media in _fmt.media_types:
+        _OFFERS.setdefault(_media, _fmt.media_type)
+_OFFERS.setdefault("application/json", "application/ld+json")
+
+TEMPLATES = {"organisation": "organisation.html", "offer": "offer.html", "network": "network.html",
+             "project": "project.html", "funding": "funding.html", "district": "district.html", "concept": "concept.html",
+             "scheme": "scheme.html", "ontology": "ontology.html"}
+
+
+class NotAcceptable(MigrakgError):
+    status = 406
+
+
+def split_suffix(name: str) -> tuple[str, str | None]:
+    """'narud-ev.ttl' → ('narud-ev', 'ttl'); names without a known suffix are returned whole."""
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext in SUFFIXES:
+        return stem, ext
+    return name, None
+
+
+def choose_media(request: Request, suffix: str | None) -> str:
+    if suffix:
+        return SUFFIXES[suffix]
+    chosen = negotiate(request.headers.get("accept"), list(_OFFERS))
+    if chosen is None:
+        available = ", ".join(dict.fromkeys(_OFFERS.values()))
+        raise NotAcceptable(Text(f"kein passendes Format; möglich: {available}", f"no acceptable format; available: {available}"))
+    return _OFFERS[chosen]
+
+
+def index_cache(request: Request) -> IndexCache:
+    cache = getattr(request.app.state, "search_index", None)
+    if cache is None:
+        cache = request.app.state.search_index = IndexCache()
+    return cache
+
+
+def search_index(request: Request, state: AppState):  # type: ignore[no-untyped-def]
+    return index_cache(request).get(state.service, state.store.generation, timeout=max(state.settings.query_timeout, 120.0))
+
+
+def _respond(request: Request, state: AppState, target: resources.Target, path: str, suffix: str | None) -> Response:
+    media = choose_media(request, suffix)
+    links = [f'<{path}.{ext}>; rel="alternate"; type="{m}"' for ext, m in SUFFIXES.items()]
+    headers = {"Vary": "Accept", "Link": ", ".join(links)}
+    if media != "text/html":
+        body = resources.rdf_description(state.service, target, media)
+        content_type = media + ("; charset=utf-8" if media.startswith("text/") else "")
+        return Response(body, media_type=content_type, headers=headers)
+    view = resources.view(state.service, target, state.settings.base_iri)
+    return render(request, state, view, path, headers)
+
+
+def render(request: Request, state: AppState, view: resources.View, path: str, headers: dict[str, str]) -> Response:
+    lang = page_context(request)["lang"]
+    context = page_context(request, **page_values(request, state, view, lang, path))
+    template = TEMPLATES.get(view.target.kind, "record.html")
+    return request.app.state.templates.TemplateResponse(request, template, context, headers=headers)
+
+
+def page_values(request: Request, state: AppState, view: resources.View, lang: str, path: str) -> dict[str, Any]:
+    """What every resource template gets: the view, label/link helpers, the JSON-LD, the downloads, a map."""
+    main = view.main
+    downloads = [(NAMES[m], f"{path}.{ext}", m) for ext, m in SUFFIXES.items() if m != "text/html"]
+    values: dict[str, Any] = {
+        "v": view, "main": main, "iri": view.target.iri, "kind": view.target.kind, "downloads": downloads,
+        "label": lambda iri: view.label(iri, lang), "href": view.href, "other_labels": view.other_labels,
+        "text": lambda node, predicate: node.literal(predicate, lang), "P": PREFIXES,
+        "jsonld": Markup(resources.json_for_script(resources.schema_org(view, lang))),
+        "title": view.label(view.target.iri, lang), "map": None, "listed": None,
+    }
+    highlight: set[str] = set()
+    points: list[tuple[float, float, str]] = []
+    districts = set(main.iris("schema:areaServed")) | set(main.iris("mkg:seatDistrict")) | set(main.iris("mkg:district"))
+    for place in main.iris("org:hasSite") + main.iris("schema:location") + ([view.target.iri] if view.target.kind == "place" else []):
+        node = view.node(place)
+        districts |= set(node.iris("mkg:district"))
+        for wkt in node.get("locn:geometry"):
+            point = geo.parse_wkt_point(wkt[1])
+            if point:
+                points.append((*point, view.label(place, lang)))
+    if view.target.kind == "district":
+        districts.add(view.target.iri)
+        index = search_index(request, state)
+        code = resources.local_name(view.target.iri)
+        values["listed"] = {k: index.search("", filters={"district": [code]}, kind=k, per_page=10_000, lang=lang).items
+                            for k in ("organisation", "offer")}
+    for district in districts:
+        notation = view.node(district).first("skos:notation")
+        if notation:
+            highlight.add(notation[1])
+    if highlight or points:
+        values["map"] = geo.berlin_map(frozenset(highlight), points, state.settings.root / "data" / "geo" / "districts.geojson")
+    return values
+
+
+@router.get("/", include_in_schema=False)
+def landing(request: Request, state: State) -> Response:
+    from .stats import store_stats
+
+    cache = getattr(request.app.state, "landing_figures", None)
+    if cache is None or cache[0] != state.store.generation:
+        cache = (state.store.generation, resources.district_figures(state.service))
+        request.app.state.landing_figures = cache
+    per_district, totals = cache[1]
+    lang = page_context(request)["lang"]
+    labels = resources.view(state.service, resources.scheme_target(state.settings.iris, "district"), state.settings.base_iri)
+    for entry in per_district:
+        entry["label"] = labels.label(entry["iri"], lang)
+        entry["href"] = labels.href(entry["iri"])
+    shapes = geo.berlin_map(frozenset(e["notation"] for e in per_district if e["organisation"] or e["offer"]), [],
+                            state.settings.root / "data" / "geo" / "districts.geojson")
+    stats = store_stats(state)
+    context = page_context(request, districts=per_district, totals=totals, map=shapes, triples=stats.triples,
+                           hrefs={e["notation"]: e["href"] for e in per_district})
+    return request.app.state.templates.TemplateResponse(request, "landing.html", context, headers={"Vary": "Accept-Language, Cookie"})
+
+
+@router.get("/id/{kind}/{name}")
+def resource_page(kind: str, name: str, request: Request, state: State) -> Response:
+    slug, suffix = split_suffix(name)
+    target = resources.record_target(state.settings.iris, kind, slug)
+    return _respond(request, state, target, f"/id/{kind}/{slug}", suffix)
+
+
+@router.get("/ontology")
+def ontology_page(request: Request, state: State) -> Response:
+    return _respond(request, state, resources.ontology_target(state.settings.iris), "/ontology", None)
+
+
+@router.get("/ontology.{ext}")
+def ontology_file(ext: str, request: Request, state: State) -> Response:
+    if ext not in SUFFIXES:
+        raise resources.ResourceNotFound(state.settings.base_iri + "ontology." + ext)
+    return _respond(request, state, resources.ontology_target(state.settings.iris), "/ontology", ext)
+
+
+@router.get("/vocab/{name}")
+def scheme_page(name: str, request: Request, state: State) -> Response:
+    scheme, suffix = split_suffix(name)
+    return _respond(request, state, resources.scheme_target(state.settings.iris, scheme), f"/vocab/{scheme}", suffix)
+
+
+@router.get("/vocab/{scheme}/{name}")
+def concept_page(scheme: str, name: str, request: Request, state: State) -> Response:
+    code, suffix = split_suffix(name)
+    target = resources.concept_target(state.service, state.settings.iris, scheme, code)
+    return _respond(request, state, target, f"/vocab/{scheme}/{code}", suffix)
+
+
+__all__ = ["router", "KINDS"]
