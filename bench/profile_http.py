@@ -1,0 +1,97 @@
+"""Where does migrakg's time per /sparql request go? A stage-by-stage breakdown on one data file.
+
+    .venv/bin/python bench/profile_http.py bench/work/synthetic-500k.nq [--out bench/results/profile-500k.json]
+
+Stages, each measured on its own (medians of repeated runs), all with results as SPARQL JSON:
+  engine        pyoxigraph: store.query(...) and iterating every solution            (as `raw` in run_bench)
+  execute       migrakg.query.execute(): engine + collect_solutions + serialise_select, in this process
+  service       QueryService.run(): execute in a forked worker + the pipe round trip (pickling the reply)
+  scan          migrakg.sparqlscan.scan() on the query text (the /sparql handler calls it twice)
+  http_health   GET /health over HTTP (uvicorn + FastAPI + middleware + httpx client, no query at all)
+  http_sparql   GET /sparql?query=… over HTTP                                          (as `migrakg` in run_bench)
+Differences between adjacent stages show the cost of each layer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import run_bench  # noqa: E402
+from migrakg.query import QueryRequest, QueryService, execute  # noqa: E402
+from migrakg.sparqlscan import scan  # noqa: E402
+from migrakg.store import KnowledgeStore  # noqa: E402
+
+JSON = "application/sparql-results+json"
+
+
+def median_ms(call, runs: int = 30, seconds: float = 4.0) -> float:
+    call()
+    times = run_bench.repeat(call, max_runs=runs, max_seconds=seconds)
+    return round(statistics.median(times) * 1000, 3)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    queries = [run_bench.Query(*run_bench.NULL_QUERY, "run_bench.py")] + run_bench.load_queries()
+
+    ks = KnowledgeStore.memory()
+    ks.replace_from_files([args.data])
+    service = QueryService(ks, workers=2, timeout=300, limit=100_000)
+    service.start()
+    server = run_bench.Server("migrakg", [str(run_bench.VENV_BIN / "migrakg"), "serve", "--data", str(args.data),
+                                          "--port", str(port := run_bench.free_port()), "--timeout", "300"],
+                              f"http://127.0.0.1:{port}/sparql", run_bench.WORK / "logs" / "profile.log")
+    rows = {}
+    try:
+        server.start(600)
+        client = httpx.Client()
+        health = median_ms(lambda: client.get(f"http://127.0.0.1:{port}/health"))
+        for q in queries:
+            store = ks.store
+            r = {
+                "engine": median_ms(lambda: sum(1 for _ in store.query(q.text, use_default_graph_as_union=True))),
+                "execute": median_ms(lambda: execute(store, QueryRequest(q.text, JSON), 100_000)),
+                "service": median_ms(lambda: service.run(QueryRequest(q.text, JSON))),
+                "scan": median_ms(lambda: scan(q.text)),
+                "http_health": health,
+                "http_sparql": median_ms(lambda: client.get(server.url, params={"query": q.text},
+                                                            headers={"Accept": JSON})),
+            }
+            result = service.run(QueryRequest(q.text, JSON))
+            r["rows"] = result.count
+            r["body_kb"] = round(len(result.body) / 1024, 1)
+            rows[q.name] = r
+            print(f"{q.name:45s} " + " ".join(f"{k}={v}" for k, v in r.items()), file=sys.stderr, flush=True)
+        client.close()
+    finally:
+        server.stop()
+        service.close()
+    lines = ["| query | rows | body KiB | engine | + collect & serialise (execute) | + worker IPC (service) | "
+             "+ HTTP (http_sparql) | scan ×2 | GET /health |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, r in rows.items():
+        lines.append(f"| {name} | {r['rows']} | {r['body_kb']} | {r['engine']:.2f} | {r['execute']:.2f} (+{r['execute'] - r['engine']:.2f}) | "
+                     f"{r['service']:.2f} (+{r['service'] - r['execute']:.2f}) | {r['http_sparql']:.2f} "
+                     f"(+{r['http_sparql'] - r['service']:.2f}) | {2 * r['scan']:.2f} | {r['http_health']:.2f} |")
+    table = "\n".join(lines)
+    print(table)
+    if args.out:
+        args.out.write_text(json.dumps({"data": str(args.data), "machine": run_bench.machine(), "stages_ms": rows,
+                                        "table": table}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
