@@ -35,6 +35,7 @@ class Settings:
     write_token: str | None = field(default=None, metadata={"env": "MIGRAKG_WRITE_TOKEN", "help": "bearer token that enables POST /update (unset: updates are off)"})
     public_url: str | None = field(default=None, metadata={"env": "MIGRAKG_PUBLIC_URL", "help": "address the server is reached at, for links in the catalogue and the service description"})
     lang: str = field(default="", metadata={"env": "MIGRAKG_LANG", "help": "language of messages: de or en (default: from LANG)"})
+    reload_interval: float = field(default=2.0, metadata={"env": "MIGRAKG_RELOAD_INTERVAL", "help": "seconds between checks for a rebuilt dataset to swap in while serving"})
 
     def __post_init__(self) -> None:
         try:
@@ -50,6 +51,8 @@ class Settings:
                 raise UsageError(f"SERVICE allow-list entry {url!r} is not an http(s) address")
         if self.write_token is not None and len(self.write_token) < 16:
             raise UsageError("the write token must be at least 16 characters long")
+        if not 0.1 <= self.reload_interval <= 3600:
+            raise UsageError(f"reload interval {self.reload_interval} must be between 0.1 and 3600 seconds")
         if self.lang not in ("", "de", "en"):
             raise UsageError(f"language {self.lang!r} must be 'de' or 'en'")
 
@@ -82,7 +85,7 @@ def _convert(name: str, raw: str) -> object:
     try:
         if name in ("root", "build_dir"):
             return Path(raw)
-        if name == "query_timeout":
+        if name in ("query_timeout", "reload_interval"):
             return float(raw)
         if name == "result_limit":
             return int(raw)

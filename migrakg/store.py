@@ -50,6 +50,9 @@ class KnowledgeStore:
         self._lock = threading.RLock()
         self.generation = 0
         self._count: int | None = None
+        self._sources: list[Path] = []
+        self._graphs: dict[str, str] | None = None
+        self._stamp: tuple = ()
 
     # -- making -----------------------------------------------------------
     @classmethod
@@ -99,37 +102,46 @@ class KnowledgeStore:
 
     # -- loading ----------------------------------------------------------
     def replace_from_files(self, files: list[Path], *, graphs: dict[str, str] | None = None) -> None:
-        """Replace all data with the contents of *files*, atomically for readers.
+        """Replace all data with the contents of *files*, atomically for readers: the new data is loaded
+        beside the old one (a fresh in-memory store, or a new generation folder on disk) and swapped in
+        with one assignment, so a query sees either the old or the new data, never a half-loaded store.
 
         Quads keep their graphs; triples of a triples-only file (N-Triples, Turtle, RDF/XML, JSON-LD)
-        go into the named graph `urn:migrakg:file:{file name}`."""
+        go into the named graph `urn:migrakg:file:{file name}`. An on-disk store adds its kept files
+        (imports and links, see `kept_files`) after them."""
+        files = list(files) + [f for f in self.kept_files() if f not in files]
+        if self.path is None:
+            fresh = ox.Store()
+            _load(fresh, files, graphs)
+            with self._lock:
+                self._store = fresh
+                self.generation += 1
+                self._count = None
+                self._sources, self._graphs, self._stamp = list(files), graphs, _stamp(files)
+        else:
+            name = write_generation(self.path, files, graphs)
+            self._switch_to(name)
+
+    def _switch_to(self, name: str) -> None:
+        store = ox.Store(str(self.path / name))
         with self._lock:
-            if self.path is None:
-                fresh = ox.Store()
-                _load(fresh, files, graphs)
-                self._store = fresh
-                self.generation += 1
-                self._count = None
-            else:
-                name = f"gen-{self.generation + 1:06d}"
-                target = self.path / name
-                if target.exists():
-                    shutil.rmtree(target)
-                fresh = ox.Store(str(target))
-                try:
-                    _load(fresh, files, graphs)
-                    fresh.flush()
-                except BaseException:
-                    del fresh
-                    shutil.rmtree(target, ignore_errors=True)
-                    raise
-                old = _current_generation(self.path)
-                _set_current(self.path, name)
-                self._store = fresh
-                self.generation += 1
-                self._count = None
-                if old is not None and old.name != name:
-                    shutil.rmtree(old, ignore_errors=True)
+            self._store = store
+            self.generation = int(name.split("-")[1])
+            self._count = None
+
+    def refresh(self) -> bool:
+        """Swap in newer data if it appeared: a rebuilt source file (memory store loaded from files), or a
+        new generation written by `migrakg build --store` from another process. True if swapped."""
+        if self.path is not None:
+            current = _current_generation(self.path)
+            if current is not None and int(current.name.split("-")[1]) != self.generation:
+                self._switch_to(current.name)
+                return True
+            return False
+        if self._sources and _stamp(self._sources) != self._stamp:
+            self.replace_from_files(self._sources, graphs=self._graphs)
+            return True
+        return False
 
     def commit_scratch(self, scratch: ox.Store, update: str, base_iri: str) -> None:
         """Make a validated change live: an in-memory store becomes *scratch*; an on-disk store applies
@@ -143,6 +155,20 @@ class KnowledgeStore:
             self.generation += 1
             self._count = None
 
+    # -- kept across rebuilds: imports and links (migrakg import / link) ---------------------
+    def kept_files(self) -> list[Path]:
+        """`{store}/imports/*.nq` and `{store}/links/*.nq`: graphs that a rebuild must not lose."""
+        return kept_files(self.path) if self.path is not None else []
+
+    def apply_update(self, update: str) -> None:
+        """Apply one SPARQL Update (one transaction) to the live store, already checked by the caller."""
+        with self._lock:
+            self._store.update(update)
+            if self.path is not None:
+                self._store.flush()
+            self.generation += 1
+            self._count = None
+
     def triple_count(self) -> int:
         """Quads in the store (cached per generation: the web process never scans the store while forking)."""
         with self._lock:
@@ -152,6 +178,48 @@ class KnowledgeStore:
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def kept_files(root: Path) -> list[Path]:
+    return sorted(root.glob("imports/*.nq")) + sorted(root.glob("links/*.nq"))
+
+
+def write_generation(root: Path, files: list[Path], graphs: dict[str, str] | None = None) -> str:
+    """Load *files* into a new generation folder of the on-disk store *root* and make it CURRENT.
+
+    Does not open the current generation, so it works while a server holds that one open; the server
+    switches on its next refresh. Keeps the current and the previous generation, removes older ones."""
+    root.mkdir(parents=True, exist_ok=True)
+    numbers = [int(p.name.split("-")[1]) for p in root.glob("gen-*") if p.name.split("-")[1].isdigit()]
+    name = f"gen-{max(numbers, default=0) + 1:06d}"
+    target = root / name
+    store = ox.Store(str(target))
+    try:
+        _load(store, files, graphs)
+        store.flush()
+    except BaseException:
+        del store
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    del store
+    previous = _current_generation(root)
+    _set_current(root, name)
+    keep = {name} | ({previous.name} if previous is not None else set())
+    for old in root.glob("gen-*"):
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+    return name
+
+
+def _stamp(files: list[Path]) -> tuple:
+    stamps = []
+    for path in files:
+        try:
+            stat = path.stat()
+            stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            stamps.append((str(path), None, None))
+    return tuple(stamps)
 
 
 def _load(store: ox.Store, files: list[Path], graphs: dict[str, str] | None = None) -> None:

@@ -24,11 +24,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for warning in result.report.warnings:
         print(warning.render(lang), file=sys.stderr)
     if args.store:
-        from ..store import KnowledgeStore
+        from ..store import kept_files, write_generation
 
-        store = KnowledgeStore.open(args.store)
-        store.replace_from_files([result.out_dir / NQUADS])
-        say(f"store {args.store}: {store.triple_count()} triples")
+        root = Path(args.store)
+        if root.exists() and not root.is_dir():
+            from ..errors import UsageError
+
+            raise UsageError(f"store path {root} exists and is not a folder")
+        kept = kept_files(root) if root.exists() else []
+        name = write_generation(root, [result.out_dir / NQUADS, *kept])
+        say(f"store {root}: new generation {name} (a running server switches to it within seconds)")
     counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
     print(f"built {result.out_dir}: {result.triples} triples ({counts}); {result.report.summary(lang)}")
     return 0

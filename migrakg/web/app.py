@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -99,7 +100,6 @@ def make_templates() -> Jinja2Templates:
 def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryService | None = None,
                build_dir: Path | None = None) -> FastAPI:
     """The application over *store*. The query workers start with the app and stop with it."""
-    import threading
 
     service = service or QueryService(
         store, workers=default_workers(), timeout=settings.query_timeout, limit=settings.result_limit,
@@ -111,9 +111,15 @@ def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryServi
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         service.start()
+        stop = threading.Event()
+        watcher = threading.Thread(target=_watch_store, args=(store, service, stop, settings.reload_interval),
+                                   name="migrakg-store-watcher", daemon=True)
+        watcher.start()
         try:
             yield
         finally:
+            stop.set()
+            watcher.join(timeout=5)
             service.close()
 
     app = FastAPI(title="migrakg", version=__version__, lifespan=lifespan, docs_url="/api", redoc_url=None,
@@ -133,6 +139,19 @@ def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryServi
             app.include_router(module.router)
     app.add_middleware(CorsAndLang)
     return app
+
+
+def _watch_store(store: KnowledgeStore, service: Any, stop: threading.Event, interval: float) -> None:
+    """Pick up a rebuild: when the build (or the store's CURRENT generation) changes, swap the data and
+    restart the query workers on it. Queries in flight finish on the old data."""
+    import logging
+
+    while not stop.wait(interval):
+        try:
+            if store.refresh():
+                service.reload()
+        except Exception:  # a broken rebuild must not stop the server: it keeps serving the old data
+            logging.getLogger("migrakg.web").exception("reloading the store failed; still serving the previous data")
 
 
 def _optional_router(name: str) -> Any:
