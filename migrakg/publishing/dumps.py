@@ -43,10 +43,16 @@ def nquads(source: ReleaseSource) -> bytes:
 
 
 def prefixed_graph(graph: Graph, iris: Iris) -> Graph:
+    """A copy of *graph* with our prefixes plus every prefix bound in *graph* (so no `ns1:` that
+    could differ from run to run)."""
     out = Graph()
     for prefix, namespace in PREFIXES.items():
         out.bind(prefix, iris.rebase(URIRef(namespace)) if prefix == "mkg" else namespace, override=True, replace=True)
     out.bind("id", iris.base + "id/")
+    known = {str(ns) for _p, ns in out.namespaces()}
+    for prefix, namespace in sorted(graph.namespaces()):
+        if str(namespace) not in known and prefix and not prefix.startswith("ns"):
+            out.bind(prefix, namespace, override=False)
     for triple in graph:
         out.add(triple)
     return out

@@ -1,0 +1,135 @@
+"""A release folder as the server sees it: which files may be served, their types, ETags, graphs.
+
+Only files named in the release (manifest + SHA256SUMS) can be served — a request can never reach
+any other file, whatever its path says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from ..settings import Settings
+
+MEDIA_TYPES = {
+    ".ttl": "text/turtle; charset=utf-8",
+    ".jsonld": "application/ld+json",
+    ".gz": "application/gzip",
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+    ".md": "text/markdown; charset=utf-8",
+}
+SERIALISATIONS = {  # media type → rdflib serialiser
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+}
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, str], "ServedRelease"] = {}
+
+
+@dataclass
+class ServedRelease:
+    folder: Path
+    manifest: dict
+    sums: dict[str, str]  # file name → sha256 (every file except SHA256SUMS itself)
+    sums_bytes: bytes
+    _graphs: dict[str, Graph] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return sorted([*self.sums, "SHA256SUMS"])
+
+    def path(self, name: str) -> Path | None:
+        """The file for a release name, or None if *name* is not part of the release."""
+        if name not in self.sums and name != "SHA256SUMS":
+            return None
+        path = self.folder / name
+        return path if path.is_file() else None
+
+    def sha256(self, name: str) -> str:
+        return self.sums.get(name) or hashlib.sha256(self.sums_bytes).hexdigest()
+
+    def etag(self, name: str) -> str:
+        return f'"{self.sha256(name)[:32]}"'
+
+    @staticmethod
+    def media_type(name: str) -> str:
+        for suffix, media in MEDIA_TYPES.items():
+            if name.endswith(suffix):
+                return media
+        return "text/plain; charset=utf-8"
+
+    def graph(self, name: str) -> Graph:
+        """catalog.ttl or void.ttl as a graph (parsed once per release)."""
+        if name not in self._graphs:
+            graph = Graph()
+            graph.parse(self.folder / name, format="turtle")
+            self._graphs[name] = graph
+        return self._graphs[name]
+
+    def serialise(self, name: str, media: str) -> bytes:
+        graph = self.graph(name)
+        if media == "text/turtle":
+            return (self.folder / name).read_bytes()
+        data = graph.serialize(format=SERIALISATIONS[media])
+        return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def open_release(folder: Path) -> ServedRelease | None:
+    """The release in *folder*, or None when there is none."""
+    from ..publish import read_manifest
+
+    try:
+        sums_bytes = (folder / "SHA256SUMS").read_bytes()
+    except OSError:
+        return None
+    key = (str(folder), hashlib.sha256(sums_bytes).hexdigest())
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return None
+    sums = {}
+    for line in sums_bytes.decode("utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        if name and ".." not in name.split("/") and not name.startswith("/"):
+            sums[name] = digest
+    release = ServedRelease(folder, manifest, sums, sums_bytes)
+    with _lock:
+        _cache[key] = release
+    return release
+
+
+def release_folders(settings: Settings) -> tuple[Path, Path]:
+    """(where `migrakg publish` writes by default, where the server publishes on demand)."""
+    return settings.root / "dist", settings.build_path / "dist"
+
+
+_publish_lock = threading.Lock()
+
+
+def ensure_release(settings: Settings) -> ServedRelease:
+    """The release to serve: dist/ in the project folder if `migrakg publish` wrote one there,
+    else build/dist/, published from the current build the first time it is needed.
+    Raises what publish raises (e.g. UsageError when there is no build and it cannot be made)."""
+    published, on_demand = release_folders(settings)
+    release = open_release(published) or open_release(on_demand)
+    if release is not None:
+        return release
+    with _publish_lock:
+        release = open_release(on_demand)
+        if release is None:
+            from ..publish import publish
+
+            publish(settings, on_demand)
+            release = open_release(on_demand)
+    assert release is not None
+    return release

@@ -1,0 +1,170 @@
+"""/catalog (DCAT-AP.de), /dumps/{file} (the release files, with ranges) and /.well-known/void."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ..errors import MigrakgError, Text
+from ..formats import negotiate
+from ..publishing.served import SERIALISATIONS, ServedRelease, ensure_release
+from .app import State, page_context
+
+router = APIRouter()
+
+RDF_OFFERS = list(SERIALISATIONS)
+ALIASES = {"application/x-turtle": "text/turtle", "text/plain": "application/n-triples",
+           "application/json": "application/ld+json", "application/xml": "application/rdf+xml"}
+FORMAT_PARAM = {"ttl": "text/turtle", "turtle": "text/turtle", "jsonld": "application/ld+json",
+                "rdf": "application/rdf+xml", "rdfxml": "application/rdf+xml", "nt": "application/n-triples",
+                "ntriples": "application/n-triples"}
+CHUNK = 1 << 16
+
+
+class NotFound(MigrakgError):
+    status = 404
+
+
+class NotAcceptable(MigrakgError):
+    status = 406
+
+
+class RangeNotSatisfiable(MigrakgError):
+    status = 416
+
+
+def _rdf_media(request: Request, *, html: bool) -> str | None:
+    """The RDF media type to answer with, or None for the HTML page."""
+    fmt = request.query_params.get("format")
+    if fmt:
+        media = FORMAT_PARAM.get(fmt.lower())
+        if media is None:
+            raise NotAcceptable(Text(f"unbekanntes Format „{fmt}“; möglich: {', '.join(FORMAT_PARAM)}",
+                                     f"unknown format '{fmt}'; available: {', '.join(FORMAT_PARAM)}"))
+        return media
+    offers = (["text/html"] if html else []) + RDF_OFFERS + list(ALIASES)
+    accept = request.headers.get("accept")
+    chosen = negotiate(accept, offers)
+    if chosen is None:
+        raise NotAcceptable(Text(f"kein passendes Format für Accept „{accept}“; möglich: {', '.join(RDF_OFFERS)}",
+                                 f"no acceptable format for Accept '{accept}'; available: {', '.join(RDF_OFFERS)}"))
+    if chosen == "text/html":
+        # a bare */* (curl, scripts) gets Turtle; browsers name text/html
+        return None if "text/html" in (accept or "") else "text/turtle"
+    return ALIASES.get(chosen, chosen)
+
+
+def _rdf_response(release: ServedRelease, name: str, media: str) -> Response:
+    body = release.serialise(name, media)
+    charset = "; charset=utf-8" if media in ("text/turtle", "application/n-triples") else ""
+    return Response(body, media_type=media + charset, headers={"Vary": "Accept", "ETag": release.etag(name)})
+
+
+@router.get("/catalog")
+def catalog(request: Request, state: State) -> Response:
+    release = ensure_release(state.settings)
+    media = _rdf_media(request, html=True)
+    if media is not None:
+        return _rdf_response(release, "catalog.ttl", media)
+    lang = page_context(request)["lang"]
+    manifest = release.manifest
+    files = []
+    for entry in manifest["files"]:
+        files.append({
+            "name": entry["name"], "title": entry["title_de"] if lang == "de" else entry["title_en"],
+            "size": _human(entry["size"]), "bytes": entry["size"], "sha256": entry["sha256"],
+            "kind": _kind(entry["name"]),
+        })
+    return request.app.state.templates.TemplateResponse(request, "catalog.html", page_context(
+        request, manifest=manifest, files=files, meta=[n for n in manifest.get("meta", []) if release.path(n)],
+        public_url=manifest.get("public_url", "")), headers={"Vary": "Accept"})
+
+
+@router.get("/.well-known/void")
+def void(request: Request, state: State) -> Response:
+    release = ensure_release(state.settings)
+    media = _rdf_media(request, html=False) or "text/turtle"
+    return _rdf_response(release, "void.ttl", media)
+
+
+@router.api_route("/dumps/{name:path}", methods=["GET", "HEAD"])
+def dump(name: str, request: Request, state: State) -> Response:
+    release = ensure_release(state.settings)
+    path = release.path(name)
+    if path is None:
+        raise NotFound(Text(f"„{name}“ gehört nicht zur Veröffentlichung; siehe /catalog",
+                            f"'{name}' is not part of the release; see /catalog"))
+    size = path.stat().st_size
+    etag = release.etag(name)
+    headers = {"ETag": etag, "Accept-Ranges": "bytes", "Cache-Control": "public, max-age=3600",
+               "Content-Disposition": f'inline; filename="{name.rsplit("/", 1)[-1]}"'}
+    if etag in _etags(request.headers.get("if-none-match")):
+        return Response(status_code=304, headers=headers)
+    media = release.media_type(name)
+    byte_range = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if byte_range and (not if_range or if_range == etag):
+        span = _parse_range(byte_range, size)
+        if span == "unsatisfiable":
+            return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+        if span is not None:
+            start, end = span
+            with path.open("rb") as handle:
+                handle.seek(start)
+                body = handle.read(end - start + 1)
+            return Response(b"" if request.method == "HEAD" else body, status_code=206, media_type=media, headers={
+                **headers, "Content-Range": f"bytes {start}-{end}/{size}", "Content-Length": str(end - start + 1)})
+    body = b"" if request.method == "HEAD" else path.read_bytes()
+    return Response(body, media_type=media, headers={**headers, "Content-Length": str(size)})
+
+
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$")
+
+
+def _parse_range(header: str, size: int) -> tuple[int, int] | str | None:
+    """A single byte range → (start, end) inclusive; "unsatisfiable"; or None to send the whole file
+    (several ranges or a malformed header, which RFC 9110 lets a server ignore)."""
+    match = _RANGE.match(header)
+    if not match:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:  # suffix: the last N bytes
+        length = int(last)
+        if length == 0 or size == 0:
+            return "unsatisfiable"
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = int(last) if last else size - 1
+    if last and end < start:
+        return None
+    if start >= size:
+        return "unsatisfiable"
+    return start, min(end, size - 1)
+
+
+def _etags(header: str | None) -> set[str]:
+    if not header:
+        return set()
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
+
+
+def _human(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MiB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KiB"
+    return f"{n} B"
+
+
+def _kind(name: str) -> str:
+    if name.startswith("hsds/"):
+        return "HSDS 3.0"
+    for suffix, label in ((".ttl", "Turtle"), (".nt.gz", "N-Triples (gzip)"), (".nq.gz", "N-Quads (gzip)"),
+                          (".jsonld", "JSON-LD"), (".csv", "CSV"), (".json", "JSON")):
+        if name.endswith(suffix):
+            return label
+    return ""
