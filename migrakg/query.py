@@ -253,7 +253,10 @@ class QueryService:
         self._started = False
 
     def start(self) -> None:
+        """Fork the workers (idempotent: an app's lifespan may start a service a test already started)."""
         with self._lock:
+            if self._started:
+                return
             self._generation += 1
             for _ in range(self.workers):
                 self._spawn()
@@ -301,6 +304,7 @@ class QueryService:
             self._all.clear()
             while not self._idle.empty():
                 self._idle.get_nowait()
+            self._started = False
 
     def _release(self, worker: _Worker) -> None:
         with self._lock:
