@@ -397,3 +397,14 @@ SELECT ?t (COUNT(DISTINCT ?x) AS ?n) WHERE {{
   ?x a ?t }} GROUP BY ?t""")
     totals = {local_name(t[1]).lower(): int(n[1]) for t, n in rows}
     return sorted(per.values(), key=lambda e: e["notation"]), totals
+
+
+def records_of_type(service: Any, class_iri: str, lang: str, limit: int = 50) -> list[tuple[str, str]]:
+    """(IRI, label) of up to *limit* records of a class, sorted by label — the landing page's entry lists."""
+    label = " ".join(f"<{p}>" for p in LABEL_PREDICATES[:2])
+    _, rows = service.select(
+        f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s a <{class_iri}> OPTIONAL {{ VALUES ?p {{ {label} }} ?s ?p ?l "
+        f"FILTER(LANGMATCHES(LANG(?l), {json.dumps(lang)}) || LANG(?l) = \"\") }} }} GROUP BY ?s LIMIT {int(limit) * 4}")
+    out = [(s[1], label_[1] if label_ else local_name(s[1])) for s, label_ in rows]
+    out.sort(key=lambda e: e[1].casefold())
+    return out[:limit]

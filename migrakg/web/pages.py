@@ -141,9 +141,19 @@ def landing(request: Request, state: State) -> Response:
     shapes = geo.berlin_map(frozenset(e["notation"] for e in per_district if e["organisation"] or e["offer"]), [],
                             state.settings.root / "data" / "geo" / "districts.geojson")
     stats = store_stats(state)
-    context = page_context(request, districts=per_district, totals=totals, map=shapes, triples=stats.triples,
+    mkg = PREFIXES["mkg"]
+    lists = {kind: resources.records_of_type(state.service, mkg + cls, lang, 30) for kind, cls in (("network", "Network"), ("project", "Project"))}
+    context = page_context(request, districts=per_district, totals=totals, map=shapes, triples=stats.triples, lists=lists,
                            hrefs={e["notation"]: e["href"] for e in per_district})
     return request.app.state.templates.TemplateResponse(request, "landing.html", context, headers={"Vary": "Accept-Language, Cookie"})
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon(request: Request) -> Response:
+    from pathlib import Path
+
+    icon = Path(__file__).parent / "static" / "favicon.svg"
+    return Response(icon.read_bytes(), media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/id/{kind}/{name}")
