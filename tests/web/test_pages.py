@@ -1,0 +1,184 @@
+"""Dereferenceable IRIs: HTML for people, RDF for machines at the same address; each RDF format is
+exactly the resource's description in the store; every page embeds schema.org JSON-LD."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+B = "https://w3id.org/migrakg/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+LANG_POL = "http://publications.europa.eu/resource/authority/language/POL"
+
+RESOURCES = [  # (path, IRI, how described)
+    ("/id/organisation/sprachcafe-polnisch-ev", B + "id/organisation/sprachcafe-polnisch-ev", "record"),
+    ("/id/organisation/narud-ev", B + "id/organisation/narud-ev", "record"),
+    ("/id/offer/sprachcafe-polnisch", B + "id/offer/sprachcafe-polnisch", "record"),
+    ("/id/network/ak-lingua-pankow", B + "id/network/ak-lingua-pankow", "record"),
+    ("/id/district/pankow", B + "id/district/pankow", "record"),
+    ("/id/place/narud-ev-genter-str", B + "id/place/narud-ev-genter-str", "record"),
+    ("/vocab/language/POL", LANG_POL, "record"),
+    ("/vocab/offer-type/language-cafe", B + "vocab/offer-type/language-cafe", "record"),
+    ("/vocab/offer-type", B + "vocab/offer-type", "scheme"),
+    ("/ontology", B + "ontology", "ontology"),
+]
+FORMATS = [("text/turtle", "ttl", "turtle"), ("application/ld+json", "jsonld", "json-ld"),
+           ("application/n-triples", "nt", "nt"), ("application/rdf+xml", "rdf", "xml")]
+
+
+@pytest.fixture(autouse=True)
+def no_remembered_language(client):
+    """The session client keeps cookies: a language chosen here must not leak into other tests."""
+    client.cookies.clear()
+    yield
+    client.cookies.clear()
+
+
+def expected_description(store: ox.Store, iri: str, how: str) -> rdflib.Graph:
+    """The description read straight from the store (pyoxigraph patterns, no SPARQL engine)."""
+    subjects = {iri}
+    if how == "record":
+        subjects |= {iri + "#contact", iri + "#address"}
+    elif how == "scheme":
+        subjects |= {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(SKOS + "inScheme"), ox.NamedNode(iri))}
+    else:
+        defined = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#isDefinedBy")
+        subjects |= {q.subject.value for q in store.quads_for_pattern(None, defined, ox.NamedNode(iri))}
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for s in subjects
+               for q in store.quads_for_pattern(ox.NamedNode(s), None, None, None)}
+    graph = rdflib.Graph()
+    graph.parse(data=ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+    return graph
+
+
+@pytest.mark.parametrize("path,iri,how", RESOURCES)
+def test_rdf_by_accept_and_suffix_is_the_description(client, kb_store, path, iri, how):
+    expected = expected_description(kb_store.store, iri, how)
+    assert len(expected) > 3
+    for media, suffix, rdflib_format in FORMATS:
+        for response in (client.get(path, headers={"Accept": media}), client.get(f"{path}.{suffix}")):
+            assert response.status_code == 200, response.text
+            assert response.headers["content-type"].startswith(media)
+            assert response.headers["vary"] == "Accept"
+            got = rdflib.Graph().parse(data=response.content, format=rdflib_format)
+            assert isomorphic(got, expected), (path, media)
+
+
+def test_q_values_and_alternates(client):
+    path = "/id/organisation/narud-ev"
+    r = client.get(path, headers={"Accept": "text/turtle;q=0.5, application/ld+json;q=0.9, text/html;q=0.1"})
+    assert r.headers["content-type"].startswith("application/ld+json")
+    r = client.get(path, headers={"Accept": "text/html;q=0.2, application/rdf+xml"})
+    assert r.headers["content-type"].startswith("application/rdf+xml")
+    r = client.get(path, headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    assert r.headers["content-type"].startswith("text/html")
+    r = client.get(path, headers={"Accept": "*/*"})
+    assert r.headers["content-type"].startswith("text/html")
+    links = r.headers["link"]
+    for suffix, media in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"), ("rdf", "application/rdf+xml")):
+        assert f'<{path}.{suffix}>; rel="alternate"; type="{media}"' in links
+    assert client.get(path, headers={"Accept": "image/png"}).status_code == 406
+    assert client.get(path + ".html", headers={"Accept": "text/turtle"}).headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ["/id/organisation/no-such-thing", "/id/organisation/No_Slug", "/id/unicorn/narud-ev",
+                                  "/vocab/language/XXX", "/vocab/no-such-scheme", "/vocab/field/nothing.ttl"])
+def test_unknown_iris_are_404_in_html_or_json(client, path):
+    html = client.get(path, headers={"Accept": "text/html"})
+    assert html.status_code == 404 and html.headers["content-type"].startswith("text/html")
+    assert "<h1>404" in html.text
+    data = client.get(path, headers={"Accept": "application/json"})
+    assert data.status_code == 404 and data.json()["status"] == 404
+    assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 404
+
+
+PAGE_KINDS = [
+    "/id/organisation/sprachcafe-polnisch-ev", "/id/organisation/bezirksamt-spandau", "/id/offer/sprachcafe-polnisch",
+    "/id/network/ak-lingua-pankow", "/id/project/migraktiv-spandau", "/id/district/pankow", "/id/place/narud-ev-genter-str",
+    "/id/membership/ak-lingua-pankow--sprachcafe-polnisch-ev--member", "/vocab/language/POL", "/vocab/language",
+    "/vocab/district", "/vocab/offer-type/language-cafe", "/ontology",
+]
+
+
+def embedded_json_ld(html: str) -> str:
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.mark.parametrize("path", PAGE_KINDS)
+def test_html_pages_embed_valid_json_ld(client, path):
+    for lang in ("de", "en"):
+        response = client.get(path, headers={"Accept": "text/html", "Accept-Language": lang})
+        assert response.status_code == 200, response.text[:500]
+        assert f'<html lang="{lang}">' in response.text
+        assert response.text.count("<h1>") == 1 and "<main" in response.text
+        text = embedded_json_ld(response.text)
+        graph = rdflib.Graph().parse(data=text, format="json-ld")
+        data = json.loads(text)
+        subject = rdflib.URIRef(data["@id"])
+        assert (subject, rdflib.RDF.type, None) in graph
+        assert (subject, rdflib.URIRef("https://schema.org/name"), None) in graph
+
+
+def test_funding_page(client, kb_store):
+    funding = next(q.subject.value for q in kb_store.store.quads_for_pattern(
+        None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(B + "ontology#Funding")))
+    response = client.get(funding.replace(B, "/"), headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    rdflib.Graph().parse(data=embedded_json_ld(response.text), format="json-ld")
+
+
+def test_organisation_page_shows_what_people_need(client):
+    html = client.get("/id/organisation/sprachcafe-polnisch-ev", headers={"Accept": "text/html"}).text
+    for expected in ("SprachCafé Polnisch e.V.", "eingetragener Verein", "Pankow", "AK Lingua Pankow", "Sprachcafé Polnisch",
+                     "Polnisch", 'lang="pl"', "Schulzestraße", "<svg", "Amt für Statistik Berlin-Brandenburg",
+                     "https://www.migra-up.org/kopie-von-mehrsprachigkeit-in-pankow", "2022",
+                     'href="/id/organisation/sprachcafe-polnisch-ev.ttl"'):
+        assert expected in html, expected
+    # the source of each record section: the membership's and the place's own sources are shown
+    assert "2026-08-19" in html
+
+
+def test_english_and_remembered_language(client):
+    r = client.get("/id/network/ak-lingua-pankow", params={"lang": "en"}, headers={"Accept": "text/html"})
+    assert '<html lang="en">' in r.text and "Members" in r.text
+    assert "migrakg_lang=en" in r.headers.get("set-cookie", "")
+    r = client.get("/id/district/pankow", headers={"Accept": "text/html", "Accept-Language": "de"})
+    assert '<html lang="en">' in r.text  # the cookie wins over Accept-Language
+    client.cookies.clear()
+    r = client.get("/", headers={"Accept": "text/html", "Accept-Language": "en-GB,en;q=0.9,de;q=0.5"})
+    assert '<html lang="en">' in r.text and "Ways in" in r.text
+
+
+def test_landing_page_numbers(client):
+    html = client.get("/", headers={"Accept": "text/html"}).text
+    assert '<div lang="de"><p>migrakg sammelt' in html and '<div lang="en"><p>migrakg collects' in html
+    assert re.search(r"<strong>52</strong> Organisationen", html)
+    for link in ('href="/search"', 'href="/vocab/district"', 'href="/sparql"', 'href="/catalog"', 'href="/id/network/ak-lingua-pankow"',
+                 'href="/id/project/migraktiv-spandau"'):
+        assert link in html
+
+
+def test_district_page_lists_what_is_there(client):
+    html = client.get("/id/district/pankow", headers={"Accept": "text/html"}).text
+    assert "SprachCafé Polnisch e.V." in html and "Sprachcafé Polnisch" in html and "AK Lingua Pankow" in html
+    assert 'class="district on"' in html
+
+
+def test_concept_page_lists_users_and_endonyms(client):
+    html = client.get("/vocab/language/POL", headers={"Accept": "text/html"}).text
+    assert 'lang="pl"' in html and "polski" in html
+    assert "/id/offer/sprachcafe-polnisch" in html
+
+
+def test_no_external_resources_in_pages(client):
+    for path in ["/", "/search?q=pankow", *PAGE_KINDS]:
+        html = client.get(path, headers={"Accept": "text/html"}).text
+        for attr in re.findall(r'<(?:script|link|img|iframe|source|video|audio)[^>]*(?:src|href)="([^"]+)"', html):
+            assert attr.startswith("/"), (path, attr)
