@@ -21,7 +21,7 @@ from typing import Iterable
 from rapidfuzz import fuzz, process
 
 from .normalise import (
-    Name, domain_of, normalise_name, normalise_postcode, normalise_street, split_house_number,
+    GENERIC_WORDS, Name, domain_of, normalise_name, normalise_postcode, normalise_street, split_house_number,
 )
 
 #: score at or above which a pair becomes owl:sameAs (default of `--threshold`)
@@ -30,6 +30,8 @@ DEFAULT_THRESHOLD = 0.85
 PROBABLE_FLOOR = 0.6
 #: a match that rests only on abbreviation ↔ initials never becomes sameAs on its own
 INITIALS_CAP = 0.7
+#: names that share only generic words ("Familienzentrum …") stay below the probable floor
+GENERIC_CAP = 0.55
 
 #: which of our kinds a record of another dataset may be compared with
 COMPATIBLE: dict[str, tuple[str, ...]] = {
@@ -136,9 +138,15 @@ def name_similarity(a: Name, b: Name) -> tuple[float, str, bool]:
             best, why = subset * 0.95, f"token_set_ratio {subset:.2f} (ein Name enthält den anderen / one name contains the other)"
     shared_acronyms = set(a.acronyms) & set(b.acronyms)
     if shared_acronyms:
-        value = 0.95
+        acronym = sorted(shared_acronyms)[0]
+        # the abbreviation is the name itself on one side ("BJS gGmbH" ~ "Chance BJS gGmbH"): strong;
+        # an abbreviation shared by longer names ("AWO Landesverband" ~ "AWO Stadtteiltreff") says little
+        if short.tokens == [acronym] and acronym not in GENERIC_WORDS:
+            value = 0.95
+        else:
+            value = 0.5 + 0.4 * sort
         if value > best:
-            best, why = value, f"gleiche Abkürzung / same abbreviation {sorted(shared_acronyms)[0].upper()}"
+            best, why = value, f"gleiche Abkürzung / same abbreviation {acronym.upper()}"
     else:
         for x in a.acronyms:
             for y in b.acronyms:
@@ -146,6 +154,14 @@ def name_similarity(a: Name, b: Name) -> tuple[float, str, bool]:
                     r = fuzz.ratio(x, y) / 100
                     if r >= 0.8 and 0.85 * r + 0.05 > best:
                         best, why = 0.85 * r + 0.05, f"ähnliche Abkürzung / similar abbreviation {x.upper()} ~ {y.upper()} (ratio {r:.2f})"
+    shared = a.key_tokens & b.key_tokens
+    related = shared or any(fuzz.ratio(x, y) >= 85 for x in a.key_tokens for y in b.key_tokens)
+    if best > GENERIC_CAP and not related and not shared_acronyms and "abbreviation" not in why:
+        # similar letters, but not one word in common ("Familienzentrum Stresow" ~ "Jugendzentrum Steig")
+        best, why = GENERIC_CAP, f"kein gemeinsames Wort / no word in common (token_sort_ratio {sort:.2f})"
+    if best > GENERIC_CAP and shared and shared <= GENERIC_WORDS and not shared_acronyms:
+        # "Familienzentrum Stresow" ~ "Familienzentrum Rohrdamm": only the kind of place is the same
+        best, why = GENERIC_CAP, f"nur allgemeine Wörter gemeinsam / only generic words shared ({', '.join(sorted(shared))})"
     only_initials = False
     if best < INITIALS_CAP:
         for x, y in ((a, b), (b, a)):

@@ -224,3 +224,13 @@ def district_slugs(value: str) -> tuple[str, ...]:
             found.append(slug)
             folded = folded.replace(words, " ")
     return tuple(sorted(found))
+
+#: words that say what kind of place or body something is, not which one: sharing only these is no evidence
+GENERIC_WORDS = {
+    "familienzentrum", "stadtteilzentrum", "jugendzentrum", "nachbarschaftszentrum", "kulturzentrum", "zentrum",
+    "nachbarschaftshaus", "stadtteiltreff", "nachbarschaftstreff", "treff", "treffpunkt", "haus", "club", "jugendclub",
+    "jugendfreizeiteinrichtung", "begegnungsstaette", "kinder", "jugend", "familien", "gesellschaft", "bezirksamt",
+    "integration", "interkulturelle", "interkulturelles", "kiez", "kiezoase", "eltern", "arbeitskreis", "netzwerk",
+    "beirat", "stadtteil", "nachbarschafts", "deutsch", "deutsche", "internationaler", "evangelisches", "evangelischer",
+    "katholische", "awo", "drk", "caritas", "diakonie", "spandau", "pankow", "mitte", "neukoelln", "kreuzberg",
+}

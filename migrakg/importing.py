@@ -1,0 +1,433 @@
+"""`migrakg import`: records from another project → one named graph, validated, all or nothing.
+
+parse (CSV template, XLSX, HSDS 3.0, OSM table, RDF) → records graph → SHACL with the reference data
+(ontology, vocabularies, and what the records point to in the knowledge base) → per-record diff with
+the previous import of the same source → atomic write. Nothing is written unless everything conforms.
+
+Identifiers: records of the templates (CSV, XLSX, HSDS, OSM) get `{base}id/{kind}/{source}--{slug}`,
+so they can never collide with our slugs (ours have no `--` prefix of a source name); references to
+slugs the file does not define resolve to the knowledge base's records (districts, organisations …).
+RDF imports keep their own IRIs. Each import is the graph `{base}graph/import/{source}`; its provenance
+(file, SHA-256, time, agent) is in `{base}graph/meta`. An on-disk store keeps each import also as
+`{store}/imports/{source}.nq`, which the store re-adds whenever it is rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.plugins.serializers.nquads import _nq_row
+
+from .build import parse_turtle_dir
+from .errors import Location, NotConforming, Problem, SourceError, Text, UsageError
+from .namespaces import DEFAULT_BASE, KINDS, MKG, Iris, is_slug
+from .oxrdf import to_ox, to_rdflib
+from .project import ProjectPaths
+from .settings import Settings
+from .sources import hsds, osm
+from .sources.csvsource import Builder, RecordRef, Records, SourceFile, read_csv_file
+from .sources.rdffile import is_rdf_file, read_rdf
+from .store import KnowledgeStore
+from .validate import Report, load_shapes, validate_graph
+from .vocabularies import load_vocabularies
+
+FORMATS = ("csv", "xlsx", "hsds", "osm", "rdf")
+IRIS = Iris(DEFAULT_BASE)
+
+
+@dataclass
+class Parsed:
+    """An import read and turned into RDF at the default base (not yet validated)."""
+
+    source: str
+    format: str
+    display: str
+    sha256: str
+    graph: Graph
+    records: Records | None  # row/column locations for template formats
+    notes: list[str] = field(default_factory=list)  # what was skipped or not taken, for the report
+
+
+@dataclass
+class RecordDiff:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+
+@dataclass
+class ImportOutcome:
+    parsed: Parsed
+    graph_iri: str
+    diff: RecordDiff
+    report: Report
+    written: bool
+    unchanged: bool  # same checksum and same content as the previous import
+
+
+# -- formats -------------------------------------------------------------------------------------
+
+def detect_format(path: Path) -> str:
+    """Format by folder/extension/header. Raises UsageError for what it cannot tell."""
+    if path.is_dir():
+        return "hsds"
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return "xlsx"
+    if suffix == ".csv":
+        try:
+            first = path.read_text(encoding="utf-8-sig").splitlines()[:1]
+        except (OSError, UnicodeDecodeError):
+            return "csv"
+        if first and osm.is_osm_header(first[0].split(",")):
+            return "osm"
+        return "csv"
+    if suffix == ".json":
+        try:
+            head = path.read_text(encoding="utf-8")[:4000]
+        except (OSError, UnicodeDecodeError):
+            return "rdf"
+        return "rdf" if "@context" in head else "hsds"
+    if is_rdf_file(path):
+        return "rdf"
+    raise UsageError(Text(f"Format von {path.name} nicht erkennbar: bitte --format csv|xlsx|hsds|rdf angeben",
+                          f"cannot tell the format of {path.name}: give --format csv|xlsx|hsds|rdf"))
+
+
+def source_name_for(path: Path) -> str:
+    """A slug from the file or folder name: `Pankow Liste 2024.xlsx` → `pankow-liste-2024`."""
+    from .normalise import fold
+
+    stem = path.name if path.is_dir() else path.stem
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-")
+    return slug or "import"
+
+
+def read_import(path: Path, *, fmt: str | None, source: str, kb_slugs: dict[str, set[str]], vocab_dir: Path) -> Parsed:
+    """Read *path* into RDF records. Raises SourceError (every problem, with row and column)."""
+    if not path.exists():
+        raise SourceError([Problem(Location(str(path)), Text("Datei nicht gefunden", "file not found"))])
+    fmt = fmt or detect_format(path)
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    display = path.name
+    if fmt == "rdf":
+        genid = f"{DEFAULT_BASE}graph/import/{source}/genid/"
+        graph, sha = read_rdf(path, display, genid)
+        return Parsed(source, fmt, display, sha, graph, None)
+    vocab = load_vocabularies(vocab_dir)
+    notes: list[str] = []
+    problems: list[Problem] = []
+    if fmt == "csv":
+        files = [read_csv_file(path, display, None, problems)]
+    elif fmt == "xlsx":
+        from .sources.xlsx import xlsx_as_csv
+
+        with tempfile.TemporaryDirectory() as tmp:
+            csv_path = Path(tmp) / (path.stem + ".csv")
+            csv_path.write_bytes(xlsx_as_csv(path, display))
+            source_file = read_csv_file(csv_path, display, None, problems)
+            if source_file is not None:
+                source_file.path = path
+                source_file.sha256 = _sha256(path)
+            files = [source_file]
+    elif fmt == "osm":
+        source_file, notes = osm.read_osm(path, display)
+        files = [source_file]
+    else:  # hsds
+        package = hsds.read_package(path) if path.is_dir() else hsds.read_json(path)
+        files, notes = hsds.to_templates(package, f"{DEFAULT_BASE}source/import/{source}")
+        display = package.display
+    if problems:
+        raise SourceError(problems)
+    files = [f for f in files if f is not None]
+    sha = files[0].sha256 if fmt != "hsds" else package.sha256  # type: ignore[possibly-undefined]
+    graph, records = build_records(files, vocab, source, kb_slugs)
+    return Parsed(source, fmt, display, sha, graph, records, notes)
+
+
+def _sha256(path: Path) -> str:
+    from .build import sha256_file
+
+    return sha256_file(path)
+
+
+class _ImportBuilder(Builder):
+    """The build's record builder, with the knowledge base's slugs known for references."""
+
+    def __init__(self, files: list[SourceFile], vocab, kb_slugs: dict[str, set[str]]):  # type: ignore[no-untyped-def]
+        super().__init__(files, vocab)
+        self.kb_slugs = kb_slugs
+
+    def collect_slugs(self) -> None:
+        super().collect_slugs()
+        self.own = {kind: set(rows) for kind, rows in self.slugs.items()}
+        for kind, slugs in self.kb_slugs.items():
+            known = self.slugs.setdefault(kind, {})
+            for slug in slugs:
+                known.setdefault(slug, None)  # type: ignore[arg-type]
+
+
+def build_records(files: list[SourceFile], vocab, source: str, kb_slugs: dict[str, set[str]]) -> tuple[Graph, Records]:  # type: ignore[no-untyped-def]
+    """Rows → triples with the import's own namespace `{kind}/{source}--{slug}`. Raises SourceError."""
+    builder = _ImportBuilder(files, vocab, kb_slugs)
+    builder.collect_slugs()
+    builder.build()
+    if builder.problems:
+        raise SourceError(builder.problems)
+    own = {(kind, slug) for kind, slugs in builder.own.items() for slug in slugs}
+
+    def rename(term):  # type: ignore[no-untyped-def]
+        if not isinstance(term, URIRef):
+            return term
+        parts = IRIS.split(str(term))
+        if parts is None or parts not in own:
+            return term
+        kind, slug = parts
+        fragment = str(term).partition("#")[2]
+        return URIRef(f"{IRIS.id(kind, f'{source}--{slug}')}{'#' + fragment if fragment else ''}")
+
+    graph = Graph()
+    for triples in builder.graphs.values():
+        for s, p, o in triples:
+            graph.add((rename(s), p, rename(o)))
+    index: dict[URIRef, RecordRef] = {}
+    for iri, ref in builder.index.items():
+        index[rename(iri)] = ref
+    return graph, Records({}, index, files)
+
+
+# -- the store -----------------------------------------------------------------------------------
+
+def to_default_base(iri: str, base: str) -> str:
+    return DEFAULT_BASE + iri[len(base):] if base != DEFAULT_BASE and iri.startswith(base) else iri
+
+
+def kb_slugs_of(store: ox.Store, base: str) -> dict[str, set[str]]:
+    """Our records' slugs by kind (those in build graphs, not in other imports)."""
+    found: dict[str, set[str]] = {}
+    prefix = base + "id/"
+    import_prefix = base + "graph/import/"
+    for quad in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None, None):
+        if not isinstance(quad.subject, ox.NamedNode) or not quad.subject.value.startswith(prefix):
+            continue
+        if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.startswith(import_prefix):
+            continue
+        parts = Iris(base).split(quad.subject.value)
+        if parts and "#" not in quad.subject.value:
+            found.setdefault(parts[0], set()).add(parts[1])
+    return found
+
+
+def reference_graph(store: ox.Store, graph: Graph, base: str, paths: ProjectPaths) -> Graph:
+    """Ontology + vocabularies + the types (and district records) of what *graph* points to."""
+    reference = parse_turtle_dir(paths.ontology, "ontology") + load_vocabularies(paths.vocab).graph
+    own = {s for s in graph.subjects()}
+    targets = {o for o in graph.objects() if isinstance(o, URIRef) and o not in own}
+    targets |= {s for s in own if (s, None, None) not in graph}
+    rdf_type = ox.NamedNode(str(RDF.type))
+    for target in targets:
+        iri = str(target)
+        stored = Iris(base).rebase(URIRef(iri)) if iri.startswith(DEFAULT_BASE) else URIRef(iri)
+        for quad in store.quads_for_pattern(ox.NamedNode(str(stored)), rdf_type, None, None):
+            reference.add((target, RDF.type, URIRef(to_default_base(quad.object.value, base))
+                           if isinstance(quad.object, ox.NamedNode) else to_rdflib(quad.object)))
+        if "/id/district/" in iri:  # districts are checked as concepts in Berlin: take their record
+            for quad in store.quads_for_pattern(ox.NamedNode(str(stored)), None, None, None):
+                reference.add((target, to_rdflib(quad.predicate), _unbase(quad.object, base)))
+    return reference
+
+
+def _unbase(term: object, base: str):  # type: ignore[no-untyped-def]
+    node = to_rdflib(term)
+    return URIRef(to_default_base(str(node), base)) if isinstance(node, URIRef) else node
+
+
+def record_key(iri: str) -> str:
+    return iri.split("#", 1)[0]
+
+
+def per_record(triples: set[tuple], own: set[str]) -> dict[str, set[tuple]]:
+    """Triples grouped by the import's record they belong to (an inverse triple on one of our records,
+    like `<our organisation> org:hasSite <imported place>`, belongs to the imported place)."""
+    grouped: dict[str, set[tuple]] = {}
+    for triple in triples:
+        key = record_key(str(triple[0]))
+        if key not in own and isinstance(triple[2], URIRef) and record_key(str(triple[2])) in own:
+            key = record_key(str(triple[2]))
+        grouped.setdefault(key, set()).add(triple)
+    return grouped
+
+
+def diff_records(old: set[tuple], new: set[tuple]) -> RecordDiff:
+    """Which records of the import are new, changed or gone."""
+    own = {record_key(str(s)) for s, p, _o in old | new if p == RDF.type}
+    before, after = per_record(old, own), per_record(new, own)
+    diff = RecordDiff()
+    for key in sorted(after):
+        if key not in before:
+            diff.added.append(key)
+        elif before[key] != after[key]:
+            diff.changed.append(key)
+    diff.removed = sorted(k for k in before if k not in after)
+    return diff
+
+
+def stored_triples(store: ox.Store, graph_iri: str) -> set[tuple]:
+    out = set()
+    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)):
+        out.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return out
+
+
+def stored_checksum(store: ox.Store, graph_iri: str, meta_iri: str) -> str | None:
+    file_node = ox.NamedNode(graph_iri + "#file")
+    for quad in store.quads_for_pattern(file_node, ox.NamedNode(str(MKG.sha256)), None, ox.NamedNode(meta_iri)):
+        return quad.object.value
+    return None
+
+
+def meta_triples(graph_iri: URIRef, parsed: Parsed, agent: str, when: dt.datetime, iris: Iris) -> Graph:
+    """The import's provenance (goes into {base}graph/meta)."""
+    meta = Graph()
+    file_node = URIRef(f"{graph_iri}#file")
+    agent_node = URIRef(f"{graph_iri}#agent")
+    activity = URIRef(f"{graph_iri}#activity")
+    meta.add((graph_iri, RDF.type, PROV.Entity))
+    meta.add((graph_iri, DCTERMS.title, Literal(f"Import {parsed.source} ({parsed.display})")))
+    meta.add((graph_iri, PROV.wasDerivedFrom, file_node))
+    meta.add((graph_iri, PROV.wasGeneratedBy, activity))
+    meta.add((graph_iri, PROV.generatedAtTime, Literal(when.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
+    meta.add((graph_iri, PROV.wasAttributedTo, agent_node))
+    meta.add((graph_iri, DCTERMS.modified, Literal(when.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
+    meta.add((file_node, RDF.type, PROV.Entity))
+    meta.add((file_node, DCTERMS.title, Literal(parsed.display)))
+    meta.add((file_node, DCTERMS.format, Literal(parsed.format)))
+    meta.add((file_node, MKG.sha256, Literal(parsed.sha256)))
+    meta.add((activity, RDF.type, PROV.Activity))
+    meta.add((activity, RDFS.label, Literal(f"migrakg import --source {parsed.source}")))
+    meta.add((activity, PROV.used, file_node))
+    meta.add((activity, PROV.endedAtTime, Literal(when.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
+    meta.add((activity, PROV.wasAssociatedWith, agent_node))
+    meta.add((agent_node, RDF.type, PROV.Agent))
+    meta.add((agent_node, RDFS.label, Literal(agent)))
+    return meta
+
+
+def rebased(graph: Graph, iris: Iris) -> Graph:
+    from .build import rebase_graph
+
+    return rebase_graph(graph, iris)
+
+
+def imports_dir(store: KnowledgeStore) -> Path | None:
+    return store.path / "imports" if store.path is not None else None
+
+
+def _user() -> str:
+    try:
+        return os.environ.get("USER") or getpass.getuser() or "unknown"
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _write_kept_file(store: KnowledgeStore, source: str, data: Graph, data_iri: URIRef, meta: Graph,
+                     meta_iri: URIRef) -> Path | None:
+    """Write the import's quads beside the store (as a temporary file, renamed once the store has them)."""
+    folder = imports_dir(store)
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = sorted([_nq_row(t, data_iri) for t in data] + [_nq_row(t, meta_iri) for t in meta])
+    tmp = folder / f".{source}.nq.tmp"
+    tmp.write_text("".join(lines), encoding="utf-8")
+    return tmp
+
+
+def _update_text(data_iri: URIRef, data: Graph, meta_iri: URIRef, meta: Graph) -> str:
+    body = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in data)
+    meta_body = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in meta)
+    return (
+        f"DROP SILENT GRAPH <{data_iri}> ;\n"
+        f"DELETE WHERE {{ GRAPH <{meta_iri}> {{ <{data_iri}> ?p ?o }} }} ;\n"
+        + "".join(f"DELETE WHERE {{ GRAPH <{meta_iri}> {{ <{data_iri}#{n}> ?p ?o }} }} ;\n" for n in ("file", "agent", "activity"))
+        + f"INSERT DATA {{ GRAPH <{data_iri}> {{\n{body}}}\nGRAPH <{meta_iri}> {{\n{meta_body}}} }}"
+    )
+
+
+def validate_import(parsed: Parsed, reference: Graph, shapes: Graph) -> Report:
+    """SHACL on the import with its reference data; only results about the import's own nodes count.
+    (The whole graph is validated and then filtered: pyshacl's focus-node mode skips some shapes.)"""
+    own = {s for s in parsed.graph.subjects() if isinstance(s, URIRef)}
+    report = validate_graph(parsed.graph + reference, shapes, records=parsed.records)
+    report.results = [r for r in report.results if r.focus in own]
+    return report
+
+
+def open_target_store(settings: Settings, store_path: str | None) -> KnowledgeStore:
+    """The on-disk store an import goes into; a new store first gets the latest build."""
+    from .serving import open_store
+
+    path = store_path or str(settings.build_path / "store")
+    return open_store(settings, store=path)
+
+
+def run_import(settings: Settings, path: Path, *, fmt: str | None = None, source: str | None = None,
+               dry_run: bool = False, store: KnowledgeStore, agent: str | None = None,
+               now: dt.datetime | None = None) -> ImportOutcome:
+    """Import *path* into *store* (all or nothing). Raises SourceError (unreadable input, exit 2),
+    NotConforming (SHACL violations, exit 1), UsageError."""
+    source = source or source_name_for(path)
+    if not is_slug(source) or "--" in source:
+        raise UsageError(Text(f"Quellname „{source}“ ist kein gültiger slug (a–z, 0–9, einzelne Bindestriche)",
+                              f"source name '{source}' is not a valid slug (a-z, 0-9, single hyphens)"))
+    iris = settings.iris
+    paths = ProjectPaths.from_settings(settings)
+    live = store.store
+    parsed = read_import(path, fmt=fmt, source=source, kb_slugs=kb_slugs_of(live, iris.base), vocab_dir=paths.vocab)
+    if len(parsed.graph) == 0:
+        raise SourceError([Problem(Location(parsed.display), Text("die Datei enthält keine Datensätze", "the file holds no records"))])
+    reference = reference_graph(live, parsed.graph, iris.base, paths)
+    report = validate_import(parsed, reference, load_shapes(paths.shapes))
+    if not report.conforms:
+        raise NotConforming(Text(
+            f"der Import verletzt die Formregeln ({len(report.violations)} Fehler); nichts wurde geändert",
+            f"the import breaks the shapes ({len(report.violations)} violations); nothing was changed"), report)
+    data_iri = iris.graph(f"import/{source}")
+    meta_iri = iris.graph("meta")
+    data = rebased(parsed.graph, iris)
+    new = set(data)
+    old = stored_triples(live, str(data_iri))
+    diff = diff_records(old, new)
+    unchanged = diff.empty and stored_checksum(live, str(data_iri), str(meta_iri)) == parsed.sha256
+    if dry_run or unchanged:
+        return ImportOutcome(parsed, str(data_iri), diff, report, False, unchanged)
+    when = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    meta = rebased(meta_triples(data_iri, parsed, agent or _user(), when, iris), iris)
+    kept = _write_kept_file(store, source, data, data_iri, meta, meta_iri)
+    try:
+        store.apply_update(_update_text(data_iri, data, meta_iri, meta))
+    except BaseException:
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+        raise
+    if kept is not None:
+        os.replace(kept, kept.with_name(f"{source}.nq"))
+    return ImportOutcome(parsed, str(data_iri), diff, report, True, False)
+
+
+def list_kinds() -> tuple[str, ...]:
+    return KINDS
