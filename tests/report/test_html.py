@@ -189,3 +189,10 @@ def test_web_report(client):
     assert table.text.startswith("district,district_label,offer_type")
     assert client.get("/report/organisations-by-district.csv").status_code == 200
     assert client.get("/report/pankow/nothing.csv", headers={"Accept": "application/json"}).status_code == 404
+
+
+def test_docs_explain_every_query(settings):
+    doc = (settings.root / "docs" / "report.md").read_text(encoding="utf-8")
+    for path in sorted((settings.root / "queries" / "report").glob("*.rq")):
+        assert f"`{path.name}`" in doc, path.name
+    assert "## Deutsch" in doc and "## English" in doc and "--as-of" in doc
