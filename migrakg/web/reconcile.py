@@ -1,0 +1,127 @@
+"""/reconcile — W3C Reconciliation API 0.2 for OpenRefine (the work is done in migrakg.reconcile).
+
+GET /reconcile: the manifest; `queries=` (GET or POST form) reconciles a batch; `extend=` extends data.
+/reconcile/suggest/{entity,property,type}?prefix=, /reconcile/preview?id=, /reconcile/propose_properties?type=.
+CORS headers come from the app's middleware. `callback=` gives JSONP for old clients.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from ..errors import MigrakgError, Text
+from ..reconcile import Reconciler, ReconcileError, manifest
+from .app import AppState, State
+from .i18n import request_lang
+
+router = APIRouter()
+CALLBACK_RE = re.compile(r"^[A-Za-z_$][\w$.]{0,80}$")
+
+
+class BadReconcileRequest(MigrakgError):
+    status = 400
+
+
+def reconciler(request: Request, state: AppState) -> Reconciler:
+    found = getattr(request.app.state, "reconciler", None)
+    if found is None:
+        found = Reconciler(state.service.select, state.settings.base_iri, lambda: state.store.generation)
+        request.app.state.reconciler = found
+    return found
+
+
+def root_url(request: Request, state: AppState) -> str:
+    return (state.settings.public_url or str(request.base_url)).rstrip("/")
+
+
+def _json(request: Request, data: Any, params: dict[str, list[str]] | None = None) -> Response:
+    callback = (params or {}).get("callback", [request.query_params.get("callback", "")])[0]
+    if callback:
+        if not CALLBACK_RE.match(callback):
+            raise BadReconcileRequest(Text("ungültiger callback-Name", "invalid callback name"))
+        body = f"/**/{callback}({json.dumps(data, ensure_ascii=False)});"
+        return Response(body, media_type="application/javascript; charset=utf-8")
+    return JSONResponse(data)
+
+
+def _parse_json(value: str, name: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError as exc:
+        raise BadReconcileRequest(Text(f"{name} ist kein gültiges JSON: {exc}", f"{name} is not valid JSON: {exc}")) from None
+
+
+def _answer(request: Request, state: AppState, params: dict[str, list[str]]) -> Response:
+    lang = request_lang(request)
+    rec = reconciler(request, state)
+    try:
+        if params.get("queries"):
+            return _json(request, rec.reconcile(_parse_json(params["queries"][0], "queries"), lang), params)
+        if params.get("extend"):
+            return _json(request, rec.extend(_parse_json(params["extend"][0], "extend"), lang), params)
+    except ReconcileError as exc:
+        raise BadReconcileRequest(Text(f"ungültige Anfrage: {exc}", f"invalid request: {exc}")) from None
+    return _json(request, manifest(state.settings.base_iri, root_url(request, state), lang), params)
+
+
+@router.get("/reconcile")
+def reconcile_get(request: Request, state: State) -> Response:
+    return _answer(request, state, parse_qs(request.url.query, keep_blank_values=False))
+
+
+@router.post("/reconcile")
+async def reconcile_post(request: Request, state: State) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    body = await request.body()
+    try:
+        params = parse_qs(body.decode("utf-8"), keep_blank_values=False)
+    except UnicodeDecodeError:
+        raise BadReconcileRequest(Text("der Inhalt ist nicht UTF-8", "the body is not UTF-8")) from None
+    for key, values in parse_qs(request.url.query).items():
+        params.setdefault(key, values)
+    return await run_in_threadpool(_answer, request, state, params)
+
+
+@router.get("/reconcile/suggest/entity")
+def suggest_entity(request: Request, state: State, prefix: str = "", type: str = "", limit: int = 10) -> Response:
+    rec = reconciler(request, state)
+    return _json(request, rec.suggest_entities(prefix[:200], type or None, request_lang(request), max(1, min(limit, 50))))
+
+
+@router.get("/reconcile/suggest/type")
+def suggest_type(request: Request, state: State, prefix: str = "") -> Response:
+    return _json(request, reconciler(request, state).suggest_types(prefix[:200], request_lang(request)))
+
+
+@router.get("/reconcile/suggest/property")
+def suggest_property(request: Request, state: State, prefix: str = "") -> Response:
+    return _json(request, reconciler(request, state).suggest_properties(prefix[:200], request_lang(request)))
+
+
+@router.get("/reconcile/propose_properties")
+def propose_properties(request: Request, state: State, type: str = "", limit: int | None = None) -> Response:
+    rec = reconciler(request, state)
+    return _json(request, rec.propose_properties(type or None, request_lang(request), limit))
+
+
+@router.get("/reconcile/preview")
+def preview(request: Request, state: State, id: str = "") -> Response:
+    lang = request_lang(request)
+    card = reconciler(request, state).preview(id, lang)
+    if card is None:
+        raise MigrakgError404(Text(f"unbekannte Kennung „{id}“", f"unknown id '{id}'"))
+    templates = request.app.state.templates
+    root = root_url(request, state)
+    return templates.TemplateResponse(request, "reconcile_preview.html",
+                                      {"lang": lang, "card": card, "url": f"{root}/id/{card['id']}"})
+
+
+class MigrakgError404(MigrakgError):
+    status = 404
