@@ -81,13 +81,15 @@ def build_network(nodes: dict[str, Node], edges: list[Edge], *, width: float = 1
     for iri, node in nodes.items():
         node.degree = graph.degree(iri)
         node.betweenness = round(betweenness.get(iri, 0.0), 4)
-    positions, needed = layout(graph, width=width)
+    label_widths = {iri: 6.2 * min(30, len(node.label)) + 14 for iri, node in nodes.items()}
+    positions, needed = layout(graph, width=width, label_widths=label_widths)
     for iri, (x, y) in positions.items():
         nodes[iri].x, nodes[iri].y = x, y
     return NetworkMap(nodes, edges, graph, width, needed)
 
 
-def layout(graph: nx.Graph, *, width: float, unit: float = 92.0, seed: int = SEED) -> tuple[dict[str, tuple[float, float]], float]:
+def layout(graph: nx.Graph, *, width: float, unit: float = 92.0, seed: int = SEED,
+           label_widths: dict[str, float] | None = None) -> tuple[dict[str, tuple[float, float]], float]:
     """Positions and the height they need. Each connected component gets its own force-directed
     layout in a square of side `unit`·√(size), the squares are packed in rows (largest first), and
     nodes without any relation are set out in a grid underneath."""
@@ -102,9 +104,11 @@ def layout(graph: nx.Graph, *, width: float, unit: float = 92.0, seed: int = SEE
             x, y, row_h = margin, y + row_h, 0.0
         local = force_layout(graph.subgraph(comp), seed=seed)
         pad_x, pad_y = 110.0 if side > 200 else 80.0, 26.0
-        for name, (px, py) in local.items():
-            positions[name] = (round(x + pad_x + (px + 1) / 2 * max(10.0, side - 2 * pad_x), 1),
-                               round(y + pad_y + (py + 1) / 2 * max(10.0, side - 2 * pad_y), 1))
+        placed = {name: [x + pad_x + (px + 1) / 2 * max(10.0, side - 2 * pad_x),
+                         y + pad_y + (py + 1) / 2 * max(10.0, side - 2 * pad_y)] for name, (px, py) in local.items()}
+        declutter(placed, label_widths or {}, (x + 12, y + 12, x + side - 12, y + side - 12))
+        for name, (px, py) in placed.items():
+            positions[name] = (round(px, 1), round(py, 1))
         x += side
         row_h = max(row_h, side)
     y += row_h
@@ -114,6 +118,35 @@ def layout(graph: nx.Graph, *, width: float, unit: float = 92.0, seed: int = SEE
             positions[name] = (round(margin + 12 + (i % columns) * 245, 1), round(y + 20 + (i // columns) * 26, 1))
         y += 20 + math.ceil(len(lonely) / columns) * 26
     return positions, y + margin
+
+
+def declutter(placed: dict[str, list[float]], label_widths: dict[str, float], box: tuple[float, float, float, float],
+              rounds: int = 60, line: float = 16.0) -> None:
+    """Push apart nodes whose labels (a box right of the node) overlap, mostly vertically; stay in *box*."""
+    names = sorted(placed)
+    for _ in range(rounds):
+        moved = False
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                pa, pb = placed[a], placed[b]
+                wa, wb = label_widths.get(a, 60.0), label_widths.get(b, 60.0)
+                overlap_x = min(pa[0] + wa, pb[0] + wb) - max(pa[0] - 8, pb[0] - 8)
+                overlap_y = line - abs(pa[1] - pb[1])
+                if overlap_x <= 0 or overlap_y <= 0:
+                    continue
+                moved = True
+                push = overlap_y / 2 + 0.5
+                if pa[1] <= pb[1]:
+                    pa[1] -= push
+                    pb[1] += push
+                else:
+                    pa[1] += push
+                    pb[1] -= push
+        for p in placed.values():
+            p[0] = min(max(p[0], box[0]), box[2])
+            p[1] = min(max(p[1], box[1]), box[3])
+        if not moved:
+            break
 
 
 def force_layout(graph: nx.Graph, *, iterations: int = 200, seed: int = SEED) -> dict[str, tuple[float, float]]:

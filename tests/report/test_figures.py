@@ -216,3 +216,12 @@ def test_unknown_district_and_bad_date(service, settings):
         build_report(service.select, root=settings.root, as_of="2024-13-99")
     with pytest.raises(UnknownDistrict):  # no IRI injection through the district
         build_report(service.select, root=settings.root, districts=("pankow> } ?s ?p ?o { <x",))
+
+
+def test_network_layout_is_deterministic(service, settings, berlin):
+    from migrakg.reporting import build_report
+
+    again = build_report(service.select, root=settings.root, base=settings.base_iri, lang="de")
+    assert again.figures["network-nodes"].svg == berlin.figures["network-nodes"].svg
+    xs = [(n.x, n.y) for n in berlin.network.nodes.values()]
+    assert len(set(xs)) == len(xs)  # no two nodes on the same spot
