@@ -235,9 +235,8 @@ def kb_slugs_of(store: ox.Store, base: str) -> dict[str, set[str]]:
 def reference_graph(store: ox.Store, graph: Graph, base: str, paths: ProjectPaths) -> Graph:
     """Ontology + vocabularies + the types (and district records) of what *graph* points to."""
     reference = parse_turtle_dir(paths.ontology, "ontology") + load_vocabularies(paths.vocab).graph
-    own = {s for s in graph.subjects()}
-    targets = {o for o in graph.objects() if isinstance(o, URIRef) and o not in own}
-    targets |= {s for s in own if (s, None, None) not in graph}
+    own = set(graph.subjects(RDF.type, None))
+    targets = {t for s, _p, o in graph for t in (s, o) if isinstance(t, URIRef) and t not in own}
     rdf_type = ox.NamedNode(str(RDF.type))
     for target in targets:
         iri = str(target)
@@ -371,7 +370,7 @@ def _update_text(data_iri: URIRef, data: Graph, meta_iri: URIRef, meta: Graph) -
 def validate_import(parsed: Parsed, reference: Graph, shapes: Graph) -> Report:
     """SHACL on the import with its reference data; only results about the import's own nodes count.
     (The whole graph is validated and then filtered: pyshacl's focus-node mode skips some shapes.)"""
-    own = {s for s in parsed.graph.subjects() if isinstance(s, URIRef)}
+    own = {s for s in parsed.graph.subjects(RDF.type, None) if isinstance(s, URIRef)}
     report = validate_graph(parsed.graph + reference, shapes, records=parsed.records)
     report.results = [r for r in report.results if r.focus in own]
     return report
