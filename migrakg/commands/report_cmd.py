@@ -23,12 +23,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from ..build import NQUADS, build
     from ..reporting import build_report, store_select, write_report
     from ..serving import open_store
 
     districts = tuple(slug.strip() for value in args.district for slug in value.split(",") if slug.strip())
     lang = args.report_lang or settings.lang or "de"
     link_base = args.link_base if args.link_base.endswith("/") else args.link_base + "/"
+    if not args.store and not (settings.build_path / NQUADS).exists():  # a fresh clone: build first
+        print(f"no build at {settings.build_path}: building …", file=sys.stderr)
+        build(settings)
     store = open_store(settings, store=args.store)
     report = build_report(store_select(store.store, settings.result_limit), root=settings.root, base=settings.base_iri,
                           lang=lang, districts=districts, as_of=args.as_of, link_base=link_base)

@@ -196,3 +196,24 @@ def test_docs_explain_every_query(settings):
     for path in sorted((settings.root / "queries" / "report").glob("*.rq")):
         assert f"`{path.name}`" in doc, path.name
     assert "## Deutsch" in doc and "## English" in doc and "--as-of" in doc
+
+
+def test_command_builds_first_on_a_fresh_clone(tmp_path, monkeypatch, capsys):
+    from migrakg import cli
+
+    monkeypatch.setenv("MIGRAKG_BUILD", str(tmp_path / "build"))
+    assert cli.main(["report", "--district", "spandau", "--out", str(tmp_path / "out")]) == 0
+    assert "building" in capsys.readouterr().err
+    assert (tmp_path / "build" / "migrakg.nq").exists()
+    gaps = (tmp_path / "out" / "counselling-gaps.csv").read_text(encoding="utf-8")
+    assert "id/district/spandau" in gaps and "Tigrinya" in gaps  # keine Beratung auf Tigrinya in Spandau
+
+
+def test_command_on_a_disk_store(tmp_path, settings, built, monkeypatch):
+    from migrakg import cli
+
+    monkeypatch.setenv("MIGRAKG_BUILD", str(settings.build_path))
+    out = tmp_path / "out"
+    assert cli.main(["report", "--store", str(tmp_path / "store"), "--out", str(out), "--as-of", "2020-01-01"]) == 0
+    assert '<span id="reference-date">2020-01-01</span>' in (out / "report.html").read_text(encoding="utf-8")
+    assert cli.main(["report", "--as-of", "01.01.2020", "--out", str(out)]) == 2
