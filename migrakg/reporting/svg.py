@@ -41,7 +41,7 @@ def nice_ticks(maximum: int, count: int = 5) -> list[int]:
     """Whole-number axis ticks from 0 to at least *maximum*.
 
     >>> nice_ticks(27)
-    [0, 5, 10, 15, 20, 25, 30]
+    [0, 10, 20, 30]
     >>> nice_ticks(0)
     [0, 1]
     """
