@@ -40,6 +40,7 @@ VOID = "void.ttl"
 DATENREGISTER = "datenregister.json"
 NOTES = "RELEASE.md"
 SUMS = "SHA256SUMS"
+OSM_DUMP = "migrakg-osm.nt.gz"
 
 Progress = Callable[[str], None]
 
@@ -105,6 +106,10 @@ def publish(settings: Settings, out_dir: Path | None = None, *, source_path: Pat
     content["migrakg.nq.gz"] = dumps.gzip_bytes(dumps.nquads(source))
     content["migrakg.jsonld"] = dumps.jsonld(source.union, iris)
     titles.update(DUMP_TITLES)
+    if len(source.odbl):  # OpenStreetMap-derived data: its own file and dataset, under the ODbL
+        content[OSM_DUMP] = dumps.gzip_bytes(dumps.ntriples(source.odbl))
+        titles[OSM_DUMP] = ("OpenStreetMap-abgeleitete Daten (N-Triples, gzip; ODbL)",
+                            "OpenStreetMap-derived data (N-Triples, gzip; ODbL)")
 
     progress("tables …")
     table_rows: dict[str, int] = {}
@@ -123,7 +128,8 @@ def publish(settings: Settings, out_dir: Path | None = None, *, source_path: Pat
         label = "Datenpaket-Beschreibung" if name == "datapackage.json" else name
         titles[f"hsds/{name}"] = (f"HSDS 3.0: {label}", f"HSDS 3.0: {'data package descriptor' if name == 'datapackage.json' else name}")
 
-    files = [FileEntry(name, len(data), hashlib.sha256(data).hexdigest(), *titles[name]) for name, data in content.items()]
+    files = [FileEntry(name, len(data), hashlib.sha256(data).hexdigest(), *titles[name],
+                       dataset=dcat.OSM_DATASET if name == OSM_DUMP else "migrakg") for name, data in content.items()]
     counts = {key: len(source.instances(cls)) for key, cls, _de, _en in COUNTED}
     districts = source.instances(MKG.District)
 
@@ -133,7 +139,7 @@ def publish(settings: Settings, out_dir: Path | None = None, *, source_path: Pat
     content[CATALOG] = dumps.turtle(catalogue, iris)
     content[VOID] = dumps.turtle(dcat.void_description(source, files, iris=iris, public_url=settings.public_url,
                                                        released=released), iris)
-    item = datenregister_record(files, public_url=settings.public_url, released=released, publisher=publisher,
+    item = datenregister_record([f for f in files if f.dataset == "migrakg"], public_url=settings.public_url, released=released, publisher=publisher,
                                 period=source.period(), counts=counts, owner_org=owner_org)
     content[DATENREGISTER] = _json_bytes(item)
     release = Release(out_dir, released, files, counts, source.triple_count, source.excluded)

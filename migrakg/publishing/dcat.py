@@ -38,6 +38,25 @@ PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/NonProfitOrganisatio
 THEME = URIRef(EU + "data-theme/SOCI")
 LANGUAGES = (URIRef(EU + "language/DEU"), URIRef(EU + "language/ENG"))
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+OSM_DATASET = "migrakg-osm"
+TEXTS = {  # dataset key → (title de, title en, description de, description en)
+    "migrakg": (
+        "Migrant:innenorganisationen in Berlin – Wissensgraph migrakg",
+        "Migrant organisations in Berlin – the migrakg knowledge base",
+        "Migrant:innenorganisationen, Netzwerke und Gremien, Projekte, Angebote, Förderungen und Mitgliedschaften in Berlin "
+        "(bisher vor allem Pankow und Spandau), jeder Eintrag mit Quelle und Datum. Als Linked Open Data (Turtle, N-Triples, "
+        "JSON-LD), als Tabellen (CSV), im Format HSDS 3.0 und über einen SPARQL-Endpunkt. Keine Daten über Privatpersonen.",
+        "Migrant organisations, networks and committees, projects, offers, funding and memberships in Berlin "
+        "(so far mainly Pankow and Spandau), each record with its source and date. As linked open data (Turtle, "
+        "N-Triples, JSON-LD), as tables (CSV), in HSDS 3.0 and through a SPARQL endpoint. No data about private persons."),
+    OSM_DATASET: (
+        "Orte aus OpenStreetMap zum Wissensgraphen migrakg",
+        "Places from OpenStreetMap for the migrakg knowledge base",
+        "Aus OpenStreetMap abgeleitete Orte (Nachbarschafts- und Begegnungszentren), wie sie in migrakg importiert wurden. "
+        "© OpenStreetMap-Mitwirkende, Open Database License (ODbL) 1.0.",
+        "Places derived from OpenStreetMap (community centres) as imported into migrakg. "
+        "© OpenStreetMap contributors, Open Database License (ODbL) 1.0."),
+}
 
 #: file suffix → (IANA media type, EU file type, compressed with)
 FILE_TYPES: dict[str, tuple[str, str, str | None]] = {
@@ -179,19 +198,12 @@ def catalogue(source: ReleaseSource, files: list[FileEntry], *, iris: Iris, publ
 
 def _dataset(g: Graph, dataset: URIRef, key: str, source: ReleaseSource, *, iris: Iris, base: str, released: dt.date,
              agent: URIRef, contact: URIRef, period: tuple[dt.date, dt.date] | None, districts: list[URIRef]) -> None:
+    title_de, title_en, description_de, description_en = TEXTS[key]
     g.add((dataset, RDF.type, DCAT.Dataset))
-    g.add((dataset, DCTERMS.title, Literal("Migrant:innenorganisationen in Berlin – Wissensgraph migrakg", lang="de")))
-    g.add((dataset, DCTERMS.title, Literal("Migrant organisations in Berlin – the migrakg knowledge base", lang="en")))
-    g.add((dataset, DCTERMS.description, Literal(
-        "Migrant:innenorganisationen, Netzwerke und Gremien, Projekte, Angebote, Förderungen und Mitgliedschaften in Berlin "
-        "(bisher vor allem Pankow und Spandau), jeder Eintrag mit Quelle und Datum. Als Linked Open Data (Turtle, N-Triples, "
-        "JSON-LD), als Tabellen (CSV), im Format HSDS 3.0 und über einen SPARQL-Endpunkt. Keine Daten über Privatpersonen.",
-        lang="de")))
-    g.add((dataset, DCTERMS.description, Literal(
-        "Migrant organisations, networks and committees, projects, offers, funding and memberships in Berlin "
-        "(so far mainly Pankow and Spandau), each record with its source and date. As linked open data (Turtle, "
-        "N-Triples, JSON-LD), as tables (CSV), in HSDS 3.0 and through a SPARQL endpoint. No data about private persons.",
-        lang="en")))
+    g.add((dataset, DCTERMS.title, Literal(title_de, lang="de")))
+    g.add((dataset, DCTERMS.title, Literal(title_en, lang="en")))
+    g.add((dataset, DCTERMS.description, Literal(description_de, lang="de")))
+    g.add((dataset, DCTERMS.description, Literal(description_en, lang="en")))
     g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
     g.add((dataset, DCATDE.contributorID, CONTRIBUTOR))
     g.add((dataset, DCAT.theme, THEME))
@@ -229,6 +241,7 @@ def _dataset(g: Graph, dataset: URIRef, key: str, source: ReleaseSource, *, iris
     g.add((dataset, DCTERMS.provenance, URIRef(f"{dataset}#provenance")))
     g.add((URIRef(f"{dataset}#provenance"), RDF.type, DCTERMS.ProvenanceStatement))
     g.add((URIRef(f"{dataset}#provenance"), RDFS.label, Literal(
+        "Aus OpenStreetMap (über das Datenprodukt open-lifeworlds) importiert." if key == OSM_DATASET else
         "Von Hand aus öffentlichen Seiten zusammengetragen; jede Angabe nennt ihre Quelle (dct:source) und deren Datum.", lang="de")))
 
 
@@ -246,7 +259,7 @@ def _distribution(g: Graph, dataset: URIRef, entry: FileEntry, *, base: str, rel
     g.add((dist, DCTERMS.format, URIRef(EU + "file-type/" + file_type)))
     if compressed:
         g.add((dist, DCAT.compressFormat, URIRef(IANA + compressed)))
-    license_ = ODBL if entry.dataset.endswith("-osm") else LICENSE
+    license_ = ODBL if entry.dataset == OSM_DATASET else LICENSE
     g.add((dist, DCTERMS.license, license_))
     g.add((dist, DCATDE.licenseAttributionByText, Literal(
         "© OpenStreetMap-Mitwirkende, ODbL" if license_ == ODBL else ATTRIBUTION, lang="de")))

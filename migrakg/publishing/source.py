@@ -31,6 +31,15 @@ SELECT DISTINCT ?p WHERE {
   FILTER NOT EXISTS { ?p <%s> true }
 }""" % (" ".join(f"<{c}>" for c in PERSON_CLASSES), PUBLIC_FLAG)
 
+#: Named graphs under the ODbL: OpenStreetMap imports (`graph/osm…`, `graph/import/osm…`) and any
+#: graph the meta graph licenses ODbL. They never go into the CC BY dumps (docs/decisions/2026-11-21-licence.md).
+_ODBL_GRAPHS_QUERY = """
+SELECT DISTINCT ?g WHERE {
+  { GRAPH ?g { ?s ?p ?o } FILTER(REGEX(STR(?g), "/graph/(import/)?osm([-/].*)?$", "i")) }
+  UNION
+  { ?g <%s> ?licence FILTER(CONTAINS(LCASE(STR(?licence)), "odbl")) }
+}""" % DCTERMS.license
+
 _DATES_QUERY = """
 SELECT ?d WHERE { ?s <%s> ?d }""" % MKG.sourceDate
 
@@ -53,6 +62,7 @@ class ReleaseSource:
     union: Graph
     graphs: dict[str, int]
     excluded: list[str] = field(default_factory=list)
+    odbl: Graph = field(default_factory=Graph)  # OpenStreetMap-derived triples, published apart
 
     # -- SPARQL (pyoxigraph) ------------------------------------------------
     def select(self, query: str) -> list[dict[str, object]]:
@@ -120,13 +130,21 @@ def load_source(path: Path) -> ReleaseSource:
     excluded = sorted(to_rdflib(row["p"]) for row in store.query(_PERSONS_QUERY, use_default_graph_as_union=True))
     if excluded:
         _remove_persons(store, [str(p) for p in excluded])
+    odbl = Graph()
+    for row in list(store.query(_ODBL_GRAPHS_QUERY, use_default_graph_as_union=True)):
+        graph_name = row["g"]
+        if not isinstance(graph_name, ox.NamedNode):
+            continue
+        for quad in list(store.quads_for_pattern(None, None, None, graph_name)):
+            odbl.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+            store.remove(quad)
     union = Graph()
     graphs: dict[str, int] = {}
     for quad in store:
         union.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
         graphs[name] = graphs.get(name, 0) + 1
-    return ReleaseSource(path, store, union, dict(sorted(graphs.items())), [str(p) for p in excluded])
+    return ReleaseSource(path, store, union, dict(sorted(graphs.items())), [str(p) for p in excluded], odbl)
 
 
 def _remove_persons(store: ox.Store, persons: list[str]) -> None:

@@ -27,6 +27,10 @@ def shapes(shared) -> Graph:
 
 @pytest.fixture(scope="module")
 def vocabularies(shared) -> Graph:
+    return load_vocabularies(shared)
+
+
+def load_vocabularies(shared) -> Graph:
     """The licence list and the W3C vocabularies the shapes need for class membership."""
     folder = shared / "standards" / "dcat-ap-de"
     graph = Graph()

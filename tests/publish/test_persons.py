@@ -1,5 +1,6 @@
-"""No private person reaches a release: anything typed as a person is left out of every file unless
-it is flagged as a public contact. The real data holds none, so this uses a synthetic build."""
+"""What must stay out of the CC BY release. No private person: anything typed as a person is left out
+of every file unless flagged as a public contact. No OpenStreetMap (ODbL) data: it is published apart.
+The real data holds neither, so these tests use synthetic builds."""
 
 from __future__ import annotations
 
@@ -47,3 +48,41 @@ def test_private_persons_are_left_out_of_every_file(settings, built, tmp_path):
 
 def test_the_real_data_holds_no_persons(release):
     assert release.excluded == []
+
+
+OSM_GRAPH = "<https://w3id.org/migrakg/graph/import/osm>"
+OSM_PLACE = "https://w3id.org/migrakg/id/place/osm-123456"
+OSM = f"""<{OSM_PLACE}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/migrakg/ontology#Place> {OSM_GRAPH} .
+<{OSM_PLACE}> <https://schema.org/name> "Stadtteilzentrum aus OSM" {OSM_GRAPH} .
+"""
+
+
+def test_openstreetmap_data_is_published_apart_under_the_odbl(settings, built, tmp_path, shared):
+    """ODbL data never enters the CC BY dumps: it gets its own file and dataset, licensed ODbL."""
+    from rdflib import URIRef
+    from rdflib.namespace import DCTERMS
+
+    from migrakg.namespaces import DCAT
+    from migrakg.publish import publish
+    from migrakg.publishing.dcat import LICENSE, ODBL
+
+    nq = tmp_path / "with-osm.nq"
+    nq.write_text((settings.build_path / NQUADS).read_text(encoding="utf-8") + OSM, encoding="utf-8")
+    out = publish(settings, tmp_path / "dist", source_path=nq).out_dir
+    assert OSM_PLACE not in (out / "migrakg.ttl").read_text(encoding="utf-8")
+    assert OSM_PLACE not in gzip.decompress((out / "migrakg.nq.gz").read_bytes()).decode("utf-8")
+    assert "osm-123456" not in (out / "hsds" / "locations.csv").read_text(encoding="utf-8") + (out / "datenregister.json").read_text(encoding="utf-8").replace("migrakg-osm", "")
+    osm = Graph().parse(data=gzip.decompress((out / "migrakg-osm.nt.gz").read_bytes()), format="nt")
+    assert len(osm) == 2
+    catalogue = Graph().parse(out / "catalog.ttl")
+    osm_dataset = URIRef("https://w3id.org/migrakg/dataset/migrakg-osm")
+    [distribution] = list(catalogue.objects(osm_dataset, DCAT.distribution))
+    assert catalogue.value(distribution, DCTERMS.license) == ODBL
+    core = URIRef("https://w3id.org/migrakg/dataset/migrakg")
+    assert {catalogue.value(d, DCTERMS.license) for d in catalogue.objects(core, DCAT.distribution)} == {LICENSE}
+    from tests.publish.test_catalogue import SHAPES, load_vocabularies, validate
+
+    shapes = Graph()
+    for name in SHAPES:
+        shapes.parse(shared / "standards" / "dcat-ap-de" / name, format="turtle")
+    assert [r for r in validate(catalogue, shapes, load_vocabularies(shared)) if r[0] == "Violation"] == []
