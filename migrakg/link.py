@@ -282,13 +282,14 @@ class Index:
         return {i for i in found if self.entities[i].kind in allowed}
 
     def match(self, theirs: Entity, *, kinds: tuple[str, ...] | None = None, floor: float = 0.0) -> list[Candidate]:
-        """Candidates for *theirs*, best first (ties by IRI, so results are stable)."""
+        """Candidates for *theirs*, best first; on equal scores a record of the same kind first (a place
+        named like its organisation is the place), then by IRI, so results are stable."""
         out = []
         for i in self.candidates(theirs, kinds):
             score, evidence = score_pair(self.entities[i], theirs)
             if score >= floor:
                 out.append(Candidate(self.entities[i], theirs, score, evidence))
-        out.sort(key=lambda c: (-c.score, c.ours.id))
+        out.sort(key=lambda c: (-c.score, c.ours.kind != theirs.kind, c.ours.id))
         return out
 
 
