@@ -16,10 +16,10 @@ Several values of one facet are alternatives (OR); different facets must all hol
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import threading
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,45 +32,61 @@ _WORD = re.compile(r"\w+")
 
 P = {k: PREFIXES[k] for k in ("mkg", "schema", "skos", "dcterms", "org")}
 
-TEXT_QUERY = f"""SELECT ?s ?kind ?p ?text WHERE {{
-  {{ ?s a <{P['mkg']}Organisation> BIND("organisation" AS ?kind) }} UNION {{ ?s a <{P['mkg']}Offer> BIND("offer" AS ?kind) }}
-  VALUES ?p {{ <{P['skos']}prefLabel> <{P['schema']}name> <{P['skos']}altLabel> <{P['dcterms']}description> }}
-  ?s ?p ?text
-}}"""
+US, RS = "\u001f", "\u001e"  # unit and record separators: one row per item carries all its texts / facet values
 
-FACET_QUERY = f"""SELECT DISTINCT ?s ?facet ?v WHERE {{
-  {{ ?s a <{P['mkg']}Organisation> .
-     {{ ?s <{P['schema']}areaServed> ?v BIND("district" AS ?facet) }}
+_TEXTS = f"""{{ ?s <{P['skos']}prefLabel> ?text BIND("name" AS ?field) }} UNION {{ ?s <{P['schema']}name> ?text BIND("name" AS ?field) }}
+  UNION {{ ?s <{P['skos']}altLabel> ?text BIND("alt" AS ?field) }} UNION {{ ?s <{P['dcterms']}description> ?text BIND("description" AS ?field) }}"""
+
+_OFFER_FACETS = """{{ {o} <{schema}areaServed> ?v BIND("district" AS ?facet) }}
+     UNION {{ {o} <{dcterms}language> ?v BIND("language" AS ?facet) }}
+     UNION {{ {o} <{schema}audience> ?v BIND("audience" AS ?facet) }}
+     UNION {{ {o} <{mkg}offerType> ?v BIND("type" AS ?facet) }}
+     UNION {{ {o} <{mkg}fieldOfActivity> ?v BIND("field" AS ?facet) }}"""
+
+_FACETS = {
+    "organisation": f"""{{ ?s <{P['schema']}areaServed> ?v BIND("district" AS ?facet) }}
      UNION {{ ?s <{P['mkg']}seatDistrict> ?v BIND("district" AS ?facet) }}
      UNION {{ ?s <{P['org']}hasSite> ?site . ?site <{P['mkg']}district> ?v BIND("district" AS ?facet) }}
      UNION {{ ?s <{P['mkg']}fieldOfActivity> ?v BIND("field" AS ?facet) }}
-     UNION {{ ?o <{P['schema']}provider> ?s .
-              {{ ?o <{P['schema']}areaServed> ?v BIND("district" AS ?facet) }}
-              UNION {{ ?o <{P['dcterms']}language> ?v BIND("language" AS ?facet) }}
-              UNION {{ ?o <{P['schema']}audience> ?v BIND("audience" AS ?facet) }}
-              UNION {{ ?o <{P['mkg']}offerType> ?v BIND("type" AS ?facet) }}
-              UNION {{ ?o <{P['mkg']}fieldOfActivity> ?v BIND("field" AS ?facet) }} }} }}
-  UNION
-  {{ ?s a <{P['mkg']}Offer> .
-     {{ ?s <{P['schema']}areaServed> ?v BIND("district" AS ?facet) }}
-     UNION {{ ?s <{P['schema']}location> ?place . ?place <{P['mkg']}district> ?v BIND("district" AS ?facet) }}
-     UNION {{ ?s <{P['dcterms']}language> ?v BIND("language" AS ?facet) }}
-     UNION {{ ?s <{P['schema']}audience> ?v BIND("audience" AS ?facet) }}
-     UNION {{ ?s <{P['mkg']}offerType> ?v BIND("type" AS ?facet) }}
-     UNION {{ ?s <{P['mkg']}fieldOfActivity> ?v BIND("field" AS ?facet) }} }}
+     UNION {{ ?o <{P['schema']}provider> ?s . {_OFFER_FACETS.format(o="?o", **P)} }}""",
+    "offer": f"""{_OFFER_FACETS.format(o="?s", **P)}
+     UNION {{ ?s <{P['schema']}location> ?place . ?place <{P['mkg']}district> ?v BIND("district" AS ?facet) }}""",
+}
+_CLASSES = {"organisation": P["mkg"] + "Organisation", "offer": P["mkg"] + "Offer"}
+
+
+def text_query(kind: str) -> str:
+    """One row per record of *kind*: its IRI and all its names, alternative names and descriptions."""
+    return (f'SELECT ?s (GROUP_CONCAT(CONCAT(?field, "\\u001F", LANG(?text), "\\u001F", STR(?text)); separator="\\u001E") AS ?texts) '
+            f"WHERE {{ ?s a <{_CLASSES[kind]}> . {_TEXTS} }} GROUP BY ?s")
+
+
+def facet_query(kind: str) -> str:
+    """One row per record of *kind* that has facet values: its IRI and `facet US value-IRI` joined by RS."""
+    return (f'SELECT ?s (GROUP_CONCAT(DISTINCT CONCAT(?facet, "\\u001F", STR(?v)); separator="\\u001E") AS ?facets) '
+            f"WHERE {{ ?s a <{_CLASSES[kind]}> . {_FACETS[kind]} }} GROUP BY ?s")
+
+
+LABEL_QUERY = f"""SELECT ?s ?label WHERE {{
+  {{ ?s <{P['skos']}inScheme> ?scheme }} UNION {{ ?s a <{P['mkg']}District> }}
+  ?s <{P['skos']}prefLabel> ?label
 }}"""
 
-LABEL_QUERY = f"""SELECT ?v ?label WHERE {{
-  {{ ?v <{P['skos']}inScheme> ?scheme }} UNION {{ ?v a <{P['mkg']}District> }}
-  ?v <{P['skos']}prefLabel> ?label
-}}"""
+
+@functools.cache
+def _without_marks() -> dict[int, str | None]:
+    """str.translate table deleting every combining mark (built once, on first use)."""
+    table: dict[int, str | None] = {code: None for code in range(0x30000) if unicodedata.combining(chr(code))}
+    # letters NFKD does not take apart
+    table.update({ord(a): b for a, b in zip("łŁøØđĐħĦıæÆœŒþÞ", ["l", "l", "o", "o", "d", "d", "h", "h", "i", "ae", "ae", "oe", "oe", "th", "th"])})
+    return table  # type: ignore[return-value]
 
 
 def normalise(text: str) -> str:
     """Casefolded text without accents: 'SprachCafé Straße' → 'sprachcafe strasse'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.casefold().replace("ß", "ss")
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKD", text).translate(_without_marks()).casefold().replace("ß", "ss")
 
 
 def tokens(text: str) -> list[str]:
@@ -133,130 +149,164 @@ class SearchResult:
 
 
 class SearchIndex:
-    """The search index of one store generation. Thread-safe for reading."""
+    """The search index of one store generation. Thread-safe for reading.
+
+    Items are numbered in name order. Sets of items are bitmaps (Python ints): a facet value's items, a
+    kind's items, a search result — so filters are `&`, counts are `bit_count()`, and a page of results
+    is read off the lowest set bits. Words keep plain id lists (there are many words, most are rare)."""
 
     def __init__(self, items: list[Item], labels: dict[str, dict[str, str]], generation: int = 0):
         items.sort(key=lambda i: (normalise(i.name("de")), i.iri))
         self.items = items
+        self.size = len(items)
         self.generation = generation
         self.labels = labels
-        self.all_ids = range(len(items))
-        self.words: dict[str, set[int]] = {}
-        self.name_words: dict[str, set[int]] = {}
-        self.postings: dict[str, dict[str, set[int]]] = {f: {} for f in FACETS}
-        self.iris: dict[str, dict[str, str]] = {f: {} for f in FACETS}  # facet → code → IRI
-        self.kinds: dict[str, set[int]] = {k: set() for k in KINDS}
+        self.everything = (1 << self.size) - 1
+        words: dict[str, list[int]] = {}
+        name_words: dict[str, list[int]] = {}
+        postings: dict[str, dict[str, list[int]]] = {f: {} for f in FACETS}
+        kinds: dict[str, list[int]] = {k: [] for k in KINDS}
         for i, item in enumerate(items):
-            self.kinds.setdefault(item.kind, set()).add(i)
-            name_text = " ".join([*item.names.values(), *item.alt_names])
-            for word in tokens(name_text):
-                self.name_words.setdefault(word, set()).add(i)
-                self.words.setdefault(word, set()).add(i)
-            for word in tokens(" ".join(item.descriptions.values())):
-                self.words.setdefault(word, set()).add(i)
+            kinds.setdefault(item.kind, []).append(i)
+            name_tokens = set(tokens(" ".join([*item.names.values(), *item.alt_names])))
+            for word in name_tokens:
+                name_words.setdefault(word, []).append(i)
+            for word in name_tokens | set(tokens(" ".join(item.descriptions.values()))):
+                words.setdefault(word, []).append(i)
             for facet, codes in item.facets.items():
                 for code in codes:
-                    self.postings[facet].setdefault(code, set()).add(i)
-        self.vocabulary = sorted(self.words)
-        self.name_vocabulary = sorted(self.name_words)
-        self.total_postings = sum(len(ids) for f in self.postings.values() for ids in f.values())
+                    postings[facet].setdefault(code, []).append(i)
+        self.words, self.name_words = words, name_words
+        self.vocabulary = sorted(words)
+        self.name_vocabulary = sorted(name_words)
+        self.postings = {f: {code: self._bits(ids) for code, ids in values.items()} for f, values in postings.items()}
+        self.kinds = {k: self._bits(ids) for k, ids in kinds.items()}
+        self.iris: dict[str, dict[str, str]] = {f: {} for f in FACETS}  # facet → code → IRI
+        self._term_cache: dict[tuple[str, bool], int] = {}
+        self._cache_lock = threading.Lock()
+
+    def _bits(self, ids: list[int] | set[int]) -> int:
+        buffer = bytearray((self.size + 7) // 8)
+        for i in ids:
+            buffer[i >> 3] |= 1 << (i & 7)
+        return int.from_bytes(buffer, "little")
+
+    def _positions(self, bits: int, start: int, count: int) -> list[int]:
+        """The positions of set bits number start … start+count-1 (lowest first)."""
+        out: list[int] = []
+        if count <= 0 or not bits:
+            return out
+        words = memoryview(bits.to_bytes(((self.size + 63) // 64) * 8 or 8, "little")).cast("Q")
+        seen = 0
+        for index, word in enumerate(words):
+            if not word:
+                continue
+            n = word.bit_count()
+            if seen + n <= start:
+                seen += n
+                continue
+            while word:
+                low = word & -word
+                if seen >= start:
+                    out.append(index * 64 + low.bit_length() - 1)
+                    if len(out) == count:
+                        return out
+                seen += 1
+                word ^= low
+        return out
 
     @classmethod
-    def from_rows(cls, text_rows: list[list[Any]], facet_rows: list[list[Any]], label_rows: list[list[Any]],
+    def from_rows(cls, text_rows: list[tuple[str, ...]], facet_rows: list[tuple[str, ...]], label_rows: list[tuple[str, ...]],
                   generation: int = 0) -> "SearchIndex":
+        """From plain rows: text (iri, kind, name|alt|description, lang, text), facets (iri, facet, value IRI),
+        labels (IRI, lang, label)."""
         items: dict[str, Item] = {}
-        name_preds = (P["skos"] + "prefLabel", P["schema"] + "name")
-        for s, kind, p, text in text_rows:
-            if s is None or text is None:
-                continue
-            item = items.setdefault(s[1], Item(s[1], kind[1]))
-            lang = text[2] or ""
-            if p[1] in name_preds:
-                item.names.setdefault(lang, text[1])
-            elif p[1] == P["skos"] + "altLabel":
-                if text[1] not in item.alt_names:
-                    item.alt_names.append(text[1])
+        for s, kind, which, lang, text in text_rows:
+            item = items.setdefault(s, Item(s, kind))
+            if which == "name":
+                item.names.setdefault(lang, text)
+            elif which == "alt":
+                if text not in item.alt_names:
+                    item.alt_names.append(text)
             else:
-                item.descriptions.setdefault(lang, text[1])
+                item.descriptions.setdefault(lang, text)
         facet_iris: dict[tuple[str, str], str] = {}
         for s, facet, v in facet_rows:
-            if s is None or v is None or s[1] not in items:
+            if s not in items:
                 continue
-            code = code_of(v[1])
-            items[s[1]].facets.setdefault(facet[1], set()).add(code)
-            facet_iris[(facet[1], code)] = v[1]
+            code = code_of(v)
+            items[s].facets.setdefault(facet, set()).add(code)
+            facet_iris[(facet, code)] = v
         labels: dict[str, dict[str, str]] = {}
-        for v, label in label_rows:
-            labels.setdefault(v[1], {}).setdefault(label[2] or "", label[1])
+        for v, lang, label in label_rows:
+            labels.setdefault(v, {}).setdefault(lang, label)
         index = cls(list(items.values()), labels, generation)
         for (facet, code), iri in facet_iris.items():
             index.iris[facet][code] = iri
         return index
 
     # -- reading ------------------------------------------------------------------------------------
-    def _prefix(self, term: str, vocabulary: list[str], postings: dict[str, set[int]]) -> set[int]:
-        start = bisect.bisect_left(vocabulary, term)
-        found: set[int] = set()
-        for word in vocabulary[start:]:
-            if not word.startswith(term):
-                break
-            found |= postings[word]
-        return found
+    def _term(self, term: str, names_only: bool = False) -> int:
+        """Items with a word starting with *term* (bitmap); recent terms are cached."""
+        key = (term, names_only)
+        cached = self._term_cache.get(key)
+        if cached is not None:
+            return cached
+        vocabulary, postings = (self.name_vocabulary, self.name_words) if names_only else (self.vocabulary, self.words)
+        buffer = bytearray((self.size + 7) // 8)
+        position = bisect.bisect_left(vocabulary, term)
+        while position < len(vocabulary) and vocabulary[position].startswith(term):
+            for i in postings[vocabulary[position]]:
+                buffer[i >> 3] |= 1 << (i & 7)
+            position += 1
+        bits = int.from_bytes(buffer, "little")
+        with self._cache_lock:
+            if len(self._term_cache) > 512:
+                self._term_cache.clear()
+            self._term_cache[key] = bits
+        return bits
 
     def search(self, query: str = "", *, filters: dict[str, list[str]] | None = None, kind: str | None = None,
                page: int = 1, per_page: int = PER_PAGE, lang: str = "de") -> SearchResult:
         """Items matching every term of *query* (prefix, accent- and case-insensitive) and every facet filter."""
         filters = {f: [c for c in (filters or {}).get(f, []) if c] for f in FACETS}
-        terms = tokens(query)
-        ids: set[int] | None = None  # None = all items
+        terms = list(dict.fromkeys(tokens(query)))
+        hits = self.everything
         for term in terms:
-            found = self._prefix(term, self.vocabulary, self.words)
-            ids = found if ids is None else ids & found
+            hits &= self._term(term)
         for facet in FACETS:
             if filters[facet]:
-                found = set().union(*(self.postings[facet].get(code, set()) for code in filters[facet]))
-                ids = found if ids is None else ids & found
-        kind_counts = self._kind_counts(ids)
+                alternatives = 0
+                for code in filters[facet]:
+                    alternatives |= self.postings[facet].get(code, 0)
+                hits &= alternatives
+        kind_counts = {k: (hits & bits).bit_count() for k, bits in self.kinds.items()}
         if kind in KINDS:
-            ids = set(self.kinds[kind]) if ids is None else ids & self.kinds[kind]
-        total = len(self.items) if ids is None else len(ids)
+            hits &= self.kinds[kind]
+        total = hits.bit_count()
         page = max(1, page)
         start = (page - 1) * per_page
-        if ids is None:
-            chosen = list(range(start, min(start + per_page, total)))
-        else:
-            # names first, then descriptions; within each, alphabetical (ids are in name order)
-            name_hits: set[int] = set(ids)
+        if terms:  # names that match every word first, then the rest; name order within each group
+            names = hits
             for term in terms:
-                name_hits &= self._prefix(term, self.name_vocabulary, self.name_words)
-            ordered = sorted(name_hits) + sorted(ids - name_hits) if terms else sorted(ids)
-            chosen = ordered[start:start + per_page]
-        return SearchResult(query, {f: v for f, v in filters.items() if v}, kind if kind in KINDS else None, page,
-                            per_page, total, [self.items[i] for i in chosen], self._facets(ids, filters, lang), kind_counts)
-
-    def _kind_counts(self, ids: set[int] | None) -> dict[str, int]:
-        if ids is None:
-            return {k: len(v) for k, v in self.kinds.items()}
-        return {k: len(ids & v) for k, v in self.kinds.items()}
-
-    def _facets(self, ids: set[int] | None, filters: dict[str, list[str]], lang: str) -> dict[str, list[FacetValue]]:
-        counts: dict[str, Counter[str]] = {f: Counter() for f in FACETS}
-        if ids is None:
-            for facet in FACETS:
-                counts[facet] = Counter({code: len(s) for code, s in self.postings[facet].items()})
-        elif len(ids) * 6 < self.total_postings:
-            for i in ids:
-                for facet, codes in self.items[i].facets.items():
-                    counts[facet].update(codes)
+                names &= self._term(term, names_only=True)
+            first = names.bit_count()
+            chosen = self._positions(names, start, per_page)
+            if len(chosen) < per_page:
+                chosen += self._positions(hits & ~names, max(0, start - first), per_page - len(chosen))
         else:
-            for facet in FACETS:
-                counts[facet] = Counter({code: len(ids & s) for code, s in self.postings[facet].items()})
+            chosen = self._positions(hits, start, per_page)
+        return SearchResult(query, {f: v for f, v in filters.items() if v}, kind if kind in KINDS else None, page,
+                            per_page, total, [self.items[i] for i in chosen], self._facets(hits, filters, lang), kind_counts)
+
+    def _facets(self, hits: int, filters: dict[str, list[str]], lang: str) -> dict[str, list[FacetValue]]:
         out: dict[str, list[FacetValue]] = {}
         for facet in FACETS:
             values = []
-            for code in set(counts[facet]) | set(filters.get(facet, [])):
-                count = counts[facet].get(code, 0)
-                selected = code in filters.get(facet, [])
+            selected_codes = filters.get(facet, [])
+            for code in set(self.postings[facet]) | set(selected_codes):
+                count = (hits & self.postings[facet].get(code, 0)).bit_count()
+                selected = code in selected_codes
                 if not count and not selected:
                     continue
                 iri = self.iris[facet].get(code, "")
@@ -270,26 +320,49 @@ class SearchIndex:
 
 
 def build_index(service: Any, generation: int = 0, *, timeout: float | None = None) -> SearchIndex:
-    """Read the index from the store (three queries, paged to stay within the service's result limit)."""
-    text_rows = select_all(service, TEXT_QUERY, timeout=timeout)
-    facet_rows = select_all(service, FACET_QUERY, timeout=timeout)
-    label_rows = select_all(service, LABEL_QUERY, timeout=timeout)
+    """Read the index from the store: per kind one query for the texts and one for the facet values (one row
+    per record), and one for the vocabulary labels — five SPARQL queries through the query service."""
+    text_rows: list[tuple[str, ...]] = []
+    facet_rows: list[tuple[str, ...]] = []
+    for kind in KINDS:
+        for s, texts in select_all(service, text_query(kind), timeout=timeout):
+            if s is None or texts is None:
+                continue
+            for part in texts[1].split(RS):
+                fields = part.split(US, 2)
+                if len(fields) == 3:
+                    text_rows.append((s[1], kind, *fields))
+        for s, facets in select_all(service, facet_query(kind), timeout=timeout):
+            if s is None or facets is None:
+                continue
+            for part in facets[1].split(RS):
+                facet, _, value = part.partition(US)
+                if value:
+                    facet_rows.append((s[1], facet, value))
+    label_rows = [(v[1], label[2] or "", label[1]) for v, label in select_all(service, LABEL_QUERY, timeout=timeout)
+                  if v is not None and label is not None]
     return SearchIndex.from_rows(text_rows, facet_rows, label_rows, generation)
 
 
 def select_all(service: Any, query: str, *, timeout: float | None = None) -> list[list[Any]]:
-    """All rows of a SELECT, read in pages of the service's result limit (the store does not change meanwhile:
-    the index belongs to one generation, and a page's evaluation order is deterministic for it)."""
+    """All rows of a SELECT. Usually one query; when the result reaches the service's row limit it is read
+    again in pages of that size, ordered by ?s so that the pages neither overlap nor leave gaps."""
     from .query import QueryRequest
 
+    def run(text: str) -> list[list[Any]]:
+        request = QueryRequest(text)
+        return (service.run(request, timeout=timeout) if timeout else service.run(request)).rows
+
     page = int(getattr(service, "limit", 100_000))
-    rows: list[list[Any]] = []
+    rows = run(f"{query} LIMIT {page}")
+    if len(rows) < page:
+        return rows
+    rows = []
     offset = 0
     while True:
-        text = f"{query} LIMIT {page} OFFSET {offset}"
-        result = service.run(QueryRequest(text), timeout=timeout) if timeout else service.run(QueryRequest(text))
-        rows.extend(result.rows)
-        if len(result.rows) < page:
+        chunk = run(f"{query} ORDER BY ?s LIMIT {page} OFFSET {offset}")
+        rows.extend(chunk)
+        if len(chunk) < page:
             return rows
         offset += page
 
