@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .model import Report, quality_names
+from .model import Report, kind_names, quality_names
 
 TEMPLATES = Path(__file__).parent / "templates"
 HTML_NAME = "report.html"
@@ -43,7 +43,7 @@ def render_html(report: Report, *, site: dict[str, Any] | None = None) -> str:
         matrix=matrix, field_matrix=field_matrix, chosen=chosen, gap_groups=gap_groups,
         language_gaps=matrix.empty_cells(chosen) if matrix else [],
         field_gaps=field_matrix.empty_cells(chosen) if field_matrix else [],
-        quality_names=quality_names(report), site=site,
+        quality_names=quality_names(report), site=site, kind_names=kind_names(report),
         network_svg=Markup(figures["network-nodes"].svg), ranked=report.network.ranked() if report.network else [])
 
 

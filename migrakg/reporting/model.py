@@ -308,13 +308,13 @@ def _network(report: Report, queries: dict[str, ReportQuery], run: Any, scope: t
         edges.append(netmod.Edge(src, tgt, r["type"] or "", r["relation"], role, report.href(r["relation"])))
     net = netmod.build_network(nodes, edges)
     report.network = net
-    kind_names = _kind_names(report)
+    kinds = kind_names(report)
     edge_names = _edge_names(report)
     used_kinds = {n.kind for n in nodes.values()}
     used_edges = {e.type for e in edges}
     picture = netmod.network_svg(
         net, title=report.t("Netzwerkkarte", "Network map"),
-        kind_names={k: v for k, v in kind_names.items() if k in used_kinds},
+        kind_names={k: v for k, v in kinds.items() if k in used_kinds},
         edge_names={k: v for k, v in edge_names.items() if k in used_edges})
     report.figures["network-nodes"] = Figure(
         "network-nodes", queries["network-nodes"], node_text, ["node", "kind", "label", "degree", "betweenness"],
@@ -325,7 +325,7 @@ def _network(report: Report, queries: dict[str, ReportQuery], run: Any, scope: t
     report.totals["memberships"] = sum(1 for e in edges if e.type == "membership")
 
 
-def _kind_names(report: Report) -> dict[str, str]:
+def kind_names(report: Report) -> dict[str, str]:
     return {"organisation": report.t("Organisation", "organisation"),
             "public-body": report.t("Behörde", "public body"),
             "network": report.t("Netzwerk/Gremium", "network/board"),
