@@ -260,6 +260,8 @@ class Index:
         self.keys: dict[str, set[int]] = {}
         self.name_texts: list[str] = []
         self.name_owner: list[int] = []
+        self.acronym_texts: list[str] = []
+        self.acronym_owner: list[int] = []
         for i, entity in enumerate(self.entities):
             for key in entity.block_keys():
                 self.keys.setdefault(key, set()).add(i)
@@ -267,6 +269,9 @@ class Index:
                 if name.text:
                     self.name_texts.append(name.text)
                     self.name_owner.append(i)
+                for acronym in name.acronyms:
+                    self.acronym_texts.append(acronym)
+                    self.acronym_owner.append(i)
 
     def candidates(self, theirs: Entity, kinds: tuple[str, ...] | None = None) -> set[int]:
         found: set[int] = set()
@@ -278,6 +283,11 @@ class Index:
             for _text, _score, pos in process.extract(name.text, self.name_texts, scorer=fuzz.token_sort_ratio,
                                                       limit=5, score_cutoff=60):
                 found.add(self.name_owner[pos])
+            # misspelt abbreviations ("AffBB" for "AfEBB") are found among our abbreviations
+            for acronym in name.acronyms:
+                for _text, _score, pos in process.extract(acronym, self.acronym_texts, scorer=fuzz.ratio,
+                                                          limit=3, score_cutoff=75):
+                    found.add(self.acronym_owner[pos])
         allowed = kinds if kinds is not None else COMPATIBLE.get(theirs.kind, COMPATIBLE[""])
         return {i for i in found if self.entities[i].kind in allowed}
 
