@@ -145,6 +145,7 @@ def publish(settings: Settings, out_dir: Path | None = None, *, source_path: Pat
     release = Release(out_dir, released, files, counts, source.triple_count, source.excluded)
     content[MANIFEST] = _json_bytes({
         "released": released.isoformat(),
+        "source_sha256": file_sha256(source_path),
         "base_iri": iris.base,
         "public_url": dcat.public_base(settings.public_url),
         "triples": source.triple_count,
@@ -160,6 +161,14 @@ def publish(settings: Settings, out_dir: Path | None = None, *, source_path: Pat
     progress("writing …")
     write_release(out_dir, content)
     return release
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _json_bytes(value: object) -> bytes:

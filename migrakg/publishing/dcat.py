@@ -107,6 +107,18 @@ class Publisher:
     contact_email: str | None = None
     contact_url: str | None = None  # default: the public URL
 
+    def __post_init__(self) -> None:
+        import re
+
+        from ..errors import UsageError
+
+        if self.contact_email and not re.fullmatch(r"[^@\s:/]+@[^@\s/]+\.[^@\s/]+", self.contact_email):
+            raise UsageError(f"contact e-mail {self.contact_email!r} is not an e-mail address")
+        if self.contact_url and not re.match(r"^https?://\S+$", self.contact_url):
+            raise UsageError(f"contact URL {self.contact_url!r} is not an http(s) address")
+        if not self.name.strip():
+            raise UsageError("the publisher needs a name")
+
 
 def public_base(public_url: str | None) -> str:
     return (public_url or DEFAULT_PUBLIC_URL).rstrip("/")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from ..errors import MigrakgError, Text
 from ..settings import Settings
 
 MEDIA_TYPES = {
@@ -114,22 +115,55 @@ def release_folders(settings: Settings) -> tuple[Path, Path]:
 
 
 _publish_lock = threading.Lock()
+_build_sums: dict[tuple[str, int, int], str] = {}
+
+
+def _build_sha256(path: Path) -> str | None:
+    """SHA-256 of the build file, remembered by (path, mtime, size) so requests do not re-read it."""
+    from ..publish import file_sha256
+
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _build_sums:
+        _build_sums[key] = file_sha256(path)
+    return _build_sums[key]
 
 
 def ensure_release(settings: Settings) -> ServedRelease:
-    """The release to serve: dist/ in the project folder if `migrakg publish` wrote one there,
-    else build/dist/, published from the current build the first time it is needed.
-    Raises what publish raises (e.g. UsageError when there is no build and it cannot be made)."""
+    """The release to serve: dist/ in the project folder if `migrakg publish` wrote one there (served
+    as it is), else build/dist/, published from the current build when missing or when the build has
+    changed since. Raises ReleaseUnavailable when no release can be made."""
+    from ..build import NQUADS
+
     published, on_demand = release_folders(settings)
-    release = open_release(published) or open_release(on_demand)
+    release = open_release(published)
     if release is not None:
+        return release
+    current = _build_sha256(settings.build_path / NQUADS)
+    release = open_release(on_demand)
+    if release is not None and (current is None or release.manifest.get("source_sha256") == current):
         return release
     with _publish_lock:
         release = open_release(on_demand)
-        if release is None:
+        if release is None or (current is not None and release.manifest.get("source_sha256") != current):
             from ..publish import publish
 
-            publish(settings, on_demand)
+            try:
+                publish(settings, on_demand)
+            except MigrakgError as exc:
+                raise ReleaseUnavailable(Text(
+                    f"keine Veröffentlichung verfügbar ({exc.text.de}); `migrakg publish` ausführen",
+                    f"no release available ({exc.text.en}); run `migrakg publish`")) from None
             release = open_release(on_demand)
-    assert release is not None
+    if release is None:
+        raise ReleaseUnavailable("no release available; run `migrakg publish`")
     return release
+
+
+class ReleaseUnavailable(MigrakgError):
+    """No release folder and none could be published (HTTP 503)."""
+
+    status = 503

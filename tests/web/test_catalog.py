@@ -115,3 +115,36 @@ def test_void(catalog_client):
 
 def test_served_release_was_published_into_the_build_folder(catalog_client):
     assert (catalog_client.release_dir / "SHA256SUMS").exists()
+
+
+def test_on_demand_release_follows_a_new_build(settings, built, kb_store, tmp_path):
+    """build/dist/ is republished when the build it came from has changed."""
+    from migrakg.publishing.served import ensure_release
+    from migrakg.settings import Settings
+
+    build_dir = tmp_path / "build"
+    build_dir.mkdir()
+    original = (settings.build_path / NQUADS).read_text(encoding="utf-8")
+    (build_dir / NQUADS).write_text(original, encoding="utf-8")
+    own = Settings(root=tmp_path, build_dir=build_dir)
+    first = ensure_release(own)
+    extra = '<https://w3id.org/migrakg/id/organisation/x> <https://schema.org/name> "X"@de <https://w3id.org/migrakg/graph/organisations> .\n'
+    (build_dir / NQUADS).write_text(original + extra, encoding="utf-8")
+    second = ensure_release(own)
+    assert second.manifest["triples"] == first.manifest["triples"] + 1
+
+
+def test_no_build_and_no_data_is_a_clear_503(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from migrakg.query import QueryService
+    from migrakg.settings import Settings
+    from migrakg.store import KnowledgeStore
+    from migrakg.web.app import create_app
+
+    store = KnowledgeStore.memory()
+    app = create_app(Settings(root=tmp_path, build_dir=tmp_path / "build"), store,
+                     service=QueryService(store, workers=1, timeout=5))
+    with TestClient(app) as client:
+        r = client.get("/catalog", headers={"Accept": "application/json"})
+    assert r.status_code == 503 and "migrakg publish" in r.json()["message"]
