@@ -140,7 +140,8 @@ def publish(settings: Settings, out_dir: Path | None = None, *, source_path: Pat
     content[VOID] = dumps.turtle(dcat.void_description(source, files, iris=iris, public_url=settings.public_url,
                                                        released=released), iris)
     item = datenregister_record([f for f in files if f.dataset == "migrakg"], public_url=settings.public_url, released=released, publisher=publisher,
-                                period=source.period(), counts=counts, owner_org=owner_org)
+                                period=source.period(), owner_org=owner_org,
+                                counts={de: counts[key] for key, _cls, de, _en in COUNTED})
     content[DATENREGISTER] = _json_bytes(item)
     release = Release(out_dir, released, files, counts, source.triple_count, source.excluded)
     content[MANIFEST] = _json_bytes({

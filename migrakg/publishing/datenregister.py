@@ -27,7 +27,8 @@ class PushError(MigrakgError):
 
 def record(files: list[FileEntry], *, public_url: str | None, released: dt.date, publisher: Publisher,
            period: tuple[dt.date, dt.date] | None, counts: dict[str, int], owner_org: str | None = None) -> dict:
-    """The dataset as a Datenregister record. Dates are `YYYY-MM-DD` (the portal's `isodate_notime`)."""
+    """The dataset as a Datenregister record. Dates are `YYYY-MM-DD` (the portal's `isodate_notime`).
+    *counts*: German label → number, for the description."""
     base = public_base(public_url)
     contact = ("mailto:" + publisher.contact_email) if publisher.contact_email else (publisher.contact_url or base + "/")
     summary = ", ".join(f"{n} {k}" for k, n in counts.items())
