@@ -32,6 +32,7 @@ from .publishing import dcat, dumps, hsds, tables
 from .publishing.datenregister import record as datenregister_record
 from .publishing.dcat import FileEntry, Publisher
 from .publishing.source import ReleaseSource, load_source, release_date
+from .errors import Text, UsageError
 from .settings import Settings
 
 MANIFEST = "release.json"
@@ -86,6 +87,7 @@ def publish(settings: Settings, out_dir: Path | None = None, *, source_path: Pat
     """Write a release. Builds first when there is no build. Raises SourceError / NotConforming
     (from the build) or UsageError (unreadable build)."""
     out_dir = out_dir or settings.root / "dist"
+    check_out_dir(out_dir)
     publisher = publisher or Publisher()
     source_path = source_path or settings.build_path / NQUADS
     if not source_path.exists() and source_path == settings.build_path / NQUADS:
@@ -177,8 +179,10 @@ def _json_bytes(value: object) -> bytes:
 
 
 def write_release(out_dir: Path, content: dict[str, bytes]) -> None:
-    """All files or none: the release is written into a new folder beside *out_dir*, then swapped in."""
+    """All files or none: the release is written into a new folder beside *out_dir*, then swapped in.
+    Raises UsageError rather than replace a folder that is not a release (it would be lost)."""
     out_dir = out_dir.resolve()
+    check_out_dir(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
     old = out_dir.parent / f".{out_dir.name}-old"
@@ -198,6 +202,14 @@ def write_release(out_dir: Path, content: dict[str, bytes]) -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Raises UsageError if *out_dir* holds something that is not a release (it would be replaced)."""
+    if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and read_manifest(out_dir) is None)):
+        raise UsageError(Text(
+            f"{out_dir} gibt es schon und es ist keine migrakg-Veröffentlichung; einen leeren oder neuen Ordner angeben",
+            f"{out_dir} exists and is not a migrakg release; give an empty or new folder"))
 
 
 def read_manifest(folder: Path) -> dict | None:

@@ -114,3 +114,25 @@ def test_cli_reports_a_missing_source_file_without_trace(tmp_path, capsys):
     assert main(["publish", "--source", str(tmp_path / "none.nq"), "--out", str(tmp_path / "d")]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "none.nq" in err
+
+
+def test_a_folder_that_is_not_a_release_is_never_replaced(settings, tmp_path, capsys, monkeypatch):
+    from migrakg.cli import main
+
+    monkeypatch.setenv("MIGRAKG_ROOT", str(settings.root))
+    monkeypatch.setenv("MIGRAKG_BUILD", str(settings.build_path))
+    precious = tmp_path / "documents"
+    precious.mkdir()
+    (precious / "letter.txt").write_text("keep me", encoding="utf-8")
+    assert main(["publish", "--quiet", "--out", str(precious)]) == 2
+    assert (precious / "letter.txt").read_text(encoding="utf-8") == "keep me"
+    err = capsys.readouterr().err
+    assert "not a migrakg release" in err or "keine migrakg" in err
+
+
+def test_republishing_over_a_release_replaces_it(settings, tmp_path):
+    out = tmp_path / "dist"
+    publish(settings, out)
+    (out / "stale.txt").write_text("old", encoding="utf-8")
+    publish(settings, out)
+    assert not (out / "stale.txt").exists() and (out / "SHA256SUMS").exists()
