@@ -23,7 +23,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.lang or user_language()
-    store = open_target_store(settings, args.store)
+    if args.dry_run and not (Path(args.store) if args.store else settings.build_path / "store").exists():
+        from ..serving import open_store
+
+        store = open_store(settings)  # a dry run creates no store: compare with the latest build in memory
+    else:
+        store = open_target_store(settings, args.store)
     try:
         outcome = run_import(settings, args.file, fmt=args.format, source=args.source, dry_run=args.dry_run,
                              store=store, agent=args.agent)

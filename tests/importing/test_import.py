@@ -219,3 +219,24 @@ def test_rdf_that_breaks_the_shapes_is_refused(settings, store, tmp_path):
     with pytest.raises(NotConforming):
         run_import(settings, path, store=store)
     assert quads(store) == before
+
+
+def test_hsds_json_with_nested_records(settings, store):
+    """HSDS 3.0 JSON (a page of organizations with nested services, locations, languages, contacts, phones, funding)."""
+    outcome = run_import(settings, Path(__file__).with_name("hsds-example.json"), source="hsds-json", store=store)
+    assert sorted(i.rsplit("/", 1)[1] for i in outcome.diff.added) == [
+        "hsds-json--loc-1", "hsds-json--org-1", "hsds-json--svc-1"]
+    offer, org_iri = f"{BASE}id/offer/hsds-json--svc-1", f"{BASE}id/organisation/hsds-json--org-1"
+    lang = "http://publications.europa.eu/resource/authority/language/"
+    assert ask(store, f"ASK {{ <{offer}> <http://purl.org/dc/terms/language> <{lang}ARA>, <{lang}DEU> ; "
+                      f"<https://schema.org/provider> <{org_iri}> ; <https://schema.org/location> <{BASE}id/place/hsds-json--loc-1> }}")
+    assert ask(store, f"ASK {{ <{org_iri}#contact> <http://www.w3.org/2006/vcard/ns#hasTelephone> <tel:+49301234567> }}")
+    assert ask(store, f'ASK {{ <{org_iri}> <http://www.w3.org/2000/01/rdf-schema#comment> ?c FILTER(CONTAINS(?c, "Integrationsfonds")) }}')
+    assert not any("Erika Muster" in str(q.object) for q in store.store)
+
+
+def test_dry_run_without_a_store_creates_none(settings, built, tmp_path, monkeypatch):
+    monkeypatch.setenv("MIGRAKG_BUILD", str(settings.build_path))
+    path = write_csv(tmp_path / "liste.csv", [org("verein-a", "Verein A")])
+    assert main(["import", str(path), "--store", str(tmp_path / "new-store"), "--dry-run"]) == 0
+    assert not (tmp_path / "new-store").exists()
