@@ -158,6 +158,7 @@ class View:
     linked: dict[str, Node]
     inbound: list[tuple[str, str]]  # (subject, predicate) of triples pointing at the resource
     base: str
+    inbound_total: int = 0  # records pointing at the resource, when more than INBOUND_LIMIT were left out
 
     @property
     def main(self) -> Node:
@@ -225,23 +226,32 @@ def local_path(iri: str, base: str) -> str | None:
     return None
 
 
+#: at most this many records pointing at a resource are read for its page (a district or a language may
+#: have thousands); the page then says how many there are in all and points to search and SPARQL.
+INBOUND_LIMIT = 300
+
+
 def _view_query(target: Target, base: str) -> str:
     iri = target.iri
     ids = json.dumps(base + "id/")
+    """The subjects a page reads in full: the resource and its sub-nodes, the records pointing at it (at most
+    INBOUND_LIMIT), the instance records it points at and their `#address` nodes."""
     if target.mode != "record":
-        return f"SELECT DISTINCT ?s ?p ?o WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {_subjects_pattern(target)} }} }} ?s ?p ?o }}"
+        return f"SELECT DISTINCT ?s WHERE {{ {_subjects_pattern(target)} }}"
     return (
-        "SELECT DISTINCT ?s ?p ?o WHERE { { SELECT DISTINCT ?s WHERE { "
+        "SELECT DISTINCT ?s WHERE { "
         f"{{ VALUES ?s {{ <{iri}> <{iri}#contact> <{iri}#address> }} }} "
-        f"UNION {{ ?s ?in <{iri}> FILTER(isIRI(?s)) }} "
+        f"UNION {{ SELECT DISTINCT ?s WHERE {{ ?s ?in <{iri}> FILTER(isIRI(?s)) }} LIMIT {INBOUND_LIMIT} }} "
         f"UNION {{ <{iri}> ?out ?s FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ids})) }} "
-        f"UNION {{ <{iri}> ?out ?r FILTER(isIRI(?r) && STRSTARTS(STR(?r), {ids})) BIND(IRI(CONCAT(STR(?r), \"#address\")) AS ?s) }} "
-        "} } ?s ?p ?o }")
+        f"UNION {{ <{iri}> ?out ?r FILTER(isIRI(?r) && STRSTARTS(STR(?r), {ids}) && !CONTAINS(STR(?r), \"#\")) "
+        "BIND(IRI(CONCAT(STR(?r), \"#address\")) AS ?s) } "
+        "FILTER(BOUND(?s)) }")
 
 
 def view(service: Any, target: Target, base: str) -> View:
     """Read what the page of *target* shows. Raises ResourceNotFound when the resource has no description."""
-    _, rows = service.select(_view_query(target, base))
+    _, subjects = service.select(_view_query(target, base))
+    rows = _statements(service, [row[0][1] for row in subjects if row[0] is not None and row[0][0] == "uri"])
     nodes: dict[str, Node] = {}
     for s, p, o in rows:
         if s is None or p is None or o is None:
@@ -261,20 +271,35 @@ def view(service: Any, target: Target, base: str) -> View:
     for node in nodes.values():
         for values in node.props.values():
             values.sort(key=lambda v: (v[2] or "", v[1]))
+    inbound_total = 0
+    if len({s for s, _ in inbound}) >= INBOUND_LIMIT:
+        _, count = service.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?in <{target.iri}> FILTER(isIRI(?s)) }}")
+        inbound_total = int(count[0][0][1])
     wanted = sorted(({v[1] for n in nodes.values() for vs in n.props.values() for v in vs if v[0] == "uri"}
                      | {p for n in nodes.values() for p in n.props}) - set(nodes))
     linked = _linked(service, wanted)
-    return View(target, nodes, linked, inbound, base)
+    return View(target, nodes, linked, inbound, base, inbound_total)
+
+
+def _statements(service: Any, subjects: list[str]) -> list[list[Any]]:
+    """Every triple of the given subjects (looked up by subject: fast at any store size)."""
+    rows: list[list[Any]] = []
+    for start in range(0, len(subjects), 500):
+        chunk = " ".join(f"<{i}>" for i in subjects[start:start + 500] if _safe_iri(i))
+        if chunk:
+            rows += service.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {chunk} }} ?s ?p ?o }}")[1]
+    return rows
 
 
 def _linked(service: Any, iris: list[str]) -> dict[str, Node]:
     linked: dict[str, Node] = {}
-    predicates = " ".join(f"<{p}>" for p in LINKED_PREDICATES)
+    predicates = ", ".join(f"<{p}>" for p in LINKED_PREDICATES)
     for start in range(0, len(iris), 500):
         chunk = " ".join(f"<{i}>" for i in iris[start:start + 500] if _safe_iri(i))
         if not chunk:
             continue
-        _, rows = service.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {chunk} }} VALUES ?p {{ {predicates} }} ?s ?p ?o }}")
+        # one VALUES and a FILTER: two VALUES blocks make the engine join their cross product first
+        _, rows = service.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {chunk} }} ?s ?p ?o FILTER(?p IN ({predicates})) }}")
         for s, p, o in rows:
             linked.setdefault(s[1], Node(s[1])).props.setdefault(p[1], []).append(tuple(o))  # type: ignore[arg-type]
     return linked
@@ -408,3 +433,27 @@ def records_of_type(service: Any, class_iri: str, lang: str, limit: int = 50) ->
     out = [(s[1], label_[1] if label_ else local_name(s[1])) for s, label_ in rows]
     out.sort(key=lambda e: e[1].casefold())
     return out[:limit]
+
+
+def site_json_ld(site_url: str, lang: str, totals: dict[str, int]) -> dict[str, Any]:
+    """schema.org for the landing page: the web site with its search, and the dataset it serves."""
+    root = site_url.rstrip("/")
+    return {
+        "@context": {"@vocab": PREFIXES["schema"]},
+        "@type": "WebSite", "@id": root + "/", "url": root + "/", "name": "migrakg", "inLanguage": ["de", "en"],
+        "description": {"de": "Offener Wissensgraph der Migrant:innenorganisationen in Berlin",
+                        "en": "Open knowledge base of migrant organisations in Berlin"}[lang if lang in ("de", "en") else "de"],
+        "potentialAction": {"@type": "SearchAction", "target": root + "/search?q={search_term_string}",
+                            "query-input": "required name=search_term_string"},
+        "about": {"@type": "Dataset", "name": "migrakg", "license": "https://creativecommons.org/licenses/by/4.0/",
+                  "variableMeasured": [{"@type": "PropertyValue", "name": k, "value": v} for k, v in sorted(totals.items())]},
+    }
+
+
+def results_json_ld(site_url: str, items: list[tuple[str, str, str, str]]) -> dict[str, Any]:
+    """schema.org ItemList for a page of search results: (IRI, kind, name, local path) each."""
+    root = site_url.rstrip("/")
+    return {"@context": {"@vocab": PREFIXES["schema"]}, "@type": "ItemList", "numberOfItems": len(items),
+            "itemListElement": [{"@type": "ListItem", "position": n, "url": root + path if path else iri,
+                                 "item": {"@id": iri, "@type": SCHEMA_TYPES.get(kind, "Thing"), "name": name}}
+                                for n, (iri, kind, name, path) in enumerate(items, 1)]}

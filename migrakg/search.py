@@ -63,7 +63,7 @@ def text_query(kind: str) -> str:
 
 def facet_query(kind: str) -> str:
     """One row per record of *kind* that has facet values: its IRI and `facet US value-IRI` joined by RS."""
-    return (f'SELECT ?s (GROUP_CONCAT(DISTINCT CONCAT(?facet, "\\u001F", STR(?v)); separator="\\u001E") AS ?facets) '
+    return (f'SELECT ?s (GROUP_CONCAT(CONCAT(?facet, "\\u001F", STR(?v)); separator="\\u001E") AS ?facets) '
             f"WHERE {{ ?s a <{_CLASSES[kind]}> . {_FACETS[kind]} }} GROUP BY ?s")
 
 
@@ -231,12 +231,17 @@ class SearchIndex:
             else:
                 item.descriptions.setdefault(lang, text)
         facet_iris: dict[tuple[str, str], str] = {}
+        codes: dict[str, str] = {}
         for s, facet, v in facet_rows:
-            if s not in items:
+            item = items.get(s)
+            if item is None:
                 continue
-            code = code_of(v)
-            items[s].facets.setdefault(facet, set()).add(code)
-            facet_iris[(facet, code)] = v
+            code = codes.get(v)
+            if code is None:
+                code = codes[v] = code_of(v)
+                facet_iris[(facet, code)] = v
+            item.facets.setdefault(facet, set()).add(code)
+            facet_iris.setdefault((facet, code), v)
         labels: dict[str, dict[str, str]] = {}
         for v, lang, label in label_rows:
             labels.setdefault(v, {}).setdefault(lang, label)
@@ -321,26 +326,33 @@ class SearchIndex:
 
 def build_index(service: Any, generation: int = 0, *, timeout: float | None = None) -> SearchIndex:
     """Read the index from the store: per kind one query for the texts and one for the facet values (one row
-    per record), and one for the vocabulary labels — five SPARQL queries through the query service."""
+    per record), and one for the vocabulary labels — five SPARQL queries through the query service, run side
+    by side on its workers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = {("text", kind): text_query(kind) for kind in KINDS} | {("facet", kind): facet_query(kind) for kind in KINDS}
+    queries[("label", "")] = LABEL_QUERY
+    with ThreadPoolExecutor(max_workers=max(1, int(getattr(service, "workers", 2)))) as pool:
+        futures = {key: pool.submit(select_all, service, query, timeout=timeout) for key, query in queries.items()}
+        results = {key: future.result() for key, future in futures.items()}
     text_rows: list[tuple[str, ...]] = []
     facet_rows: list[tuple[str, ...]] = []
     for kind in KINDS:
-        for s, texts in select_all(service, text_query(kind), timeout=timeout):
+        for s, texts in results[("text", kind)]:
             if s is None or texts is None:
                 continue
             for part in texts[1].split(RS):
                 fields = part.split(US, 2)
                 if len(fields) == 3:
                     text_rows.append((s[1], kind, *fields))
-        for s, facets in select_all(service, facet_query(kind), timeout=timeout):
+        for s, facets in results[("facet", kind)]:
             if s is None or facets is None:
                 continue
             for part in facets[1].split(RS):
                 facet, _, value = part.partition(US)
                 if value:
                     facet_rows.append((s[1], facet, value))
-    label_rows = [(v[1], label[2] or "", label[1]) for v, label in select_all(service, LABEL_QUERY, timeout=timeout)
-                  if v is not None and label is not None]
+    label_rows = [(v[1], label[2] or "", label[1]) for v, label in results[("label", "")] if v is not None and label is not None]
     return SearchIndex.from_rows(text_rows, facet_rows, label_rows, generation)
 
 
@@ -373,6 +385,24 @@ class IndexCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._index: SearchIndex | None = None
+        self._warming: int | None = None
+
+    def warm(self, service: Any, generation: int, *, timeout: float | None = None) -> None:
+        """Start building the index for *generation* in the background (if it is not there or on its way)."""
+        index = self._index
+        if (index is not None and index.generation == generation) or self._warming == generation:
+            return
+        self._warming = generation
+
+        def build() -> None:
+            try:
+                self.get(service, generation, timeout=timeout)
+            except Exception:  # noqa: BLE001 — a failed warm-up is retried by the next search
+                pass
+            finally:
+                self._warming = None
+
+        threading.Thread(target=build, name="search-index", daemon=True).start()
 
     def get(self, service: Any, generation: int, *, timeout: float | None = None) -> SearchIndex:
         index = self._index

@@ -66,7 +66,11 @@ def index_cache(request: Request) -> IndexCache:
 
 
 def search_index(request: Request, state: AppState):  # type: ignore[no-untyped-def]
-    return index_cache(request).get(state.service, state.store.generation, timeout=max(state.settings.query_timeout, 120.0))
+    return index_cache(request).get(state.service, state.store.generation, timeout=index_timeout(state))
+
+
+def index_timeout(state: AppState) -> float:
+    return max(state.settings.query_timeout, 120.0)
 
 
 def _respond(request: Request, state: AppState, target: resources.Target, path: str, suffix: str | None) -> Response:
@@ -133,6 +137,8 @@ def landing(request: Request, state: State) -> Response:
         cache = (state.store.generation, resources.district_figures(state.service))
         request.app.state.landing_figures = cache
     per_district, totals = cache[1]
+    # people usually search next: on a large store the index takes a while, so start building it now
+    index_cache(request).warm(state.service, state.store.generation, timeout=index_timeout(state))
     lang = page_context(request)["lang"]
     labels = resources.view(state.service, resources.scheme_target(state.settings.iris, "district"), state.settings.base_iri)
     for entry in per_district:
@@ -143,7 +149,9 @@ def landing(request: Request, state: State) -> Response:
     stats = store_stats(state)
     mkg = PREFIXES["mkg"]
     lists = {kind: resources.records_of_type(state.service, mkg + cls, lang, 30) for kind, cls in (("network", "Network"), ("project", "Project"))}
-    context = page_context(request, districts=per_district, totals=totals, map=shapes, triples=stats.triples, lists=lists,
+    site = state.settings.public_url or str(request.base_url)
+    jsonld = Markup(resources.json_for_script(resources.site_json_ld(site, lang, totals)))
+    context = page_context(request, districts=per_district, totals=totals, map=shapes, triples=stats.triples, lists=lists, jsonld=jsonld,
                            hrefs={e["notation"]: e["href"] for e in per_district})
     return request.app.state.templates.TemplateResponse(request, "landing.html", context, headers={"Vary": "Accept-Language, Cookie"})
 

@@ -9,7 +9,9 @@ from fastapi.responses import JSONResponse, Response
 
 from ..errors import MigrakgError, Text
 from ..formats import negotiate
-from ..resources import local_path
+from markupsafe import Markup
+
+from ..resources import json_for_script, local_path, results_json_ld as _results
 from ..search import FACETS, KINDS, SearchResult
 from .app import AppState, State, page_context
 from .pages import search_index
@@ -93,7 +95,10 @@ def search_page(request: Request, state: State) -> Response:
                 pairs = [(k, v) for k, v in pairs if k != key] + ([(key, value)] if value else [])
         return "/search" + ("?" + urlencode(pairs) if pairs else "")
 
+    site = state.settings.public_url or str(request.base_url)
+    listed = [(i.iri, i.kind, i.name(lang), local_path(i.iri, state.settings.base_iri) or "") for i in result.items]
+    jsonld = Markup(json_for_script(_results(site, listed)))
     json_url = "/search.json" + ("?" + request.url.query if request.url.query else "")
-    context = page_context(request, r=result, facet_titles=FACET_TITLES, url_with=url_with, json_url=json_url,
+    context = page_context(request, r=result, jsonld=jsonld, facet_titles=FACET_TITLES, url_with=url_with, json_url=json_url,
                            href=lambda iri: local_path(iri, state.settings.base_iri))
     return request.app.state.templates.TemplateResponse(request, "search.html", context, headers={"Vary": "Accept, Accept-Language"})
