@@ -182,3 +182,12 @@ def test_no_external_resources_in_pages(client):
         html = client.get(path, headers={"Accept": "text/html"}).text
         for attr in re.findall(r'<(?:script|link|img|iframe|source|video|audio)[^>]*(?:src|href)="([^"]+)"', html):
             assert attr.startswith("/"), (path, attr)
+
+
+def test_landing_and_search_embed_json_ld(client):
+    landing = rdflib.Graph().parse(data=embedded_json_ld(client.get("/", headers={"Accept": "text/html"}).text), format="json-ld")
+    assert (None, rdflib.RDF.type, rdflib.URIRef("https://schema.org/WebSite")) in landing
+    html = client.get("/search", params={"q": "polnisch"}, headers={"Accept": "text/html"}).text
+    results = rdflib.Graph().parse(data=embedded_json_ld(html), format="json-ld")
+    assert (rdflib.URIRef(B + "id/organisation/sprachcafe-polnisch-ev"), rdflib.URIRef("https://schema.org/name"),
+            rdflib.Literal("SprachCafé Polnisch e.V.")) in results
