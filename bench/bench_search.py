@@ -89,7 +89,7 @@ def run_size(size: int, runs: int) -> dict:
 
 
 PAGES = ["/", "/search?q=sprachcafe&district=pankow", "/search.json?language=ARA&type=counselling",
-         "/id/organisation/org-0000001", "/id/offer/offer-0000001", "/id/network/ak-lingua-pankow",
+         "/id/organisation/synthetic-org-0000001", "/id/offer/synthetic-offer-0000001", "/id/network/synthetic-ak-lingua-pankow",
          "/id/district/pankow", "/vocab/language/ARA", "/vocab/offer-type"]
 
 

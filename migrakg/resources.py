@@ -347,7 +347,7 @@ def schema_org(v: View, lang: str) -> dict[str, Any]:
     descriptions = main.get("dcterms:description") or main.get("skos:definition") or main.get("rdfs:comment")
     if descriptions:
         out["description"] = [_lit(t) for t in descriptions]
-    url = main.iris("schema:url")
+    url = [u for u in main.iris("schema:url") if _web(u)]
     if url:
         out["url"] = url[0]
 
@@ -370,7 +370,7 @@ def schema_org(v: View, lang: str) -> dict[str, Any]:
         value = main.first(predicate)
         if value:
             out[key] = value[1]
-    sources = main.iris("dcterms:source")
+    sources = [u for u in main.iris("dcterms:source") if _web(u)]
     if sources:
         out["isBasedOn"] = sources
     date = main.first("mkg:sourceDate")
@@ -384,6 +384,10 @@ def schema_org(v: View, lang: str) -> dict[str, Any]:
         if schemes:
             out["inDefinedTermSet"] = {"@id": schemes[0]}
     return out
+
+
+def _web(iri: str) -> bool:
+    return iri.startswith(("http://", "https://"))
 
 
 def json_for_script(data: Any) -> str:

@@ -58,7 +58,8 @@ def as_json(result: SearchResult, lang: str, base: str) -> dict[str, Any]:
         "results": [{"iri": item.iri, "kind": item.kind, "url": local_path(item.iri, base), "name": item.name(lang),
                      "names": item.names, "alt_names": item.alt_names, "description": item.description(lang) or None,
                      "facets": {f: sorted(item.facets.get(f, ())) for f in FACETS}} for item in result.items],
-        "facets": {f: [{"value": v.code, "iri": v.iri, "label": v.label, "count": v.count, "selected": v.selected}
+        "facets": {f: [{"value": v.code, "iri": v.iri, "label": v.label, "other_labels": dict(v.other_labels),
+                        "count": v.count, "selected": v.selected}
                        for v in values] for f, values in result.facets.items()},
     }
 

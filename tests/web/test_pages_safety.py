@@ -51,6 +51,8 @@ def injected_store(source: KnowledgeStore) -> KnowledgeStore:
         add(s, P["desc"], ox.Literal("desc " + S1, language="en"))
         add(s, P["comment"], "note " + S2)
         add(s, P["source"], n("https://example.org/evil?x=%22%3E%3Cscript%3E"))
+        add(s, P["source"], n("javascript:alert(4)"))
+        add(s, P["schema"] + "url", n("javascript:alert(3)"))
 
     org, offer, net, project = ID + "organisation/evil", ID + "offer/evil-offer", ID + "network/evil-net", ID + "project/evil-project"
     named(org, "Organisation")
@@ -110,6 +112,8 @@ def assert_inert(html: str) -> None:
     assert S1 not in html
     assert "</script><script>" not in html
     assert "alert(1)</script>" not in html and "<script>alert" not in html
+    assert 'href="javascript' not in html.lower()  # shown as text, never as a link target
+    assert '"javascript:' not in html  # nor offered to search engines
     # only our own script elements: JSON-LD and the static scripts
     for tag in re.findall(r"<script[^>]*>", html):
         assert tag == '<script type="application/ld+json">' or 'src="/static/' in tag, tag
