@@ -95,3 +95,13 @@ def test_load_is_refused(writable):
 def test_update_syntax_error_is_400(writable):
     client, _ = writable
     assert post(client, "INSERT DATA {").status_code == 400
+
+
+def test_wrong_date_in_an_update_is_refused(writable):
+    """The incremental check sees literal values checked by nested shapes (see tests/regressions)."""
+    client, store = writable
+    before = store.triple_count()
+    response = post(client, f"""INSERT DATA {{ GRAPH <https://w3id.org/migrakg/graph/organisations> {{
+        <{ID}organisation/karussell-ev> <https://w3id.org/migrakg/ontology#sourceDate> "gestern" . }} }}""")
+    assert response.status_code == 422
+    assert store.triple_count() == before
