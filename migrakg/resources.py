@@ -197,6 +197,9 @@ class View:
             nodes = [n for n in nodes if n.has_type(rdf_type)]
         return nodes
 
+    def inbound_subjects(self) -> list[str]:
+        return sorted({s for s, _ in self.inbound})
+
     def inbound_groups(self) -> list[tuple[str, list[str]]]:
         """Everything pointing at the resource, grouped by predicate: [(predicate, [subjects])]."""
         groups: dict[str, set[str]] = {}
@@ -231,52 +234,57 @@ def local_path(iri: str, base: str) -> str | None:
 INBOUND_LIMIT = 300
 
 
+#: kinds whose pages show the records pointing at them only as links (label and type are enough)
+SUMMARY_KINDS = ("district", "concept")
+
+
 def _view_query(target: Target, base: str) -> str:
+    """The subjects a page reads in full: the resource and its sub-nodes, the instance records it points at
+    and their `#address` nodes (records pointing at it come from `_inbound_query`)."""
     iri = target.iri
     ids = json.dumps(base + "id/")
-    """The subjects a page reads in full: the resource and its sub-nodes, the records pointing at it (at most
-    INBOUND_LIMIT), the instance records it points at and their `#address` nodes."""
     if target.mode != "record":
         return f"SELECT DISTINCT ?s WHERE {{ {_subjects_pattern(target)} }}"
     return (
         "SELECT DISTINCT ?s WHERE { "
         f"{{ VALUES ?s {{ <{iri}> <{iri}#contact> <{iri}#address> }} }} "
-        f"UNION {{ SELECT DISTINCT ?s WHERE {{ ?s ?in <{iri}> FILTER(isIRI(?s)) }} LIMIT {INBOUND_LIMIT} }} "
         f"UNION {{ <{iri}> ?out ?s FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ids})) }} "
         f"UNION {{ <{iri}> ?out ?r FILTER(isIRI(?r) && STRSTARTS(STR(?r), {ids}) && !CONTAINS(STR(?r), \"#\")) "
         "BIND(IRI(CONCAT(STR(?r), \"#address\")) AS ?s) } "
         "FILTER(BOUND(?s)) }")
 
 
+def _inbound_query(iri: str, limit: int) -> str:
+    return f"SELECT DISTINCT ?s ?in WHERE {{ ?s ?in <{iri}> FILTER(isIRI(?s) && !STRSTARTS(STR(?s), {json.dumps(iri + '#')})) }} LIMIT {limit}"
+
+
 def view(service: Any, target: Target, base: str) -> View:
     """Read what the page of *target* shows. Raises ResourceNotFound when the resource has no description."""
     _, subjects = service.select(_view_query(target, base))
-    rows = _statements(service, [row[0][1] for row in subjects if row[0] is not None and row[0][0] == "uri"])
+    full = [row[0][1] for row in subjects if row[0] is not None and row[0][0] == "uri"]
+    inbound: list[tuple[str, str]] = []
+    inbound_total = 0
+    if target.mode == "record":
+        _, back = service.select(_inbound_query(target.iri, INBOUND_LIMIT))
+        inbound = [(row[0][1], row[1][1]) for row in back if row[0] is not None and row[1] is not None]
+        if len(back) >= INBOUND_LIMIT:
+            _, count = service.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?in <{target.iri}> FILTER(isIRI(?s)) }}")
+            inbound_total = int(count[0][0][1])
+        if target.kind not in SUMMARY_KINDS:
+            full += sorted({s for s, _ in inbound} - set(full))
     nodes: dict[str, Node] = {}
-    for s, p, o in rows:
+    for s, p, o in _statements(service, full):
         if s is None or p is None or o is None:
             continue
         nodes.setdefault(s[1], Node(s[1])).props.setdefault(p[1], []).append(tuple(o))  # type: ignore[arg-type]
     if target.iri not in nodes:
         raise ResourceNotFound(target.iri)
-    inbound = []
-    if target.mode == "record":
-        own = {target.iri, target.iri + "#contact", target.iri + "#address"}
-        for s, node in nodes.items():
-            if s in own:
-                continue
-            for p, values in node.props.items():
-                if any(v[0] == "uri" and v[1] == target.iri for v in values):
-                    inbound.append((s, p))
     for node in nodes.values():
         for values in node.props.values():
             values.sort(key=lambda v: (v[2] or "", v[1]))
-    inbound_total = 0
-    if len({s for s, _ in inbound}) >= INBOUND_LIMIT:
-        _, count = service.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?in <{target.iri}> FILTER(isIRI(?s)) }}")
-        inbound_total = int(count[0][0][1])
     wanted = sorted(({v[1] for n in nodes.values() for vs in n.props.values() for v in vs if v[0] == "uri"}
-                     | {p for n in nodes.values() for p in n.props}) - set(nodes))
+                     | {p for n in nodes.values() for p in n.props} | {s for s, _ in inbound} | {p for _, p in inbound})
+                    - set(nodes))
     linked = _linked(service, wanted)
     return View(target, nodes, linked, inbound, base, inbound_total)
 

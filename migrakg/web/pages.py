@@ -31,6 +31,8 @@ for _fmt in GRAPH_FORMATS:
         _OFFERS.setdefault(_media, _fmt.media_type)
 _OFFERS.setdefault("application/json", "application/ld+json")
 
+LISTED = 200  # organisations / offers listed on a district page (all of them: via search)
+
 TEMPLATES = {"organisation": "organisation.html", "offer": "offer.html", "network": "network.html",
              "project": "project.html", "funding": "funding.html", "district": "district.html", "concept": "concept.html",
              "scheme": "scheme.html", "ontology": "ontology.html"}
@@ -117,8 +119,9 @@ def page_values(request: Request, state: AppState, view: resources.View, lang: s
         districts.add(view.target.iri)
         index = search_index(request, state)
         code = resources.local_name(view.target.iri)
-        values["listed"] = {k: index.search("", filters={"district": [code]}, kind=k, per_page=10_000, lang=lang).items
+        values["listed"] = {k: index.search("", filters={"district": [code]}, kind=k, per_page=LISTED, lang=lang)
                             for k in ("organisation", "offer")}
+        values["district_code"] = code
     for district in districts:
         notation = view.node(district).first("skos:notation")
         if notation:
