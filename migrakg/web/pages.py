@@ -144,14 +144,19 @@ def landing(request: Request, state: State) -> Response:
     index_cache(request).warm(state.service, state.store.generation, timeout=index_timeout(state))
     lang = page_context(request)["lang"]
     labels = resources.view(state.service, resources.scheme_target(state.settings.iris, "district"), state.settings.base_iri)
-    for entry in per_district:
-        entry["label"] = labels.label(entry["iri"], lang)
-        entry["href"] = labels.href(entry["iri"])
+    per_district = [dict(e, label=labels.label(e["iri"], lang), href=labels.href(e["iri"])) for e in per_district]
     shapes = geo.berlin_map(frozenset(e["notation"] for e in per_district if e["organisation"] or e["offer"]), [],
                             state.settings.root / "data" / "geo" / "districts.geojson")
     stats = store_stats(state)
-    mkg = PREFIXES["mkg"]
-    lists = {kind: resources.records_of_type(state.service, mkg + cls, lang, 30) for kind, cls in (("network", "Network"), ("project", "Project"))}
+    lists_cache = getattr(request.app.state, "landing_lists", {})
+    key = (state.store.generation, lang)
+    if key not in lists_cache:
+        mkg = PREFIXES["mkg"]
+        lists_cache = {key: {kind: resources.records_of_type(state.service, mkg + cls, lang, 30)
+                             for kind, cls in (("network", "Network"), ("project", "Project"))}} | {
+            k: v for k, v in lists_cache.items() if k[0] == state.store.generation}
+        request.app.state.landing_lists = lists_cache
+    lists = lists_cache[key]
     site = state.settings.public_url or str(request.base_url)
     jsonld = Markup(resources.json_for_script(resources.site_json_ld(site, lang, totals)))
     context = page_context(request, districts=per_district, totals=totals, map=shapes, triples=stats.triples, lists=lists, jsonld=jsonld,
