@@ -88,6 +88,20 @@ def test_organisation_page_and_language_switch(page, artifacts):
     watch.check(url)
 
 
+def test_district_and_concept_pages(page, artifacts):
+    p, watch, url = page
+    p.goto(url + "/vocab/district")
+    p.click("a:has-text('Pankow')")
+    p.wait_for_url("**/id/district/pankow")
+    assert p.locator("figure.map path.district.on").count() == 1
+    assert p.locator("a:has-text('SprachCafé Polnisch e.V.')").count() == 1
+    p.screenshot(path=str(artifacts / "pages-district.png"), full_page=True)
+    p.goto(url + "/vocab/language/ARA")
+    assert p.locator("[lang=ar]").count() >= 1
+    p.screenshot(path=str(artifacts / "pages-concept.png"), full_page=True)
+    watch.check(url)
+
+
 def test_sparql_page_runs_an_example(page, artifacts):
     p, watch, url = page
     p.goto(url + "/sparql")
