@@ -7,7 +7,6 @@ import io
 import re
 from pathlib import Path
 
-import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
@@ -42,10 +41,8 @@ def test_deterministic_for_a_seed() -> None:
     assert small_quads(7) != small_quads(8)
 
 
-def test_file_is_deterministic(tmp_path: Path) -> None:
-    build_nq = ROOT / "build" / "migrakg.nq"
-    if not build_nq.exists():
-        pytest.skip("build/migrakg.nq is missing (run migrakg build)")
+def test_file_is_deterministic(tmp_path: Path, built) -> None:
+    build_nq = built.out_dir / "migrakg.nq"
     a, b = tmp_path / "a.nq", tmp_path / "b.nq"
     for out in (a, b):
         assert syn.main(["--triples", "20000", "--out", str(out), "--build", str(build_nq)]) == 0
@@ -71,7 +68,7 @@ def test_every_record_is_labelled_synthetic() -> None:
             assert "/synthetic-" in str(o) or "/id/district/" in str(o), o
 
 
-def test_conforms_to_the_shapes() -> None:
+def test_conforms_to_the_shapes(built) -> None:
     from migrakg.validate import load_shapes, validate_graph
 
     data = Graph()
@@ -82,9 +79,7 @@ def test_conforms_to_the_shapes() -> None:
         data.parse(path, format="turtle")
     # the districts are reference data copied from the build: give the shapes the same nodes
     districts = Graph()
-    build_nq = ROOT / "build" / "migrakg.nq"
-    if not build_nq.exists():
-        pytest.skip("build/migrakg.nq is missing (run migrakg build)")
+    build_nq = built.out_dir / "migrakg.nq"
     for line in build_nq.read_text(encoding="utf-8").splitlines(keepends=True):
         if line.endswith("<https://w3id.org/migrakg/graph/districts> .\n"):
             districts.parse(data=as_ntriples(line), format="nt")
