@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF
 from rdflib.plugins.serializers.nquads import _nq_row
 
 from .errors import Location, NotConforming, Problem, SourceError, Text

@@ -30,7 +30,7 @@ from rdflib.plugins.serializers.nquads import _nq_row
 from .build import parse_turtle_dir
 from .errors import Location, NotConforming, Problem, SourceError, Text, UsageError
 from .namespaces import DEFAULT_BASE, KINDS, MKG, Iris, is_slug
-from .oxrdf import to_ox, to_rdflib
+from .oxrdf import to_rdflib
 from .project import ProjectPaths
 from .settings import Settings
 from .sources import hsds, osm

@@ -26,12 +26,12 @@ from typing import Callable
 
 from rdflib import URIRef
 
-from .build import NQUADS, build
+from .build import NQUADS, build, sha256_file
 from .namespaces import MKG, ORG
 from .publishing import dcat, dumps, hsds, tables
 from .publishing.datenregister import record as datenregister_record
 from .publishing.dcat import FileEntry, Publisher
-from .publishing.source import ReleaseSource, load_source, release_date
+from .publishing.source import load_source, release_date
 from .errors import Text, UsageError
 from .settings import Settings
 
@@ -148,7 +148,7 @@ def publish(settings: Settings, out_dir: Path | None = None, *, source_path: Pat
     release = Release(out_dir, released, files, counts, source.triple_count, source.excluded)
     content[MANIFEST] = _json_bytes({
         "released": released.isoformat(),
-        "source_sha256": file_sha256(source_path),
+        "source_sha256": sha256_file(source_path),
         "base_iri": iris.base,
         "public_url": dcat.public_base(settings.public_url),
         "triples": source.triple_count,
@@ -164,14 +164,6 @@ def publish(settings: Settings, out_dir: Path | None = None, *, source_path: Pat
     progress("writing …")
     write_release(out_dir, content)
     return release
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _json_bytes(value: object) -> bytes:

@@ -17,7 +17,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from .errors import Location, SourceError, Problem, Text
-from .namespaces import MKGSH, SH, Iris, DEFAULT_BASE
+from .namespaces import MKGSH, SH
 from .sources.csvsource import RecordRef, Records
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}

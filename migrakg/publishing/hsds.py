@@ -19,7 +19,7 @@ import re
 import uuid
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..namespaces import LEGAL, LOCN, MKG, ORG, SCHEMA, VCARD

@@ -120,7 +120,7 @@ _build_sums: dict[tuple[str, int, int], str] = {}
 
 def _build_sha256(path: Path) -> str | None:
     """SHA-256 of the build file, remembered by (path, mtime, size) so requests do not re-read it."""
-    from ..publish import file_sha256
+    from ..build import sha256_file
 
     try:
         stat = path.stat()
@@ -128,7 +128,7 @@ def _build_sha256(path: Path) -> str | None:
         return None
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _build_sums:
-        _build_sums[key] = file_sha256(path)
+        _build_sums[key] = sha256_file(path)
     return _build_sums[key]
 
 

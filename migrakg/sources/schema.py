@@ -12,7 +12,7 @@ people; a test checks that both agree). Column value types:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS

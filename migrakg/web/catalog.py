@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
-from ..errors import MigrakgError, Text
+from ..errors import Text
 from ..formats import negotiate
 from ..publishing.served import SERIALISATIONS, ServedRelease, ensure_release
+from .errors import NotFound, NotAcceptable
 from .app import State, page_context
 
 router = APIRouter()
@@ -23,16 +24,7 @@ FORMAT_PARAM = {"ttl": "text/turtle", "turtle": "text/turtle", "jsonld": "applic
 CHUNK = 1 << 16
 
 
-class NotFound(MigrakgError):
-    status = 404
 
-
-class NotAcceptable(MigrakgError):
-    status = 406
-
-
-class RangeNotSatisfiable(MigrakgError):
-    status = 416
 
 
 def _rdf_media(request: Request, *, html: bool) -> str | None:

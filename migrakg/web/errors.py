@@ -7,7 +7,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import MigrakgError, Text
@@ -15,6 +15,44 @@ from ..formats import negotiate
 from .i18n import request_lang
 
 log = logging.getLogger("migrakg.web")
+
+
+class BadRequest(MigrakgError):
+    status = 400
+
+
+class NotFound(MigrakgError):
+    status = 404
+
+
+class NotAcceptable(MigrakgError):
+    status = 406
+
+
+class UnsupportedMediaType(MigrakgError):
+    status = 415
+
+
+class RangeNotSatisfiable(MigrakgError):
+    status = 416
+
+
+def check_charset(content_type: str) -> None:
+    """Only UTF-8 bodies are read (SPARQL 1.1 Protocol); raises UnsupportedMediaType otherwise."""
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.strip().partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(Text(f"Zeichensatz „{value.strip()}“ wird nicht unterstützt; bitte UTF-8",
+                                            f"charset '{value.strip()}' is not supported; use UTF-8"))
+
+
+def decode_body(body: bytes, content_type: str) -> str:
+    """The request body as text: UTF-8 only (415 for another charset, 400 for bytes that are not UTF-8)."""
+    check_charset(content_type)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest(Text("der Inhalt ist kein UTF-8", "the body is not UTF-8")) from None
 
 TITLES = {
     400: ("Ungültige Anfrage", "Bad request"), 401: ("Nicht angemeldet", "Unauthorized"),

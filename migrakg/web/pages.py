@@ -14,10 +14,11 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from .. import geo, resources
-from ..errors import MigrakgError, Text
+from ..errors import Text
 from ..formats import GRAPH_FORMATS, negotiate
 from ..namespaces import KINDS, PREFIXES
 from ..search import IndexCache
+from .errors import NotAcceptable
 from .app import AppState, State, page_context
 
 router = APIRouter()
@@ -37,9 +38,6 @@ TEMPLATES = {"organisation": "organisation.html", "offer": "offer.html", "networ
              "project": "project.html", "funding": "funding.html", "district": "district.html", "concept": "concept.html",
              "scheme": "scheme.html", "ontology": "ontology.html"}
 
-
-class NotAcceptable(MigrakgError):
-    status = 406
 
 
 def split_suffix(name: str) -> tuple[str, str | None]:

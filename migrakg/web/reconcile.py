@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ..errors import MigrakgError, Text
 from ..reconcile import Reconciler, ReconcileError, manifest
+from .errors import NotFound
 from .app import AppState, State
 from .i18n import request_lang
 
@@ -116,12 +117,10 @@ def preview(request: Request, state: State, id: str = "") -> Response:
     lang = request_lang(request)
     card = reconciler(request, state).preview(id, lang)
     if card is None:
-        raise MigrakgError404(Text(f"unbekannte Kennung „{id}“", f"unknown id '{id}'"))
+        raise NotFound(Text(f"unbekannte Kennung „{id}“", f"unknown id '{id}'"))
     templates = request.app.state.templates
     root = root_url(request, state)
     return templates.TemplateResponse(request, "reconcile_preview.html",
                                       {"lang": lang, "card": card, "url": f"{root}/id/{card['id']}"})
 
 
-class MigrakgError404(MigrakgError):
-    status = 404

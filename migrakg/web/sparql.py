@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..errors import MigrakgError, Text
+from ..errors import Text
 from ..examples import DEFAULT_QUERY, load_examples
 from ..formats import negotiate
 from ..query import QueryRequest, check_query, query_form
@@ -16,21 +16,13 @@ from ..results import GRAPH_MEDIA
 from ..service_description import service_description
 from ..namespaces import PREFIXES
 from .app import State, page_context
+from .errors import BadRequest, NotAcceptable, UnsupportedMediaType, decode_body
 from .stats import store_stats
 
 router = APIRouter()
 
 
-class ProtocolError(MigrakgError):
-    status = 400
-
-
-class NotAcceptable(MigrakgError):
-    status = 406
-
-
-class UnsupportedMediaType(MigrakgError):
-    status = 415
+ProtocolError = BadRequest  # the SPARQL 1.1 Protocol's "malformed request"
 
 
 SELECT_OFFERS = {
@@ -87,14 +79,6 @@ def _media_for(form: str, accept: str | None, format_param: str | None) -> str:
     return offers[chosen]
 
 
-def _check_charset(content_type: str) -> None:
-    for param in content_type.split(";")[1:]:
-        key, _, value = param.strip().partition("=")
-        if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
-            raise UnsupportedMediaType(Text(f"Zeichensatz „{value.strip()}“ wird nicht unterstützt; bitte UTF-8",
-                                            f"charset '{value.strip()}' is not supported; use UTF-8"))
-
-
 def _single(values: list[str], name: str) -> str | None:
     if len(values) > 1:
         raise ProtocolError(Text(f"der Parameter „{name}“ darf nur einmal vorkommen", f"the parameter '{name}' may only appear once"))
@@ -113,11 +97,7 @@ async def _read_request(request: Request) -> tuple[str | None, list[str], list[s
     media = content_type.split(";")[0].strip().lower()
     body = await request.body()
     if media == "application/x-www-form-urlencoded":
-        _check_charset(content_type)
-        try:
-            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
-        except UnicodeDecodeError:
-            raise ProtocolError(Text("der Inhalt ist kein UTF-8", "the body is not UTF-8")) from None
+        form = parse_qs(decode_body(body, content_type), keep_blank_values=True)
         if "update" in form:
             raise ProtocolError(Text("dies ist der Abfrage-Endpunkt; Updates gehen an POST /update",
                                      "this is the query endpoint; updates go to POST /update"))
@@ -129,11 +109,7 @@ async def _read_request(request: Request) -> tuple[str | None, list[str], list[s
             raise ProtocolError(Text("der Parameter „query“ fehlt", "the parameter 'query' is missing"))
         return query, merged.get("default-graph-uri", []), merged.get("named-graph-uri", []), merged
     if media == "application/sparql-query":
-        _check_charset(content_type)
-        try:
-            query = body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ProtocolError(Text("der Inhalt ist kein UTF-8", "the body is not UTF-8")) from None
+        query = decode_body(body, content_type)
         if "query" in params:
             raise ProtocolError(Text("die Abfrage steht zweimal in der Anfrage (Inhalt und Parameter)",
                                      "the query is given twice (body and parameter)"))

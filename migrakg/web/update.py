@@ -16,7 +16,8 @@ from ..update import run_update
 from ..validate import load_shapes
 from ..vocabularies import load_vocabularies
 from .app import State
-from .sparql import ProtocolError, UnsupportedMediaType, _check_charset, _single, endpoint_url
+from .errors import BadRequest as ProtocolError, UnsupportedMediaType, decode_body
+from .sparql import _single, endpoint_url
 
 router = APIRouter()
 
@@ -54,11 +55,7 @@ async def update(request: Request, state: State) -> Response:
     media = content_type.split(";")[0].strip().lower()
     body = await request.body()
     if media == "application/x-www-form-urlencoded":
-        _check_charset(content_type)
-        try:
-            form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
-        except UnicodeDecodeError:
-            raise ProtocolError(Text("der Inhalt ist kein UTF-8", "the body is not UTF-8")) from None
+        form = parse_qs(decode_body(body, content_type), keep_blank_values=True)
         if "query" in form:
             raise ProtocolError(Text("Abfragen gehen an /sparql", "queries go to /sparql"))
         text = _single(form.get("update", []), "update")
@@ -66,11 +63,7 @@ async def update(request: Request, state: State) -> Response:
             if key in ("using-graph-uri", "using-named-graph-uri"):
                 params[key] = params.get(key, []) + values
     elif media == "application/sparql-update":
-        _check_charset(content_type)
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ProtocolError(Text("der Inhalt ist kein UTF-8", "the body is not UTF-8")) from None
+        text = decode_body(body, content_type)
     else:
         raise UnsupportedMediaType(Text(
             f"Inhaltstyp „{media or '(keiner)'}“ wird nicht unterstützt; erwartet application/sparql-update oder application/x-www-form-urlencoded",
