@@ -4,6 +4,9 @@
 
 Stages, each measured on its own (medians of repeated runs), all with results as SPARQL JSON:
   engine        pyoxigraph: store.query(...) and iterating every solution            (as `raw` in run_bench)
+  collect       engine + migrakg.results.collect_solutions() (rows of pyoxigraph terms)
+  serialise     migrakg.results.serialise_select() alone, on rows collected beforehand (the Python JSON writer)
+  native_json   engine + pyoxigraph's own QuerySolutions.serialize(format=JSON): the same document, written in Rust
   execute       migrakg.query.execute(): engine + collect_solutions + serialise_select, in this process
   service       QueryService.run(): execute in a forked worker + the pipe round trip (pickling the reply)
   scan          migrakg.sparqlscan.scan() on the query text (the /sparql handler calls it twice)
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -27,7 +31,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import run_bench  # noqa: E402
+import pyoxigraph as ox  # noqa: E402
 from migrakg.query import QueryRequest, QueryService, execute  # noqa: E402
+from migrakg.results import collect_solutions, serialise_select  # noqa: E402
 from migrakg.sparqlscan import scan  # noqa: E402
 from migrakg.store import KnowledgeStore  # noqa: E402
 
@@ -46,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     queries = [run_bench.Query(*run_bench.NULL_QUERY, "run_bench.py")] + run_bench.load_queries()
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
     ks = KnowledgeStore.memory()
     ks.replace_from_files([args.data])
@@ -61,8 +68,13 @@ def main(argv: list[str] | None = None) -> int:
         health = median_ms(lambda: client.get(f"http://127.0.0.1:{port}/health"))
         for q in queries:
             store = ks.store
+            names_rows = collect_solutions(store.query(q.text, use_default_graph_as_union=True), 100_000)
             r = {
                 "engine": median_ms(lambda: sum(1 for _ in store.query(q.text, use_default_graph_as_union=True))),
+                "collect": median_ms(lambda: collect_solutions(store.query(q.text, use_default_graph_as_union=True), 100_000)),
+                "serialise": median_ms(lambda: serialise_select(*names_rows, JSON)),
+                "native_json": median_ms(lambda: store.query(q.text, use_default_graph_as_union=True).serialize(
+                    format=ox.QueryResultsFormat.JSON)),
                 "execute": median_ms(lambda: execute(store, QueryRequest(q.text, JSON), 100_000)),
                 "service": median_ms(lambda: service.run(QueryRequest(q.text, JSON))),
                 "scan": median_ms(lambda: scan(q.text)),
@@ -79,16 +91,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
         service.close()
-    lines = ["| query | rows | body KiB | engine | + collect & serialise (execute) | + worker IPC (service) | "
-             "+ HTTP (http_sparql) | scan ×2 | GET /health |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| query | rows | body KiB | engine | collect | serialise alone | pyoxigraph JSON (engine + native) | + collect & serialise (execute) | + worker IPC (service) | "
+             "+ HTTP (http_sparql) | scan ×2 | GET /health |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows.items():
-        lines.append(f"| {name} | {r['rows']} | {r['body_kb']} | {r['engine']:.2f} | {r['execute']:.2f} (+{r['execute'] - r['engine']:.2f}) | "
+        lines.append(f"| {name} | {r['rows']} | {r['body_kb']} | {r['engine']:.2f} | {r['collect']:.2f} | {r['serialise']:.2f} | {r['native_json']:.2f} | {r['execute']:.2f} (+{r['execute'] - r['engine']:.2f}) | "
                      f"{r['service']:.2f} (+{r['service'] - r['execute']:.2f}) | {r['http_sparql']:.2f} "
                      f"(+{r['http_sparql'] - r['service']:.2f}) | {2 * r['scan']:.2f} | {r['http_health']:.2f} |")
     table = "\n".join(lines)
     print(table)
     if args.out:
-        args.out.write_text(json.dumps({"data": str(args.data), "machine": run_bench.machine(), "stages_ms": rows,
+        args.out.write_text(json.dumps({"data": str(args.data), "machine": run_bench.machine(), "loadavg_1min": os.getloadavg()[0],
+                                        "started": started, "stages_ms": rows,
                                         "table": table}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
