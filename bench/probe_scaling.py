@@ -16,7 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import run_bench  # noqa: E402
+import run_bench
 
 MIXES = {
     "small results (04, 06, 09: ≤ 210 rows)": ["04-offers-per-district-and-language", "06-organisations-per-district",

@@ -30,12 +30,13 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import run_bench  # noqa: E402
-import pyoxigraph as ox  # noqa: E402
-from migrakg.query import QueryRequest, QueryService, execute  # noqa: E402
-from migrakg.results import collect_solutions, serialise_select  # noqa: E402
-from migrakg.sparqlscan import scan  # noqa: E402
-from migrakg.store import KnowledgeStore  # noqa: E402
+import pyoxigraph as ox
+import run_bench
+
+from migrakg.query import QueryRequest, QueryService, execute
+from migrakg.results import collect_solutions, serialise_select
+from migrakg.sparqlscan import scan
+from migrakg.store import KnowledgeStore
 
 JSON = "application/sparql-results+json"
 

@@ -22,7 +22,7 @@ def load_generator():
 
 
 syn = load_generator()
-SMALL = dict(organisations=10, offers=8, places=5, projects=2, fundings=3, memberships=10, networks=2)
+SMALL = {"organisations": 10, "offers": 8, "places": 5, "projects": 2, "fundings": 3, "memberships": 10, "networks": 2}
 
 
 def small_quads(seed: int = 7) -> str:
