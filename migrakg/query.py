@@ -26,10 +26,13 @@ import pyoxigraph as ox
 from .errors import MigrakgError, Text
 from .namespaces import PREFIXES
 from .results import (
-    PYTHON, ResultTooLarge, collect_solutions, collect_triples, serialise_ask, serialise_graph,
+    NATIVE_RESULTS, PYTHON, ResultTooLarge, collect_solutions, serialise_native, collect_triples, serialise_ask, serialise_graph,
     serialise_select, term_tuple,
 )
 from .sparqlscan import Scan, scan
+
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 
 class QuerySyntaxError(MigrakgError):
@@ -118,6 +121,7 @@ class QueryRequest:
     named_graphs: tuple[str, ...] = ()
     update: bool = False
     base_iri: str | None = None  # resolves relative IRIs in the query (the endpoint's own address)
+    count: bool = False  # build SELECT results in Python to know the row count (CLI); else pyoxigraph serialises
 
 
 @dataclass
@@ -132,8 +136,9 @@ class QueryResult:
     count: int = 0  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
 
 
-def execute(store: ox.Store, request: QueryRequest, limit: int) -> QueryResult:
-    """Run one request on *store* (inside a worker). Raises SyntaxError, ResultTooLarge, OSError."""
+def execute(store: ox.Store, request: QueryRequest, limit: int, max_bytes: int = DEFAULT_MAX_BYTES) -> QueryResult:
+    """Run one request on *store* (inside a worker). *limit* caps the rows built in Python (pages, CLI,
+    graph results); *max_bytes* caps a serialised SELECT/ASK answer. Raises SyntaxError, ResultTooLarge, OSError."""
     if request.update:
         store.update(request.query)
         return QueryResult("update", request.media)
@@ -149,6 +154,10 @@ def execute(store: ox.Store, request: QueryRequest, limit: int) -> QueryResult:
     elif request.default_graphs:
         kwargs["named_graphs"] = []
     answer = store.query(request.query, **kwargs)
+    if isinstance(answer, (ox.QuerySolutions, ox.QueryBoolean)) and request.media in NATIVE_RESULTS and not request.count:
+        form = "ask" if isinstance(answer, ox.QueryBoolean) else "select"
+        return QueryResult(form, request.media, serialise_native(answer, request.media, max_bytes), count=-1,
+                           boolean=bool(answer) if form == "ask" else None)
     if isinstance(answer, ox.QuerySolutions):
         names, rows = collect_solutions(answer, limit)
         if request.media == PYTHON:
@@ -179,7 +188,7 @@ def query_form(text: str) -> str | None:
 _FORK_STORE: ox.Store | None = None  # the store a forked worker inherits
 
 
-def _worker_main(conn: Connection, disk_path: str | None, limit: int) -> None:
+def _worker_main(conn: Connection, disk_path: str | None, limit: int, max_bytes: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if disk_path is not None:
@@ -195,7 +204,7 @@ def _worker_main(conn: Connection, disk_path: str | None, limit: int) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply: tuple[str, Any] = ("ok", execute(store, request, limit))
+            reply: tuple[str, Any] = ("ok", execute(store, request, limit, max_bytes))
         except SyntaxError as exc:
             reply = ("syntax", str(exc))
         except ValueError as exc:  # e.g. an invalid IRI given as a graph name
@@ -204,8 +213,8 @@ def _worker_main(conn: Connection, disk_path: str | None, limit: int) -> None:
             reply = ("unsupported", str(exc))
         except OSError as exc:  # reading the store, or an (allow-listed) SERVICE endpoint failed
             reply = ("oserror", str(exc))
-        except ResultTooLarge:
-            reply = ("toolarge", limit)
+        except ResultTooLarge as exc:
+            reply = ("toolarge", (exc.limit, exc.unit))
         except MemoryError:
             reply = ("error", "out of memory")
         except Exception as exc:  # the engine's errors (OSError for SERVICE failures …) go back as text
@@ -217,11 +226,11 @@ def _worker_main(conn: Connection, disk_path: str | None, limit: int) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, disk_path: str | None, limit: int, generation: int):
+    def __init__(self, ctx: Any, disk_path: str | None, limit: int, max_bytes: int, generation: int):
         parent, child = ctx.Pipe()
         self.conn = parent
         self.generation = generation
-        self.process = ctx.Process(target=_worker_main, args=(child, disk_path, limit), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, disk_path, limit, max_bytes), daemon=True)
         self.process.start()
         child.close()
 
@@ -237,11 +246,12 @@ class QueryService:
     """A pool of query workers over one store. Thread-safe; `run` blocks the calling thread."""
 
     def __init__(self, store: Any, *, workers: int = 2, timeout: float = 10.0, limit: int = 100_000,
-                 service_allow: tuple[str, ...] = (), writable: bool = False):
+                 max_bytes: int = DEFAULT_MAX_BYTES, service_allow: tuple[str, ...] = (), writable: bool = False):
         self.store = store  # KnowledgeStore
         self.workers = max(1, workers)
         self.timeout = timeout
         self.limit = limit
+        self.max_bytes = max_bytes
         self.service_allow = service_allow
         self.writable = writable
         self._ctx = multiprocessing.get_context("fork")
@@ -266,7 +276,7 @@ class QueryService:
         with self._lock, self.store.lock:
             disk = str(self.store.path) if self.store.path is not None else None
             _FORK_STORE = self.store.store if disk is None else None
-            worker = _Worker(self._ctx, disk, self.limit, self._generation)
+            worker = _Worker(self._ctx, disk, self.limit, self.max_bytes, self._generation)
             self._all.add(worker)
             self._idle.put(worker)
 
@@ -325,18 +335,18 @@ class QueryService:
         if not self._started:
             self.start()
         limit = timeout or self.timeout
-        deadline = time.monotonic() + limit
-        try:
-            worker = self._idle.get(timeout=limit)
-        except queue.Empty:
-            raise EngineBusy() from None
-        if worker.generation != self._generation:
-            self._release(worker)
-            return self.run(request, timeout=max(0.1, deadline - time.monotonic()))
+        wait_until = time.monotonic() + limit  # waiting for a free worker has its own limit ...
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, wait_until - time.monotonic()))
+            except queue.Empty:
+                raise EngineBusy() from None
+            if worker.generation == self._generation:
+                break
+            self._release(worker)  # a worker of the previous data: retire it, take the next
         try:
             worker.conn.send(request)
-            remaining = max(0.0, deadline - time.monotonic())
-            if not worker.conn.poll(remaining):
+            if not worker.conn.poll(limit):  # ... and the query's own clock starts when a worker takes it
                 self._replace(worker)
                 raise QueryTimeout(limit)
             status, payload = worker.conn.recv()
@@ -350,7 +360,7 @@ class QueryService:
         if status == "syntax":
             raise QuerySyntaxError(Text(f"SPARQL-Syntaxfehler: {short(payload)}", f"SPARQL syntax error: {short(payload)}"))
         if status == "toolarge":
-            raise ResultTooLarge(payload)
+            raise ResultTooLarge(*payload)
         if status == "unsupported":
             raise QuerySyntaxError(Text(f"die Abfrage kann so nicht ausgewertet werden: {short(payload)}",
                                         f"the query cannot be evaluated as written: {short(payload)}"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -39,10 +40,56 @@ PYTHON = "python"  # internal: rows as tuples for pages
 class ResultTooLarge(MigrakgError):
     status = 413
 
-    def __init__(self, limit: int):
-        super().__init__(Text(
-            f"das Ergebnis hat mehr als {limit} Zeilen (Grenze dieses Servers); bitte mit LIMIT eingrenzen",
-            f"the result has more than {limit} rows (this server's limit); narrow it down with LIMIT"))
+    def __init__(self, limit: int, unit: str = "rows"):
+        self.limit, self.unit = limit, unit
+        if unit == "bytes":
+            mib = f"{limit / 1048576:g} MiB"
+            text = Text(f"das Ergebnis ist größer als {mib} (Grenze dieses Servers); bitte mit LIMIT eingrenzen",
+                        f"the result is larger than {mib} (this server's limit); narrow it down with LIMIT")
+        else:
+            text = Text(f"das Ergebnis hat mehr als {limit} Zeilen (Grenze dieses Servers); bitte mit LIMIT eingrenzen",
+                        f"the result has more than {limit} rows (this server's limit); narrow it down with LIMIT")
+        super().__init__(text)
+
+
+NATIVE_RESULTS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+
+
+class LimitedSink(io.RawIOBase):
+    """A write-only buffer that raises ResultTooLarge once more than *max_bytes* are written, so the
+    engine's own serialiser stops at the size limit."""
+
+    def __init__(self, max_bytes: int):
+        super().__init__()
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            raise ResultTooLarge(self.max_bytes, "bytes")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def serialise_native(answer: "ox.QuerySolutions | ox.QueryBoolean", media: str, max_bytes: int) -> bytes:
+    """SELECT/ASK results in a protocol format by pyoxigraph's serialiser (several times faster than
+    building them in Python), cut at *max_bytes*."""
+    sink = LimitedSink(max_bytes)
+    answer.serialize(sink, format=NATIVE_RESULTS[media])
+    return sink.getvalue()
 
 
 Term = tuple[str, str, str | None, str | None]  # kind (uri|bnode|literal|triple), value, lang, datatype
@@ -93,7 +140,20 @@ def _csv_term(term: object) -> str:
     return f"_:{value}" if kind == "bnode" else value
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_SHORT = {  # numbers and booleans in their Turtle short form, as pyoxigraph's serialiser writes them
+    _XSD + "integer": re.compile(r"^[+-]?\d+$"),
+    _XSD + "decimal": re.compile(r"^[+-]?\d*\.\d+$"),
+    _XSD + "double": re.compile(r"^[+-]?(\d+\.\d*|\.?\d+)[eE][+-]?\d+$"),
+    _XSD + "boolean": re.compile(r"^(true|false)$"),
+}
+
+
 def _tsv_term(term: object) -> str:
+    if isinstance(term, ox.Literal) and not term.language:
+        pattern = _SHORT.get(term.datatype.value)
+        if pattern is not None and pattern.match(term.value):
+            return term.value
     return str(term)  # pyoxigraph's str() is the N-Triples / Turtle form
 
 

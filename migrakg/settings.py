@@ -30,7 +30,8 @@ class Settings:
     root: Path = field(default_factory=_project_root, metadata={"env": "MIGRAKG_ROOT", "help": "project folder holding data/, ontology/, vocab/, shapes/, queries/"})
     build_dir: Path | None = field(default=None, metadata={"env": "MIGRAKG_BUILD", "help": "where `build` writes and `serve` reads the dataset (default: ROOT/build)"})
     query_timeout: float = field(default=10.0, metadata={"env": "MIGRAKG_QUERY_TIMEOUT", "help": "seconds a SPARQL query may run before it is stopped"})
-    result_limit: int = field(default=100_000, metadata={"env": "MIGRAKG_RESULT_LIMIT", "help": "most result rows (or triples) one query may return"})
+    result_limit: int = field(default=100_000, metadata={"env": "MIGRAKG_RESULT_LIMIT", "help": "most rows (or triples) one query may return where rows are built one by one (graph results, pages, CLI)"})
+    result_bytes: int = field(default=64 * 1024 * 1024, metadata={"env": "MIGRAKG_RESULT_BYTES", "help": "largest serialised SELECT/ASK answer in bytes (the engine's own serialiser stops there)"})
     service_allow: tuple[str, ...] = field(default=(), metadata={"env": "MIGRAKG_SERVICE_ALLOW", "help": "SPARQL endpoints a SERVICE clause may reach, space-separated (empty: none)"})
     write_token: str | None = field(default=None, metadata={"env": "MIGRAKG_WRITE_TOKEN", "help": "bearer token that enables POST /update (unset: updates are off)"})
     public_url: str | None = field(default=None, metadata={"env": "MIGRAKG_PUBLIC_URL", "help": "address the server is reached at, for links in the catalogue and the service description"})
@@ -46,6 +47,8 @@ class Settings:
             raise UsageError(f"query timeout {self.query_timeout} s must be between 0 and 3600 seconds")
         if not 0 < self.result_limit <= 10_000_000:
             raise UsageError(f"result limit {self.result_limit} must be between 1 and 10,000,000")
+        if not 1024 <= self.result_bytes <= 16 * 1024**3:
+            raise UsageError(f"result size limit {self.result_bytes} bytes must be between 1 KiB and 16 GiB")
         for url in self.service_allow:
             if not url.startswith(("http://", "https://")):
                 raise UsageError(f"SERVICE allow-list entry {url!r} is not an http(s) address")
@@ -87,7 +90,7 @@ def _convert(name: str, raw: str) -> object:
             return Path(raw)
         if name in ("query_timeout", "reload_interval"):
             return float(raw)
-        if name == "result_limit":
+        if name in ("result_limit", "result_bytes"):
             return int(raw)
         if name == "service_allow":
             return tuple(raw.split())

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"format {fmt} does not fit a {form.upper()} query")
     store = open_store(settings, store=args.store, data=args.data)
     try:
-        result = execute(store.store, QueryRequest(text, media), settings.result_limit)
+        result = execute(store.store, QueryRequest(text, media, count=True), settings.result_limit)
     except SyntaxError as exc:
         raise QuerySyntaxError(Text(f"SPARQL-Syntaxfehler: {exc}", f"SPARQL syntax error: {exc}")) from None
     sys.stdout.buffer.write(result.body)

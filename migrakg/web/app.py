@@ -103,7 +103,7 @@ def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryServi
 
     service = service or QueryService(
         store, workers=default_workers(), timeout=settings.query_timeout, limit=settings.result_limit,
-        service_allow=settings.service_allow)
+        max_bytes=settings.result_bytes, service_allow=settings.service_allow)
     state = AppState(settings, store, service, build_dir, threading.Lock())
 
     from contextlib import asynccontextmanager

@@ -148,15 +148,19 @@ def test_explosive_query_is_stopped_while_others_answer(short_timeout_server):
 
 
 def test_result_size_limit(settings, kb_store):
-    app = create_app(settings.with_(result_limit=10), kb_store, service=QueryService(kb_store, workers=1, timeout=5, limit=10))
+    """SELECT/ASK answers are cut by size (the engine's serialiser stops), graph results by triples."""
+    app = create_app(settings.with_(result_limit=10, result_bytes=4096), kb_store,
+                     service=QueryService(kb_store, workers=1, timeout=5, limit=10, max_bytes=4096))
     from fastapi.testclient import TestClient
 
     with TestClient(app) as c:
-        response = ask(c, "SELECT * WHERE { ?s ?p ?o }")
-        assert response.status_code == 413
-        assert "10" in response.json()["message_en"]
+        for accept in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"):
+            response = ask(c, "SELECT * WHERE { ?s ?p ?o }", accept=accept)
+            assert response.status_code == 413, accept
+            assert "0.00390625 MiB" in response.json()["message_en"] or "MiB" in response.json()["message_en"]
         response = c.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "text/turtle"})
         assert response.status_code == 413
+        assert "10 rows" in response.json()["message_en"]
         assert ask(c, "SELECT * WHERE { ?s ?p ?o } LIMIT 10").status_code == 200
 
 
