@@ -74,11 +74,19 @@ def app(settings, kb_store, service):
 
 
 @pytest.fixture(scope="session")
-def client(app):
+def session_client(app):
     from fastapi.testclient import TestClient
 
     with TestClient(app) as c:
         yield c
+
+
+@pytest.fixture()
+def client(session_client):
+    """The session's TestClient with no cookies (a remembered ?lang= must not leak between tests)."""
+    session_client.cookies.clear()
+    yield session_client
+    session_client.cookies.clear()
 
 
 def free_port() -> int:

@@ -196,5 +196,6 @@ def query_page(request: Request, state: State, *, query: str | None = None) -> H
     examples = load_examples(state.settings.root / "queries")
     context = page_context(request, examples=examples, query=query or (examples[0].text if examples else DEFAULT_QUERY),
                            autorun=query is not None, prefixes=PREFIXES,
-                           timeout=state.settings.query_timeout, limit=state.settings.result_limit)
+                           timeout=state.settings.query_timeout, limit=state.settings.result_limit,
+                           max_mib=state.settings.result_bytes / 1048576)
     return request.app.state.templates.TemplateResponse(request, "sparql.html", context, headers={"Vary": "Accept"})
