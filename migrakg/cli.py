@@ -41,22 +41,11 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=("de", "en"), help="language of messages (default: from LANG)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module_name, help_text) in COMMANDS.items():
-        module = _command_module(module_name)
-        if module is None:
-            continue
+        module = importlib.import_module(f"migrakg.commands.{module_name}")
         command = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(command)
         command.set_defaults(_module=module)
     return parser
-
-
-def _command_module(module_name: str):
-    try:
-        return importlib.import_module(f"migrakg.commands.{module_name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"migrakg.commands.{module_name}":
-            return None
-        raise
 
 
 def main(argv: list[str] | None = None) -> int:

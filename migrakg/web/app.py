@@ -129,14 +129,10 @@ def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryServi
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from . import health, sparql
+    from . import catalog, health, pages, reconcile, report, search, sparql, update
 
-    app.include_router(health.router)
-    app.include_router(sparql.router)
-    for name in ("update", "pages", "search", "catalog", "reconcile", "report"):
-        module = _optional_router(name)
-        if module is not None:
-            app.include_router(module.router)
+    for module in (health, sparql, update, pages, search, catalog, reconcile, report):
+        app.include_router(module.router)
     app.add_middleware(CorsAndLang)
     return app
 
@@ -152,17 +148,6 @@ def _watch_store(store: KnowledgeStore, service: Any, stop: threading.Event, int
                 service.reload()
         except Exception:  # a broken rebuild must not stop the server: it keeps serving the old data
             logging.getLogger("migrakg.web").exception("reloading the store failed; still serving the previous data")
-
-
-def _optional_router(name: str) -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module(f"migrakg.web.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"migrakg.web.{name}":
-            return None
-        raise
 
 
 def page_context(request: Request, **values: Any) -> dict[str, Any]:
