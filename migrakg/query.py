@@ -11,10 +11,13 @@ loads them from the web or the file system).
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -183,6 +186,78 @@ def query_form(text: str) -> str | None:
     return {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(form or "")
 
 
+# --- the reply channel ---------------------------------------------------------------------------
+# Requests go to a worker through its multiprocessing Connection; replies come back as frames of our
+# own (8-byte length + pickle) on the same socket pair, so that the web process can read them either
+# blocking (a thread: `run`) or piece by piece from its event loop (`run_async`) without ever leaving
+# the socket in a state the other way does not expect.
+
+_HEADER = struct.Struct("!Q")
+
+
+def write_frame(fd: int, data: bytes) -> None:
+    view = memoryview(_HEADER.pack(len(data)) + data) if len(data) < 65536 else None
+    if view is None:
+        _write_all(fd, memoryview(_HEADER.pack(len(data))))
+        view = memoryview(data)
+    _write_all(fd, view)
+
+
+def _write_all(fd: int, view: memoryview) -> None:
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class FrameReader:
+    """Reads one reply frame from *fd*. `feed()` reads what is there and returns True once the frame
+    is complete; on a non-blocking socket it stops at BlockingIOError and is called again later."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.head = b""
+        self.buffer: bytearray | None = None
+        self.view: memoryview | None = None
+        self.filled = 0
+
+    def feed(self) -> bool:
+        try:
+            while self.buffer is None:
+                chunk = os.read(self.fd, 65536)
+                if not chunk:
+                    raise EOFError("the query worker closed its connection")
+                self.head += chunk
+                if len(self.head) >= _HEADER.size:
+                    (size,) = _HEADER.unpack_from(self.head)
+                    self.buffer = bytearray(size)
+                    self.view = memoryview(self.buffer)
+                    rest = self.head[_HEADER.size:_HEADER.size + size]
+                    self.view[:len(rest)] = rest
+                    self.filled = len(rest)
+            assert self.view is not None
+            while self.filled < len(self.buffer):
+                got = os.readv(self.fd, [self.view[self.filled:]])
+                if got == 0:
+                    raise EOFError("the query worker closed its connection")
+                self.filled += got
+        except BlockingIOError:
+            return False
+        return True
+
+    def value(self) -> Any:
+        assert self.buffer is not None
+        return pickle.loads(self.buffer)
+
+
+def read_frame(fd: int) -> Any:
+    """Blocking read of one reply frame."""
+    reader = FrameReader(fd)
+    while not reader.feed():  # only if something left the socket non-blocking: wait for data
+        import select
+
+        select.select([fd], [], [])
+    return reader.value()
+
+
 # --- the worker side -----------------------------------------------------------------------------
 
 _FORK_STORE: ox.Store | None = None  # the store a forked worker inherits
@@ -220,7 +295,7 @@ def _worker_main(conn: Connection, disk_path: str | None, limit: int, max_bytes:
         except Exception as exc:  # the engine's errors (OSError for SERVICE failures …) go back as text
             reply = ("error", f"{exc}")
         try:
-            conn.send(reply)
+            write_frame(conn.fileno(), pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
         except (BrokenPipeError, OSError):
             return
 
@@ -331,43 +406,96 @@ class QueryService:
                 self._spawn()
 
     def run(self, request: QueryRequest, *, timeout: float | None = None) -> QueryResult:
-        """Run a checked request. Raises QuerySyntaxError, QueryTimeout, ResultTooLarge, EngineBusy, EngineError."""
+        """Run a checked request, blocking this thread. Raises QuerySyntaxError, QueryTimeout,
+        ResultTooLarge, EngineBusy, EngineError, UpstreamError."""
+        limit = timeout or self.timeout
+        worker = self._take(limit)
+        try:
+            worker.conn.send(request)
+            if not worker.conn.poll(limit):  # the query's own clock starts when a worker takes it
+                self._replace(worker)
+                raise QueryTimeout(limit)
+            status, payload = read_frame(worker.conn.fileno())
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise _died() from None
+        self._release(worker)
+        return _answer(status, payload)
+
+    async def run_async(self, request: QueryRequest, *, timeout: float | None = None) -> QueryResult:
+        """`run` for the web server's event loop: the reply is read from the worker's socket as it
+        arrives, without a thread. If the caller is cancelled, the worker (and its query) is replaced."""
+        limit = timeout or self.timeout
+        loop = asyncio.get_running_loop()
+        worker = self._take_nowait()
+        if worker is None:  # all busy: wait for one in a thread, under the same limit as `run`
+            waiting = loop.run_in_executor(None, self._take, limit)
+            try:
+                worker = await asyncio.shield(waiting)
+            except asyncio.CancelledError:  # give back the worker the thread still takes
+                waiting.add_done_callback(
+                    lambda f: None if f.cancelled() or f.exception() else self._release(f.result()))
+                raise
+        fd = worker.conn.fileno()
+        reader = FrameReader(fd)
+        done: asyncio.Future[None] = loop.create_future()
+
+        def readable() -> None:
+            if done.done():
+                return
+            try:
+                if reader.feed():
+                    done.set_result(None)
+            except Exception as exc:  # EOFError, OSError: the worker died
+                done.set_exception(exc)
+
+        try:
+            worker.conn.send(request)
+            os.set_blocking(fd, False)
+            loop.add_reader(fd, readable)
+            try:
+                await asyncio.wait_for(done, limit)
+            finally:
+                loop.remove_reader(fd)
+                os.set_blocking(fd, True)  # `run` reads blocking (and the loop's watcher may have changed it)
+        except asyncio.TimeoutError:
+            self._replace(worker)
+            raise QueryTimeout(limit) from None
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise _died() from None
+        except BaseException:  # cancelled: the reply would be left in the socket
+            self._replace(worker)
+            raise
+        self._release(worker)
+        status, payload = reader.value()
+        return _answer(status, payload)
+
+    def _take(self, limit: float) -> _Worker:
+        """An idle worker of the current data, waiting up to *limit* s (→ EngineBusy)."""
         if not self._started:
             self.start()
-        limit = timeout or self.timeout
-        wait_until = time.monotonic() + limit  # waiting for a free worker has its own limit ...
+        wait_until = time.monotonic() + limit  # waiting for a free worker has its own limit
         while True:
             try:
                 worker = self._idle.get(timeout=max(0.0, wait_until - time.monotonic()))
             except queue.Empty:
                 raise EngineBusy() from None
             if worker.generation == self._generation:
-                break
+                return worker
             self._release(worker)  # a worker of the previous data: retire it, take the next
-        try:
-            worker.conn.send(request)
-            if not worker.conn.poll(limit):  # ... and the query's own clock starts when a worker takes it
-                self._replace(worker)
-                raise QueryTimeout(limit)
-            status, payload = worker.conn.recv()
-        except (EOFError, BrokenPipeError, ConnectionResetError, OSError):
-            self._replace(worker)
-            raise EngineError(Text("der Abfrage-Prozess ist abgestürzt (zu viel Speicher?)",
-                                   "the query worker died (out of memory?)")) from None
-        self._release(worker)
-        if status == "ok":
-            return payload
-        if status == "syntax":
-            raise QuerySyntaxError(Text(f"SPARQL-Syntaxfehler: {short(payload)}", f"SPARQL syntax error: {short(payload)}"))
-        if status == "toolarge":
-            raise ResultTooLarge(*payload)
-        if status == "unsupported":
-            raise QuerySyntaxError(Text(f"die Abfrage kann so nicht ausgewertet werden: {short(payload)}",
-                                        f"the query cannot be evaluated as written: {short(payload)}"))
-        if status == "oserror":
-            raise UpstreamError(Text(f"Lesefehler oder entfernter Endpunkt nicht erreichbar: {short(payload)}",
-                                     f"read error, or a remote endpoint could not be reached: {short(payload)}"))
-        raise EngineError(Text(f"Fehler bei der Ausführung: {payload}", f"query failed: {payload}"))
+
+    def _take_nowait(self) -> _Worker | None:
+        if not self._started:
+            self.start()
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return None
+            if worker.generation == self._generation:
+                return worker
+            self._release(worker)
 
     def select(self, text: str) -> tuple[list[str], list[list[Any]]]:
         """Our own SELECT queries (pages, search, reports): rows of term tuples."""
@@ -376,6 +504,28 @@ class QueryService:
 
     def ask(self, text: str) -> bool:
         return bool(self.run(QueryRequest(text)).boolean)
+
+
+def _died() -> EngineError:
+    return EngineError(Text("der Abfrage-Prozess ist abgestürzt (zu viel Speicher?)",
+                            "the query worker died (out of memory?)"))
+
+
+def _answer(status: str, payload: Any) -> QueryResult:
+    """A worker's reply → the result, or the error it stands for."""
+    if status == "ok":
+        return payload
+    if status == "syntax":
+        raise QuerySyntaxError(Text(f"SPARQL-Syntaxfehler: {short(payload)}", f"SPARQL syntax error: {short(payload)}"))
+    if status == "toolarge":
+        raise ResultTooLarge(*payload)
+    if status == "unsupported":
+        raise QuerySyntaxError(Text(f"die Abfrage kann so nicht ausgewertet werden: {short(payload)}",
+                                    f"the query cannot be evaluated as written: {short(payload)}"))
+    if status == "oserror":
+        raise UpstreamError(Text(f"Lesefehler oder entfernter Endpunkt nicht erreichbar: {short(payload)}",
+                                 f"read error, or a remote endpoint could not be reached: {short(payload)}"))
+    raise EngineError(Text(f"Fehler bei der Ausführung: {payload}", f"query failed: {payload}"))
 
 
 def short(message: str, limit: int = 240) -> str:

@@ -6,6 +6,7 @@ and forwarded with the same time limit; answers pass through unchanged.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import urllib.error
@@ -78,6 +79,10 @@ class RemoteQueryService:
             return QueryResult("select", PYTHON, variables=names, rows=rows, count=len(rows))
         raise EngineError(Text("Graph-Ergebnisse vom externen Speicher werden hier nicht ausgewertet",
                                "graph results from the external store are not read back here"))
+
+    async def run_async(self, request: QueryRequest, *, timeout: float | None = None) -> QueryResult:
+        """`run` for the web server's event loop (the HTTP call waits in a thread)."""
+        return await asyncio.get_running_loop().run_in_executor(None, lambda: self.run(request, timeout=timeout))
 
     def select(self, text: str) -> tuple[list[str], list[list[Any]]]:
         result = self.run(QueryRequest(text))

@@ -160,14 +160,12 @@ async def sparql(request: Request, state: State) -> Response:
     _check_graph_iris(named_graphs, "named-graph-uri")
     form = query_form(query) or "select"
     media = _media_for(form, accept, (params.get("format") or [None])[0])
-    from starlette.concurrency import run_in_threadpool
-
     base = endpoint_url(request, state)
-    result = await run_in_threadpool(state.service.run, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
+    result = await state.service.run_async(QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
     if (result.form in ("select", "ask")) != (result.media in SELECT_OFFERS.values()):
         # the text looked like one form but was another (the scan only reads keywords): renegotiate on the real form
         media = _media_for(result.form, accept, None)
-        result = await run_in_threadpool(state.service.run, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
+        result = await state.service.run_async(QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
     headers = {"Vary": "Accept", "Cache-Control": "no-store"}
     if "format" in params or "download" in params:
         headers["Content-Disposition"] = f'attachment; filename="migrakg-result.{EXTENSIONS.get(result.media, "txt")}"'
