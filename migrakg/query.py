@@ -29,11 +29,18 @@ import pyoxigraph as ox
 from .errors import MigrakgError, Text
 from .namespaces import PREFIXES
 from .results import (
-    NATIVE_RESULTS, PYTHON, ResultTooLarge, collect_solutions, serialise_native, collect_triples, serialise_ask, serialise_graph,
-    serialise_select, term_tuple,
+    NATIVE_RESULTS,
+    PYTHON,
+    ResultTooLarge,
+    collect_solutions,
+    collect_triples,
+    serialise_ask,
+    serialise_graph,
+    serialise_native,
+    serialise_select,
+    term_tuple,
 )
 from .sparqlscan import Scan, scan
-
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -458,7 +465,7 @@ class QueryService:
             finally:
                 loop.remove_reader(fd)
                 os.set_blocking(fd, True)  # `run` reads blocking (and the loop's watcher may have changed it)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self._replace(worker)
             raise QueryTimeout(limit) from None
         except (EOFError, OSError):
