@@ -7,11 +7,12 @@ Stages, each measured on its own (medians of repeated runs), all with results as
   collect       engine + migrakg.results.collect_solutions() (rows of pyoxigraph terms)
   serialise     migrakg.results.serialise_select() alone, on rows collected beforehand (the Python JSON writer)
   native_json   engine + pyoxigraph's own QuerySolutions.serialize(format=JSON): the same document, written in Rust
-  execute       migrakg.query.execute(): engine + collect_solutions + serialise_select, in this process
-  service       QueryService.run(): execute in a forked worker + the pipe round trip (pickling the reply)
+  execute       migrakg.query.execute() in this process: engine + pyoxigraph's serialiser under the byte limit
+  service       QueryService.run(): execute in a forked worker + the socket round trip (pickled reply)
   scan          migrakg.sparqlscan.scan() on the query text (the /sparql handler calls it twice)
-  http_health   GET /health over HTTP (uvicorn + FastAPI + middleware + httpx client, no query at all)
-  http_sparql   GET /sparql?query=… over HTTP                                          (as `migrakg` in run_bench)
+  http_health   GET /health over HTTP (uvicorn + FastAPI + middleware + the benchmark's client, no query at all)
+  http_sparql   GET /sparql?query=… over HTTP with the benchmark's client (http.client) (as `migrakg` in run_bench)
+  http_httpx    the same GET with httpx as the client: the difference is the client's own cost
 Differences between adjacent stages show the cost of each layer.
 """
 
@@ -25,7 +26,6 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -65,8 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = {}
     try:
         server.start(600)
-        client = httpx.Client()
-        health = median_ms(lambda: client.get(f"http://127.0.0.1:{port}/health"))
+        import httpx
+
+        client = run_bench.HttpClient()
+        other = httpx.Client()
+        health = median_ms(lambda: client.get(f"http://127.0.0.1:{port}/health", {}, {}, 60))
         for q in queries:
             store = ks.store
             names_rows = collect_solutions(store.query(q.text, use_default_graph_as_union=True), 100_000)
@@ -80,8 +83,9 @@ def main(argv: list[str] | None = None) -> int:
                 "service": median_ms(lambda: service.run(QueryRequest(q.text, JSON))),
                 "scan": median_ms(lambda: scan(q.text)),
                 "http_health": health,
-                "http_sparql": median_ms(lambda: client.get(server.url, params={"query": q.text},
-                                                            headers={"Accept": JSON})),
+                "http_sparql": median_ms(lambda: client.get(server.url, {"query": q.text}, {"Accept": JSON}, 300)),
+                "http_httpx": median_ms(lambda: other.get(server.url, params={"query": q.text}, headers={"Accept": JSON},
+                                                          timeout=300).content),
             }
             result = service.run(QueryRequest(q.text, JSON))
             r["rows"] = result.count
@@ -89,15 +93,17 @@ def main(argv: list[str] | None = None) -> int:
             rows[q.name] = r
             print(f"{q.name:45s} " + " ".join(f"{k}={v}" for k, v in r.items()), file=sys.stderr, flush=True)
         client.close()
+        other.close()
     finally:
         server.stop()
         service.close()
-    lines = ["| query | rows | body KiB | engine | collect | serialise alone | pyoxigraph JSON (engine + native) | + collect & serialise (execute) | + worker IPC (service) | "
-             "+ HTTP (http_sparql) | scan ×2 | GET /health |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| query | rows | body KiB | engine | collect | serialise alone | pyoxigraph JSON (engine + native) | execute() | + worker IPC (service) | "
+             "+ HTTP (http_sparql) | same with httpx | scan ×2 | GET /health |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows.items():
         lines.append(f"| {name} | {r['rows']} | {r['body_kb']} | {r['engine']:.2f} | {r['collect']:.2f} | {r['serialise']:.2f} | {r['native_json']:.2f} | {r['execute']:.2f} (+{r['execute'] - r['engine']:.2f}) | "
                      f"{r['service']:.2f} (+{r['service'] - r['execute']:.2f}) | {r['http_sparql']:.2f} "
-                     f"(+{r['http_sparql'] - r['service']:.2f}) | {2 * r['scan']:.2f} | {r['http_health']:.2f} |")
+                     f"(+{r['http_sparql'] - r['service']:.2f}) | {r['http_httpx']:.2f} (+{r['http_httpx'] - r['http_sparql']:.2f}) | "
+                     f"{2 * r['scan']:.2f} | {r['http_health']:.2f} |")
     table = "\n".join(lines)
     print(table)
     if args.out:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import http.client
 import importlib.metadata
 import json
 import math
@@ -34,8 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import httpx
+from urllib.parse import urlencode, urlsplit
 import pyoxigraph as ox
 
 HERE = Path(__file__).resolve().parent
@@ -142,6 +142,85 @@ def machine() -> dict[str, Any]:
 
 # --- servers -------------------------------------------------------------------------------------
 
+class ClientTimeout(Exception):
+    pass
+
+
+class ClientError(Exception):
+    pass
+
+
+def parse_server_timing(value: str | None) -> dict[str, float]:
+    """'engine;dur=1.2, handler;dur=1.5' → {'engine': 1.2, 'handler': 1.5}"""
+    timings = {}
+    for part in (value or "").split(","):
+        name, _, params = part.strip().partition(";")
+        for param in params.split(";"):
+            key, _, number = param.strip().partition("=")
+            if key == "dur":
+                try:
+                    timings[name] = float(number)
+                except ValueError:
+                    pass
+    return timings
+
+
+class HttpClient:
+    """A keep-alive HTTP/1.1 client on the standard library's http.client, one connection per server.
+    The benchmark measures servers, so its own cost per request must stay small: httpx, measured here
+    beside it, adds 0.2 ms (empty answer) to 2 ms (a 170 KB answer) per request (bench/RESULTS.md)."""
+
+    def __init__(self) -> None:
+        self.connections: dict[str, http.client.HTTPConnection] = {}
+        self.server_timing: dict[str, float] = {}  # the last answer's Server-Timing (name → ms), if any
+
+    def get(self, url: str, params: dict[str, str], headers: dict[str, str], timeout: float) -> tuple[int, bytes]:
+        parts = urlsplit(url)
+        target = (parts.path or "/") + "?" + urlencode(params)
+        for attempt in (1, 2):
+            connection = self.connections.get(parts.netloc)
+            if connection is None:
+                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+                self.connections[parts.netloc] = connection
+            connection.timeout = timeout
+            if connection.sock is not None:
+                connection.sock.settimeout(timeout)
+            try:
+                connection.request("GET", target, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+                self.server_timing = parse_server_timing(response.getheader("Server-Timing"))
+                if response.will_close:
+                    self._drop(parts.netloc)
+                return response.status, body
+            except TimeoutError:
+                self._drop(parts.netloc)
+                raise ClientTimeout(f"no answer within {timeout:g} s") from None
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+                self._drop(parts.netloc)  # a kept-alive connection the server closed: once more on a new one
+                if attempt == 2:
+                    raise ClientError(f"{type(exc).__name__}: {exc}") from None
+            except (OSError, http.client.HTTPException) as exc:
+                self._drop(parts.netloc)
+                raise ClientError(f"{type(exc).__name__}: {exc}") from None
+        raise AssertionError("unreachable")
+
+    def _drop(self, netloc: str) -> None:
+        connection = self.connections.pop(netloc, None)
+        if connection is not None:
+            connection.close()
+
+    def close(self) -> None:
+        for netloc in list(self.connections):
+            self._drop(netloc)
+
+    def __enter__(self) -> "HttpClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 class Server:
     """A server subprocess in its own process group (so its workers go with it)."""
 
@@ -161,11 +240,12 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {self.log_path}")
             try:
-                r = httpx.get(self.url, params={"query": "ASK {}"}, headers=JSON_ACCEPT, timeout=5)
-                if r.status_code == 200:
+                with HttpClient() as client:
+                    status, _body = client.get(self.url, {"query": "ASK {}"}, JSON_ACCEPT, 5)
+                if status == 200:
                     self.startup_s = round(time.perf_counter() - started, 2)
                     return
-            except httpx.HTTPError:
+            except (ClientError, ClientTimeout):
                 pass
             time.sleep(0.5)
         self.stop()
@@ -191,9 +271,8 @@ class Server:
             pass
 
 
-def ask(client: httpx.Client, url: str, query: str, timeout: float) -> tuple[int, bytes]:
-    r = client.get(url, params={"query": query}, headers=JSON_ACCEPT, timeout=timeout)
-    return r.status_code, r.content
+def ask(client: HttpClient, url: str, query: str, timeout: float) -> tuple[int, bytes]:
+    return client.get(url, {"query": query}, JSON_ACCEPT, timeout)
 
 
 def count_rows(body: bytes) -> int:
@@ -215,7 +294,7 @@ def measure_paired(store: ox.Store, server: Server, queries: list[Query], runs: 
     warm-up each, so that both see the same background load of the machine. → (raw, migrakg)."""
     raw: dict[str, Any] = {}
     http: dict[str, Any] = {}
-    client = httpx.Client()
+    client = HttpClient()
     try:
         for q in [Query(*NULL_QUERY, "run_bench.py")] + queries:
             def execute() -> int:
@@ -234,6 +313,7 @@ def measure_paired(store: ox.Store, server: Server, queries: list[Query], runs: 
             http_rows = count_rows(request())
             raw_times: list[float] = []
             http_times: list[float] = []
+            timings: list[dict[str, float]] = []  # migrakg's Server-Timing per request: engine, handler (ms)
             load = [os.getloadavg()[0]]
             started = time.perf_counter()
             while len(raw_times) < runs:
@@ -243,13 +323,15 @@ def measure_paired(store: ox.Store, server: Server, queries: list[Query], runs: 
                 t = time.perf_counter()
                 request()
                 http_times.append(time.perf_counter() - t)
+                timings.append(client.server_timing)
                 if time.perf_counter() - started > 1.5 * seconds:  # two engines per round
                     break
             load.append(os.getloadavg()[0])
             json_times = repeat(execute_json, max_runs=max(3, runs // 3), max_seconds=seconds / 4)
             raw[q.name] = {"rows": rows, "exec": summary(raw_times), "exec_json": summary(json_times)}
             http[q.name] = {"rows": http_rows, **summary(http_times), "loadavg_1min": [round(x, 2) for x in load],
-                            "overhead_median_ms": round(statistics.median(h - r for h, r in zip(http_times, raw_times)) * 1000, 3)}
+                            "overhead_median_ms": round(statistics.median(h - r for h, r in zip(http_times, raw_times)) * 1000, 3),
+                            **server_side(http_times, timings)}
             log(f"  {q.name}: {rows} rows; raw {raw[q.name]['exec']['median_ms']} ms, migrakg {http[q.name]['median_ms']} ms "
                 f"(n={len(http_times)}, load {load[0]:.1f}→{load[1]:.1f})")
     finally:
@@ -257,12 +339,25 @@ def measure_paired(store: ox.Store, server: Server, queries: list[Query], runs: 
     return raw, http
 
 
+def server_side(http_times: list[float], timings: list[dict[str, float]]) -> dict[str, Any]:
+    """From the Server-Timing of each request: the engine's time in the query worker, and per request
+    latency − engine (everything that is not the query itself: handler, worker hop, HTTP, client),
+    split into handler − engine (in the web process) and latency − handler (uvicorn, network, client)."""
+    pairs = [(h * 1000, t) for h, t in zip(http_times, timings) if "engine" in t and "handler" in t]
+    if not pairs:
+        return {}
+    return {"engine_median_ms": round(statistics.median(t["engine"] for _h, t in pairs), 3),
+            "beyond_engine_median_ms": round(statistics.median(h - t["engine"] for h, t in pairs), 3),
+            "handler_beyond_engine_median_ms": round(statistics.median(t["handler"] - t["engine"] for _h, t in pairs), 3),
+            "outside_handler_median_ms": round(statistics.median(h - t["handler"] for h, t in pairs), 3)}
+
+
 def measure_latency(server: Server, queries: list[Query], *, runs: int, seconds: float, timeout: float,
                     restart_wait: float, warmup: bool) -> dict[str, Any]:
     """Sequential requests, one query at a time. A request past *timeout* is recorded as a timeout and
     the server restarted (rdflib-endpoint keeps computing a query after the client gave up)."""
     out: dict[str, Any] = {}
-    client = httpx.Client()
+    client = HttpClient()
     try:
         for q in [Query(*NULL_QUERY, "run_bench.py")] + queries:
             try:
@@ -285,13 +380,13 @@ def measure_latency(server: Server, queries: list[Query], *, runs: int, seconds:
                 out[q.name] = {"rows": rows, **summary(times), "first_ms": round(first * 1000, 3),
                                "loadavg_1min": round(os.getloadavg()[0], 2)}
                 log(f"  {server.name} {q.name}: {rows} rows, median {out[q.name]['median_ms']} ms (n={len(times)})")
-            except httpx.TimeoutException:
+            except ClientTimeout:
                 out[q.name] = {"timeout_s": timeout}
                 log(f"  {server.name} {q.name}: > {timeout:g} s — restarting the server")
                 client.close()
                 server.stop()
                 server.start(restart_wait)
-                client = httpx.Client()
+                client = HttpClient()
     finally:
         client.close()
     return out
@@ -314,7 +409,7 @@ def measure_load(server: Server, queries: list[Query], clients: int, max_request
             return state["sent"] - 1
 
     def client_loop(offset: int) -> None:
-        with httpx.Client() as client:
+        with HttpClient() as client:
             while (i := next_index()) is not None:
                 q = queries[(i + offset) % len(queries)]
                 t = time.perf_counter()
@@ -323,7 +418,7 @@ def measure_load(server: Server, queries: list[Query], clients: int, max_request
                     if status != 200:
                         errors.append(f"{q.name}: HTTP {status}")
                         continue
-                except httpx.HTTPError as exc:
+                except (ClientError, ClientTimeout) as exc:
                     errors.append(f"{q.name}: {type(exc).__name__}")
                     continue
                 with lock:
@@ -443,14 +538,17 @@ def tables(result: dict[str, Any]) -> str:
              + (f"; rdflib-endpoint ready in {result['rdflib'].get('startup_s')} s" if rd else "")
              + ". Latencies in ms (sequential requests, one client; n = runs).",
              "",
-             "| query | rows | raw median | raw+JSON median | migrakg median | migrakg p99 | n | HTTP overhead (migrakg − raw; median of pair differences) | load avg | rdflib median | rdflib p99 | n | rdflib ÷ migrakg |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| query | rows | raw median | raw+JSON median | migrakg median | migrakg p99 | n | HTTP overhead (migrakg − raw; median of pair differences) | engine in worker (Server-Timing) | beyond the engine (handler + HTTP) | load avg | rdflib median | rdflib p99 | n | rdflib ÷ migrakg |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name in raw:
         r, m, d = raw[name], mk.get(name), rd.get(name)
         overhead = f"{m['median_ms'] - r['exec']['median_ms']:.2f}" if m and "median_ms" in m else "—"
         if m and "overhead_median_ms" in m:
             overhead += f" ({m['overhead_median_ms']:.2f})"
         load = f"{max(m['loadavg_1min']):.1f}" if m and "loadavg_1min" in m else "—"
+        engine = f"{m['engine_median_ms']:.2f}" if m and "engine_median_ms" in m else "—"
+        beyond = (f"{m['beyond_engine_median_ms']:.2f} ({m['handler_beyond_engine_median_ms']:.2f} + "
+                  f"{m['outside_handler_median_ms']:.2f})") if m and "beyond_engine_median_ms" in m else "—"
         if d and m and "median_ms" in m:
             ratio = (f"≥ {d['timeout_s'] * 1000 / m['median_ms']:,.0f}×" if "timeout_s" in d
                      else f"{d['median_ms'] / m['median_ms']:,.0f}×" if "median_ms" in d else "—")
@@ -462,9 +560,16 @@ def tables(result: dict[str, Any]) -> str:
         if d and "rows" in d and d["rows"] != r["rows"]:
             rows += f" (rdflib {d['rows']}!)"
         lines.append(f"| {name} | {rows} | {fmt_ms(r['exec'])} | {fmt_ms(r['exec_json'])} | {fmt_ms(m)} | "
-                     f"{fmt_ms(m, 'p99_ms')} | {m.get('n', '—') if m else '—'} | {overhead} | {load} | "
+                     f"{fmt_ms(m, 'p99_ms')} | {m.get('n', '—') if m else '—'} | {overhead} | {engine} | {beyond} | {load} | "
                      f"{fmt_ms(d) if rd else 'not run'} | {fmt_ms(d, 'p99_ms') if rd and d and 'median_ms' in d else '—'} | "
                      f"{d.get('n', '—') if d else '—'} | {ratio} |")
+    pairs = [m["overhead_median_ms"] for m in mk.values() if "overhead_median_ms" in m]
+    beyond = [m["beyond_engine_median_ms"] for m in mk.values() if "beyond_engine_median_ms" in m]
+    if pairs:
+        lines += ["", f"Median over the {len(pairs)} queries of the HTTP overhead (median of pair differences): "
+                  f"**{statistics.median(pairs):.2f} ms**"
+                  + (f"; of the time beyond the engine (Server-Timing): **{statistics.median(beyond):.2f} ms**" if beyond else "")
+                  + "."]
     lines += ["", "Throughput (the query mix 01–09 round-robin; each run ≤ "
               f"{result.get('load_requests')} requests or ≤ {result.get('load_seconds')} s):", "",
               "| server | clients | completed | errors | elapsed s | req/s | median ms | p99 ms | load avg after |",

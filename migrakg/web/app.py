@@ -77,7 +77,7 @@ class CorsAndLang:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.append((b"access-control-allow-origin", b"*"))
-                headers.append((b"access-control-expose-headers", b"Content-Length, Content-Range, ETag, Link, Vary"))
+                headers.append((b"access-control-expose-headers", b"Content-Length, Content-Range, ETag, Link, Server-Timing, Vary"))
                 if lang_cookie:
                     headers.append((b"set-cookie", f"{COOKIE}={lang_cookie}; Path=/; Max-Age=31536000; SameSite=Lax".encode()))
                 message = {**message, "headers": headers}

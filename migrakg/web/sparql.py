@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -139,6 +140,7 @@ def endpoint_url(request: Request, state: State, path: str = "/sparql") -> str:
 @router.api_route("/sparql", methods=["GET", "POST"])
 @router.api_route("/sparql/", methods=["GET", "POST"], include_in_schema=False)
 async def sparql(request: Request, state: State) -> Response:
+    started = time.perf_counter()
     query, default_graphs, named_graphs, params = await _read_request(request)
     accept = request.headers.get("accept")
     if query is None:
@@ -166,7 +168,9 @@ async def sparql(request: Request, state: State) -> Response:
         # the text looked like one form but was another (the scan only reads keywords): renegotiate on the real form
         media = _media_for(result.form, accept, None)
         result = await state.service.run_async(QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
-    headers = {"Vary": "Accept", "Cache-Control": "no-store"}
+    headers = {"Vary": "Accept", "Cache-Control": "no-store",
+               # the engine's time (in the query worker) and the whole handler's, for people and for bench/
+               "Server-Timing": f"engine;dur={result.seconds * 1000:.3f}, handler;dur={(time.perf_counter() - started) * 1000:.3f}"}
     if "format" in params or "download" in params:
         headers["Content-Disposition"] = f'attachment; filename="migrakg-result.{EXTENSIONS.get(result.media, "txt")}"'
     content_type = result.media + ("; charset=utf-8" if result.media.startswith("text/") else "")

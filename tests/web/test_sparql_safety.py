@@ -220,3 +220,17 @@ def test_errors_are_json_or_html_by_accept(client):
     assert as_html.status_code == 400
     assert as_html.headers["content-type"].startswith("text/html")
     assert "<h1>" in as_html.text
+
+
+def test_server_timing_names_engine_and_handler_time(client):
+    """Every answer says how long the engine (in its worker) and the whole handler took; a browser
+    page on another origin may read it (exposed through CORS)."""
+    import re
+
+    response = ask(client, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3")
+    assert response.status_code == 200
+    timing = response.headers["server-timing"]
+    found = dict(re.findall(r"(engine|handler);dur=([0-9.]+)", timing))
+    assert set(found) == {"engine", "handler"}, timing
+    assert 0 < float(found["engine"]) <= float(found["handler"])
+    assert "Server-Timing" in response.headers["access-control-expose-headers"]

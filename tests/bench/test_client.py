@@ -1,0 +1,60 @@
+"""bench/run_bench.py's own HTTP client: keep-alive GETs, the server's Server-Timing, clear failures."""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def load_run_bench():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        spec = importlib.util.spec_from_file_location("bench_run_bench", ROOT / "bench" / "run_bench.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # its dataclasses look themselves up there
+        assert spec.loader is not None
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+
+
+rb = load_run_bench()
+
+
+def test_parse_server_timing():
+    assert rb.parse_server_timing("engine;dur=1.25, handler;dur=2") == {"engine": 1.25, "handler": 2.0}
+    assert rb.parse_server_timing('cache;desc="hit", db;dur=x') == {}
+    assert rb.parse_server_timing(None) == {}
+
+
+def test_client_against_the_live_server(live_server):
+    url = live_server.url + "/sparql"
+    with rb.HttpClient() as client:
+        for _ in range(3):  # one kept-alive connection
+            status, body = rb.ask(client, url, "SELECT ?s WHERE { ?s a <https://w3id.org/migrakg/ontology#Organisation> }", 30)
+            assert status == 200 and rb.count_rows(body) > 10
+            assert client.server_timing["engine"] <= client.server_timing["handler"]
+        assert len(client.connections) == 1
+        status, body = rb.ask(client, url, "SELECT * WHERE {", 30)
+        assert status == 400 and b"syntax" in body.lower()
+
+
+def test_client_reports_timeout_and_refusal():
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts, never answers
+    port = silent.getsockname()[1]
+    try:
+        with rb.HttpClient() as client, pytest.raises(rb.ClientTimeout):
+            client.get(f"http://127.0.0.1:{port}/sparql", {"query": "ASK {}"}, {}, 0.3)
+    finally:
+        silent.close()
+    with rb.HttpClient() as client, pytest.raises(rb.ClientError):
+        client.get(f"http://127.0.0.1:{port}/sparql", {"query": "ASK {}"}, {}, 2)
