@@ -11,8 +11,10 @@ Stages, each measured on its own (medians of repeated runs), all with results as
   service       QueryService.run(): execute in a forked worker + the socket round trip (pickled reply)
   scan          migrakg.sparqlscan.scan() on the query text (the /sparql handler calls it twice)
   http_health   GET /health over HTTP (uvicorn + FastAPI + middleware + the benchmark's client, no query at all)
-  http_sparql   GET /sparql?query=… over HTTP with the benchmark's client (http.client) (as `migrakg` in run_bench)
-  http_httpx    the same GET with httpx as the client: the difference is the client's own cost
+  http_sparql   GET /sparql?query=… over HTTP with the benchmark's client (run_bench.HttpClient, a plain socket)
+                (as `migrakg` in run_bench)
+  http_stdlib   the same GET with the standard library's http.client, and
+  http_httpx    with httpx: the differences are the clients' own costs
 Differences between adjacent stages show the cost of each layer.
 """
 
@@ -65,10 +67,19 @@ def main(argv: list[str] | None = None) -> int:
     rows = {}
     try:
         server.start(600)
+        import http.client
+        from urllib.parse import urlencode
+
         import httpx
 
         client = run_bench.HttpClient()
         other = httpx.Client()
+        stdlib = http.client.HTTPConnection("127.0.0.1", port)
+
+        def stdlib_get(text: str) -> bytes:
+            stdlib.request("GET", "/sparql?" + urlencode({"query": text}), headers={"Accept": JSON})
+            return stdlib.getresponse().read()
+
         health = median_ms(lambda: client.get(f"http://127.0.0.1:{port}/health", {}, {}, 60))
         for q in queries:
             store = ks.store
@@ -84,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
                 "scan": median_ms(lambda: scan(q.text)),
                 "http_health": health,
                 "http_sparql": median_ms(lambda: client.get(server.url, {"query": q.text}, {"Accept": JSON}, 300)),
+                "http_stdlib": median_ms(lambda: stdlib_get(q.text)),
                 "http_httpx": median_ms(lambda: other.get(server.url, params={"query": q.text}, headers={"Accept": JSON},
                                                           timeout=300).content),
             }
@@ -94,15 +106,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{q.name:45s} " + " ".join(f"{k}={v}" for k, v in r.items()), file=sys.stderr, flush=True)
         client.close()
         other.close()
+        stdlib.close()
     finally:
         server.stop()
         service.close()
     lines = ["| query | rows | body KiB | engine | collect | serialise alone | pyoxigraph JSON (engine + native) | execute() | + worker IPC (service) | "
-             "+ HTTP (http_sparql) | same with httpx | scan ×2 | GET /health |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "+ HTTP (http_sparql) | same with http.client | same with httpx | scan ×2 | GET /health |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows.items():
         lines.append(f"| {name} | {r['rows']} | {r['body_kb']} | {r['engine']:.2f} | {r['collect']:.2f} | {r['serialise']:.2f} | {r['native_json']:.2f} | {r['execute']:.2f} (+{r['execute'] - r['engine']:.2f}) | "
                      f"{r['service']:.2f} (+{r['service'] - r['execute']:.2f}) | {r['http_sparql']:.2f} "
-                     f"(+{r['http_sparql'] - r['service']:.2f}) | {r['http_httpx']:.2f} (+{r['http_httpx'] - r['http_sparql']:.2f}) | "
+                     f"(+{r['http_sparql'] - r['service']:.2f}) | {r['http_stdlib']:.2f} (+{r['http_stdlib'] - r['http_sparql']:.2f}) | "
+                     f"{r['http_httpx']:.2f} (+{r['http_httpx'] - r['http_sparql']:.2f}) | "
                      f"{2 * r['scan']:.2f} | {r['http_health']:.2f} |")
     table = "\n".join(lines)
     print(table)

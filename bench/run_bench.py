@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import http.client
 import importlib.metadata
 import json
 import math
@@ -166,49 +165,52 @@ def parse_server_timing(value: str | None) -> dict[str, float]:
 
 
 class HttpClient:
-    """A keep-alive HTTP/1.1 client on the standard library's http.client, one connection per server.
-    The benchmark measures servers, so its own cost per request must stay small: httpx, measured here
-    beside it, adds 0.2 ms (empty answer) to 2 ms (a 170 KB answer) per request (bench/RESULTS.md)."""
+    """A minimal keep-alive HTTP/1.1 client on a plain socket, one connection per server (GET only;
+    Content-Length, chunked and read-to-close bodies). The benchmark measures servers, so its own cost
+    per request must stay small: beside it, the standard library's http.client adds up to ~1 ms and
+    httpx up to ~2 ms per request, growing with the body (profile_http.py; bench/RESULTS.md)."""
 
     def __init__(self) -> None:
-        self.connections: dict[str, http.client.HTTPConnection] = {}
+        self.connections: dict[str, socket.socket] = {}
         self.server_timing: dict[str, float] = {}  # the last answer's Server-Timing (name → ms), if any
 
     def get(self, url: str, params: dict[str, str], headers: dict[str, str], timeout: float) -> tuple[int, bytes]:
         parts = urlsplit(url)
-        target = (parts.path or "/") + "?" + urlencode(params)
+        target = (parts.path or "/") + ("?" + urlencode(params) if params else "")
+        lines = [f"GET {target} HTTP/1.1", f"Host: {parts.netloc}"] + [f"{k}: {v}" for k, v in headers.items()]
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         for attempt in (1, 2):
-            connection = self.connections.get(parts.netloc)
-            if connection is None:
-                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-                self.connections[parts.netloc] = connection
-            connection.timeout = timeout
-            if connection.sock is not None:
-                connection.sock.settimeout(timeout)
+            sock = self.connections.get(parts.netloc)
+            fresh = sock is None
             try:
-                connection.request("GET", target, headers=headers)
-                response = connection.getresponse()
-                body = response.read()
-                self.server_timing = parse_server_timing(response.getheader("Server-Timing"))
-                if response.will_close:
-                    self._drop(parts.netloc)
-                return response.status, body
+                if sock is None:
+                    sock = socket.create_connection((parts.hostname, parts.port or 80), timeout=timeout)
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                    self.connections[parts.netloc] = sock
+                sock.settimeout(timeout)
+                sock.sendall(request)
+                status, response_headers, body, keep = _read_response(sock)
             except TimeoutError:
                 self._drop(parts.netloc)
                 raise ClientTimeout(f"no answer within {timeout:g} s") from None
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
-                self._drop(parts.netloc)  # a kept-alive connection the server closed: once more on a new one
-                if attempt == 2:
-                    raise ClientError(f"{type(exc).__name__}: {exc}") from None
-            except (OSError, http.client.HTTPException) as exc:
+            except _Closed:
+                self._drop(parts.netloc)  # a kept-alive connection the server had closed: once more on a new one
+                if fresh or attempt == 2:
+                    raise ClientError("the server closed the connection without an answer") from None
+                continue
+            except OSError as exc:
                 self._drop(parts.netloc)
                 raise ClientError(f"{type(exc).__name__}: {exc}") from None
+            if not keep:
+                self._drop(parts.netloc)
+            self.server_timing = parse_server_timing(response_headers.get("server-timing"))
+            return status, body
         raise AssertionError("unreachable")
 
     def _drop(self, netloc: str) -> None:
-        connection = self.connections.pop(netloc, None)
-        if connection is not None:
-            connection.close()
+        sock = self.connections.pop(netloc, None)
+        if sock is not None:
+            sock.close()
 
     def close(self) -> None:
         for netloc in list(self.connections):
@@ -219,6 +221,61 @@ class HttpClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Closed(Exception):
+    """The server closed the connection before a complete answer."""
+
+
+def _read_response(sock: socket.socket) -> tuple[int, dict[str, str], bytes, bool]:
+    """→ (status, headers with lower-case names, body, connection may be reused)."""
+    buffer = bytearray()
+
+    def more() -> None:
+        chunk = sock.recv(1 << 20)
+        if not chunk:
+            raise _Closed()
+        buffer.extend(chunk)
+
+    while (end := buffer.find(b"\r\n\r\n")) < 0:
+        more()
+    head = bytes(buffer[:end]).decode("latin-1").split("\r\n")
+    del buffer[:end + 4]
+    try:
+        version, code = head[0].split(" ", 2)[:2]
+        status = int(code)
+    except ValueError:
+        raise ClientError(f"not an HTTP answer: {head[0][:80]!r}") from None
+    headers: dict[str, str] = {}
+    for line in head[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
+    if status in (204, 304) or status < 200:
+        return status, headers, b"", keep
+    if "content-length" in headers:
+        size = int(headers["content-length"])
+        while len(buffer) < size:
+            more()
+        return status, headers, bytes(buffer[:size]), keep
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        body = bytearray()
+        while True:
+            while (line_end := buffer.find(b"\r\n")) < 0:
+                more()
+            size = int(bytes(buffer[:line_end]).split(b";")[0], 16)
+            del buffer[:line_end + 2]
+            while len(buffer) < size + 2:
+                more()
+            body.extend(buffer[:size])
+            del buffer[:size + 2]
+            if size == 0:
+                return status, headers, bytes(body), keep
+    try:  # neither: the body ends when the server closes
+        while True:
+            more()
+    except _Closed:
+        return status, headers, bytes(buffer), False
 
 
 class Server:

@@ -58,3 +58,35 @@ def test_client_reports_timeout_and_refusal():
         silent.close()
     with rb.HttpClient() as client, pytest.raises(rb.ClientError):
         client.get(f"http://127.0.0.1:{port}/sparql", {"query": "ASK {}"}, {}, 2)
+
+
+def test_client_reads_chunked_and_read_to_close_answers():
+    """rdflib-endpoint or any other peer may answer without Content-Length."""
+    import threading
+
+    answers = [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nServer-Timing: engine;dur=2\r\n\r\n"
+               b"5\r\nhello\r\n7;x=y\r\n, world\r\n0\r\n\r\n",
+               b"HTTP/1.0 200 OK\r\n\r\nuntil close"]
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(2)
+    port = server.getsockname()[1]
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        for answer in answers:
+            conn.recv(65536)
+            conn.sendall(answer)
+        conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        with rb.HttpClient() as client:
+            assert client.get(f"http://127.0.0.1:{port}/", {}, {}, 5) == (200, b"hello, world")
+            assert client.server_timing == {"engine": 2.0}
+            assert client.get(f"http://127.0.0.1:{port}/", {}, {}, 5) == (200, b"until close")
+            assert client.connections == {}  # HTTP/1.0 without keep-alive: closed
+    finally:
+        thread.join(timeout=5)
+        server.close()
