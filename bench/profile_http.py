@@ -77,8 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         stdlib = http.client.HTTPConnection("127.0.0.1", port)
 
         def stdlib_get(text: str) -> bytes:
-            stdlib.request("GET", "/sparql?" + urlencode({"query": text}), headers={"Accept": JSON})
-            return stdlib.getresponse().read()
+            try:
+                stdlib.request("GET", "/sparql?" + urlencode({"query": text}), headers={"Accept": JSON})
+                return stdlib.getresponse().read()
+            except http.client.RemoteDisconnected:  # uvicorn closes connections idle for 5 s: reconnect
+                stdlib.close()
+                stdlib.request("GET", "/sparql?" + urlencode({"query": text}), headers={"Accept": JSON})
+                return stdlib.getresponse().read()
 
         health = median_ms(lambda: client.get(f"http://127.0.0.1:{port}/health", {}, {}, 60))
         for q in queries:
@@ -100,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
                                                           timeout=300).content),
             }
             result = service.run(QueryRequest(q.text, JSON))
-            r["rows"] = result.count
+            r["rows"] = run_bench.count_rows(result.body)
             r["body_kb"] = round(len(result.body) / 1024, 1)
             rows[q.name] = r
             print(f"{q.name:45s} " + " ".join(f"{k}={v}" for k, v in r.items()), file=sys.stderr, flush=True)

@@ -167,8 +167,9 @@ def parse_server_timing(value: str | None) -> dict[str, float]:
 class HttpClient:
     """A minimal keep-alive HTTP/1.1 client on a plain socket, one connection per server (GET only;
     Content-Length, chunked and read-to-close bodies). The benchmark measures servers, so its own cost
-    per request must stay small: beside it, the standard library's http.client adds up to ~1 ms and
-    httpx up to ~2 ms per request, growing with the body (profile_http.py; bench/RESULTS.md)."""
+    per request must stay small: httpx, measured beside it, adds 0.25–0.5 ms per request on fast queries
+    (more on large answers); the standard library's http.client costs about the same as this one
+    (profile_http.py, bench/RESULTS.md)."""
 
     def __init__(self) -> None:
         self.connections: dict[str, socket.socket] = {}
