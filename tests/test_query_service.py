@@ -25,7 +25,15 @@ LOOPS = {"asyncio": asyncio.run, "uvloop": uvloop.run}
 
 @pytest.fixture(params=sorted(LOOPS))
 def run_loop(request):
-    return LOOPS[request.param]
+    """Runs a coroutine to completion on a new loop of the kind, in a thread of its own (the main thread
+    may already run a loop: Playwright's sync API, used by the browser tests, keeps one there)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(coroutine):
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(LOOPS[request.param], coroutine).result()
+
+    return run
 
 
 @pytest.fixture()
