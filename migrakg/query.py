@@ -367,6 +367,7 @@ class QueryService:
         self._lock = threading.RLock()
         self._generation = 0
         self._started = False
+        self._waiters: Any = None  # threads in which event-loop callers wait for a free worker (made on demand)
 
     def start(self) -> None:
         """Fork the workers (idempotent: an app's lifespan may start a service a test already started)."""
@@ -421,6 +422,9 @@ class QueryService:
             while not self._idle.empty():
                 self._idle.get_nowait()
             self._started = False
+            if self._waiters is not None:
+                self._waiters.shutdown(wait=False, cancel_futures=True)
+                self._waiters = None
 
     def _release(self, worker: _Worker) -> None:
         with self._lock:
@@ -461,7 +465,7 @@ class QueryService:
         loop = asyncio.get_running_loop()
         worker = self._take_nowait()
         if worker is None:  # all busy: wait for one in a thread, under the same limit as `run`
-            waiting = loop.run_in_executor(None, self._take, limit)
+            waiting = loop.run_in_executor(self._waiting_threads(), self._take, limit)
             try:
                 worker = await asyncio.shield(waiting)
             except asyncio.CancelledError:  # give back the worker the thread still takes
@@ -503,16 +507,29 @@ class QueryService:
         status, payload = reader.value()
         return _answer(status, payload)
 
+    def _waiting_threads(self) -> Any:
+        """Its own threads, so that waiting requests neither exhaust the loop's default executor (a
+        handful of threads) nor sit in its queue with their clock not yet running."""
+        with self._lock:
+            if self._waiters is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._waiters = ThreadPoolExecutor(max_workers=64, thread_name_prefix="migrakg-wait")
+            return self._waiters
+
     def _take(self, limit: float) -> _Worker:
         """An idle worker of the current data, waiting up to *limit* s (→ EngineBusy)."""
         if not self._started:
             self.start()
         wait_until = time.monotonic() + limit  # waiting for a free worker has its own limit
         while True:
-            try:
-                worker = self._idle.get(timeout=max(0.0, wait_until - time.monotonic()))
+            left = wait_until - time.monotonic()
+            try:  # in slices, so that a closed service lets its waiters go at once
+                worker = self._idle.get(timeout=max(0.0, min(left, 0.5)))
             except queue.Empty:
-                raise EngineBusy() from None
+                if left <= 0.5 or not self._started:
+                    raise EngineBusy() from None
+                continue
             if worker.generation == self._generation:
                 return worker
             self._release(worker)  # a worker of the previous data: retire it, take the next

@@ -160,3 +160,32 @@ def test_dead_worker_is_reported_and_replaced(one_worker, run_loop):
     assert "worker died" in caught.value.text.en
     assert run_loop(ask()) is True
     assert _pids(one_worker) != {pid}
+
+
+def test_waiting_for_a_busy_worker_has_its_own_limit(one_worker, run_loop):
+    """While the only worker runs a long query, another request waits for it at most its limit (503
+    busy), and the long query goes on."""
+    from migrakg.query import EngineBusy
+
+    async def scenario() -> tuple[BaseException | None, float, BaseException | None]:
+        long = asyncio.ensure_future(one_worker.run_async(QueryRequest(EXPLOSIVE, JSON), timeout=2.5))
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        try:
+            await one_worker.run_async(QueryRequest(SIMPLE, JSON), timeout=0.6)
+            waited_error = None
+        except EngineBusy as exc:
+            waited_error = exc
+        waited = time.monotonic() - started
+        try:
+            await long
+            long_error = None
+        except QueryTimeout as exc:
+            long_error = exc
+        return waited_error, waited, long_error
+
+    waited_error, waited, long_error = run_loop(scenario())
+    assert isinstance(waited_error, EngineBusy)
+    assert 0.5 <= waited < 1.5
+    assert isinstance(long_error, QueryTimeout)  # it kept running until its own limit
+    assert one_worker.run(QueryRequest(SIMPLE, JSON)).boolean is True
