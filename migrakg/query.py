@@ -16,7 +16,9 @@ import multiprocessing
 import os
 import pickle
 import queue
+import select
 import signal
+import socket
 import struct
 import threading
 import time
@@ -204,11 +206,12 @@ _HEADER = struct.Struct("!Q")
 
 
 def write_frame(fd: int, data: bytes) -> None:
-    view = memoryview(_HEADER.pack(len(data)) + data) if len(data) < 65536 else None
-    if view is None:
-        _write_all(fd, memoryview(_HEADER.pack(len(data))))
-        view = memoryview(data)
-    _write_all(fd, view)
+    header = _HEADER.pack(len(data))
+    if len(data) < 65536:  # one write
+        _write_all(fd, memoryview(header + data))
+    else:  # without copying the data
+        _write_all(fd, memoryview(header))
+        _write_all(fd, memoryview(data))
 
 
 def _write_all(fd: int, view: memoryview) -> None:
@@ -260,8 +263,6 @@ def read_frame(fd: int) -> Any:
     """Blocking read of one reply frame."""
     reader = FrameReader(fd)
     while not reader.feed():  # only if something left the socket non-blocking: wait for data
-        import select
-
         select.select([fd], [], [])
     return reader.value()
 
@@ -317,8 +318,6 @@ SOCKET_BUFFER = 4 * 1024 * 1024
 def _widen(*conns: Connection) -> None:
     """Larger socket buffers between web process and worker: a reply of up to a few MB is written in
     one go instead of in ~200 KB steps, each of which wakes the other side (costly on an idle VM)."""
-    import socket
-
     for conn in conns:
         sock = socket.socket(fileno=os.dup(conn.fileno()))
         try:
@@ -535,16 +534,10 @@ class QueryService:
             self._release(worker)  # a worker of the previous data: retire it, take the next
 
     def _take_nowait(self) -> _Worker | None:
-        if not self._started:
-            self.start()
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return None
-            if worker.generation == self._generation:
-                return worker
-            self._release(worker)
+        try:
+            return self._take(0.0)
+        except EngineBusy:
+            return None
 
     def select(self, text: str) -> tuple[list[str], list[list[Any]]]:
         """Our own SELECT queries (pages, search, reports): rows of term tuples."""
