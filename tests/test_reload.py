@@ -71,3 +71,44 @@ def test_build_into_a_served_disk_store(settings, built, tmp_path):
             time.sleep(0.1)
         assert count(server.url) == old + 1
         assert len(list(root.glob("gen-*"))) <= 2
+
+
+def wait_for(condition, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_serve_warms_landing_and_search_at_start_and_after_a_rebuild(settings, built, tmp_path):
+    """`migrakg serve` (warm_up) computes the landing page's figures and the search index before the
+    first visitor asks, and again for new data; the landing page then uses them as they are."""
+    build_dir = tmp_path / "build"
+    shutil.copytree(built.out_dir, build_dir, ignore=shutil.ignore_patterns(".build-*"))
+    local = settings.with_(build_dir=build_dir, reload_interval=0.2)
+    store = open_store(local)
+    app = create_app(local, store, service=QueryService(store, workers=2, timeout=10), warm_up=True)
+
+    def warmed() -> bool:
+        figures = getattr(app.state, "landing_figures", None)
+        index = getattr(app.state, "search_index", None)
+        return (figures is not None and figures[0] == store.generation
+                and index is not None and index._index is not None and index._index.generation == store.generation
+                and {(store.generation, "de"), (store.generation, "en")} <= set(getattr(app.state, "landing_lists", {})))
+
+    with LiveServer(app) as server:
+        assert wait_for(warmed), "no warm-up after start"
+        figures = app.state.landing_figures
+        organisations = figures[1][1]["organisation"]
+        page = httpx.get(server.url + "/", timeout=30)
+        assert page.status_code == 200 and f">{organisations}<" in page.text.replace(" ", "").replace("\u202f", "")
+        assert app.state.landing_figures is figures  # used, not computed again
+        first = store.generation
+        text = (build_dir / "migrakg.nq").read_text()
+        tmp = build_dir / "migrakg.nq.tmp"
+        tmp.write_text(text + NEW)
+        os.replace(tmp, build_dir / "migrakg.nq")
+        assert wait_for(lambda: store.generation > first and warmed()), "no warm-up after the rebuild"
+        assert app.state.landing_figures[1][1]["organisation"] == organisations + 1

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         service = QueryService(store, workers=args.workers or default_workers(), timeout=settings.query_timeout,
                                limit=settings.result_limit, max_bytes=settings.result_bytes,
                                service_allow=settings.service_allow)
-    app = create_app(settings, store, service=service)
+    app = create_app(settings, store, service=service, warm_up=True)
     print(f"migrakg serving {store.triple_count()} triples ({store.kind}) on http://{args.host}:{args.port}/", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -98,8 +100,10 @@ def make_templates() -> Jinja2Templates:
 
 
 def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryService | None = None,
-               build_dir: Path | None = None) -> FastAPI:
-    """The application over *store*. The query workers start with the app and stop with it."""
+               build_dir: Path | None = None, warm_up: bool = False) -> FastAPI:
+    """The application over *store*. The query workers start with the app and stop with it. With
+    *warm_up* (`migrakg serve`), the landing page's figures and the search index are computed in the
+    background at start and after every reload, instead of on the first visitor's request."""
 
     service = service or QueryService(
         store, workers=default_workers(), timeout=settings.query_timeout, limit=settings.result_limit,
@@ -109,10 +113,13 @@ def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryServi
     from contextlib import asynccontextmanager
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI):
+    async def lifespan(app: FastAPI):
         service.start()
+        warm = (lambda: _warm(app)) if warm_up else None
+        if warm:
+            threading.Thread(target=warm, name="migrakg-warm-up", daemon=True).start()
         stop = threading.Event()
-        watcher = threading.Thread(target=_watch_store, args=(store, service, stop, settings.reload_interval),
+        watcher = threading.Thread(target=_watch_store, args=(store, service, stop, settings.reload_interval, warm),
                                    name="migrakg-store-watcher", daemon=True)
         watcher.start()
         try:
@@ -137,17 +144,29 @@ def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryServi
     return app
 
 
-def _watch_store(store: KnowledgeStore, service: Any, stop: threading.Event, interval: float) -> None:
+def _watch_store(store: KnowledgeStore, service: Any, stop: threading.Event, interval: float,
+                 after_reload: Callable[[], None] | None = None) -> None:
     """Pick up a rebuild: when the build (or the store's CURRENT generation) changes, swap the data and
     restart the query workers on it. Queries in flight finish on the old data."""
-    import logging
-
     while not stop.wait(interval):
         try:
-            if store.refresh():
-                service.reload()
+            if not store.refresh():
+                continue
+            service.reload()
         except Exception:  # a broken rebuild must not stop the server: it keeps serving the old data
             logging.getLogger("migrakg.web").exception("reloading the store failed; still serving the previous data")
+            continue
+        if after_reload:
+            after_reload()
+
+
+def _warm(app: FastAPI) -> None:
+    from .pages import warm_caches
+
+    try:
+        warm_caches(app)
+    except Exception:  # the first request computes whatever is missing
+        logging.getLogger("migrakg.web").warning("warming the landing page and search index failed", exc_info=True)
 
 
 def page_context(request: Request, **values: Any) -> dict[str, Any]:

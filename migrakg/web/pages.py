@@ -20,6 +20,7 @@ from ..namespaces import KINDS, PREFIXES
 from ..search import IndexCache
 from .errors import NotAcceptable
 from .app import AppState, State, page_context
+from .i18n import LANGS
 
 router = APIRouter()
 
@@ -59,9 +60,13 @@ def choose_media(request: Request, suffix: str | None) -> str:
 
 
 def index_cache(request: Request) -> IndexCache:
-    cache = getattr(request.app.state, "search_index", None)
+    return _index_cache(request.app)
+
+
+def _index_cache(app: Any) -> IndexCache:
+    cache = getattr(app.state, "search_index", None)
     if cache is None:
-        cache = request.app.state.search_index = IndexCache()
+        cache = app.state.search_index = IndexCache()
     return cache
 
 
@@ -129,15 +134,44 @@ def page_values(request: Request, state: AppState, view: resources.View, lang: s
     return values
 
 
+def landing_figures(app: Any, state: AppState) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Per-district figures and totals of the current data (computed once per store generation)."""
+    cache = getattr(app.state, "landing_figures", None)
+    if cache is None or cache[0] != state.store.generation:
+        cache = (state.store.generation, resources.district_figures(state.service))
+        app.state.landing_figures = cache
+    return cache[1]
+
+
+def landing_lists(app: Any, state: AppState, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """The landing page's networks and projects in *lang* (once per store generation and language)."""
+    lists_cache = getattr(app.state, "landing_lists", {})
+    key = (state.store.generation, lang)
+    if key not in lists_cache:
+        mkg = PREFIXES["mkg"]
+        lists_cache = {key: {kind: resources.records_of_type(state.service, mkg + cls, lang, 30)
+                             for kind, cls in (("network", "Network"), ("project", "Project"))}} | {
+            k: v for k, v in lists_cache.items() if k[0] == state.store.generation}
+        app.state.landing_lists = lists_cache
+    return lists_cache[key]
+
+
+def warm_caches(app: Any) -> None:
+    """Compute what the landing page and the search need for the current data, so that the first
+    visitor after a start or a rebuild does not wait for it (on 5 M triples: ~17 s). Blocks; run it in
+    a thread."""
+    state: AppState = app.state.kb
+    landing_figures(app, state)
+    for lang in LANGS:
+        landing_lists(app, state, lang)
+    _index_cache(app).get(state.service, state.store.generation, timeout=index_timeout(state))
+
+
 @router.get("/", include_in_schema=False)
 def landing(request: Request, state: State) -> Response:
     from .stats import store_stats
 
-    cache = getattr(request.app.state, "landing_figures", None)
-    if cache is None or cache[0] != state.store.generation:
-        cache = (state.store.generation, resources.district_figures(state.service))
-        request.app.state.landing_figures = cache
-    per_district, totals = cache[1]
+    per_district, totals = landing_figures(request.app, state)
     # people usually search next: on a large store the index takes a while, so start building it now
     index_cache(request).warm(state.service, state.store.generation, timeout=index_timeout(state))
     lang = page_context(request)["lang"]
@@ -146,15 +180,7 @@ def landing(request: Request, state: State) -> Response:
     shapes = geo.berlin_map(frozenset(e["notation"] for e in per_district if e["organisation"] or e["offer"]), [],
                             state.settings.root / "data" / "geo" / "districts.geojson")
     stats = store_stats(state)
-    lists_cache = getattr(request.app.state, "landing_lists", {})
-    key = (state.store.generation, lang)
-    if key not in lists_cache:
-        mkg = PREFIXES["mkg"]
-        lists_cache = {key: {kind: resources.records_of_type(state.service, mkg + cls, lang, 30)
-                             for kind, cls in (("network", "Network"), ("project", "Project"))}} | {
-            k: v for k, v in lists_cache.items() if k[0] == state.store.generation}
-        request.app.state.landing_lists = lists_cache
-    lists = lists_cache[key]
+    lists = landing_lists(request.app, state, lang)
     site = state.settings.public_url or str(request.base_url)
     jsonld = Markup(resources.json_for_script(resources.site_json_ld(site, lang, totals)))
     context = page_context(request, districts=per_district, totals=totals, map=shapes, triples=stats.triples, lists=lists, jsonld=jsonld,
