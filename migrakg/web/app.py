@@ -132,6 +132,7 @@ def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryServi
     app = FastAPI(title="migrakg", version=__version__, lifespan=lifespan, docs_url="/api", redoc_url=None,
                   openapi_url="/openapi.json")
     app.state.kb = state
+    app.state.landing_lock = threading.Lock()  # the landing page's figures are computed once (pages.py)
     app.state.templates = make_templates()
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -135,25 +135,32 @@ def page_values(request: Request, state: AppState, view: resources.View, lang: s
 
 
 def landing_figures(app: Any, state: AppState) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Per-district figures and totals of the current data (computed once per store generation)."""
-    cache = getattr(app.state, "landing_figures", None)
-    if cache is None or cache[0] != state.store.generation:
-        cache = (state.store.generation, resources.district_figures(state.service))
-        app.state.landing_figures = cache
+    """Per-district figures and totals of the current data (computed once per store generation; a
+    request that comes while the warm-up computes them waits for that instead of computing again)."""
+    with _landing_lock(app):
+        cache = getattr(app.state, "landing_figures", None)
+        if cache is None or cache[0] != state.store.generation:
+            cache = (state.store.generation, resources.district_figures(state.service))
+            app.state.landing_figures = cache
     return cache[1]
 
 
 def landing_lists(app: Any, state: AppState, lang: str) -> dict[str, list[tuple[str, str]]]:
     """The landing page's networks and projects in *lang* (once per store generation and language)."""
-    lists_cache = getattr(app.state, "landing_lists", {})
-    key = (state.store.generation, lang)
-    if key not in lists_cache:
-        mkg = PREFIXES["mkg"]
-        lists_cache = {key: {kind: resources.records_of_type(state.service, mkg + cls, lang, 30)
-                             for kind, cls in (("network", "Network"), ("project", "Project"))}} | {
-            k: v for k, v in lists_cache.items() if k[0] == state.store.generation}
-        app.state.landing_lists = lists_cache
+    with _landing_lock(app):
+        lists_cache = getattr(app.state, "landing_lists", {})
+        key = (state.store.generation, lang)
+        if key not in lists_cache:
+            mkg = PREFIXES["mkg"]
+            lists_cache = {key: {kind: resources.records_of_type(state.service, mkg + cls, lang, 30)
+                                 for kind, cls in (("network", "Network"), ("project", "Project"))}} | {
+                k: v for k, v in lists_cache.items() if k[0] == state.store.generation}
+            app.state.landing_lists = lists_cache
     return lists_cache[key]
+
+
+def _landing_lock(app: Any) -> Any:
+    return app.state.landing_lock
 
 
 def warm_caches(app: Any) -> None:
