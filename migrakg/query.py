@@ -539,9 +539,9 @@ class QueryService:
         except EngineBusy:
             return None
 
-    def select(self, text: str) -> tuple[list[str], list[list[Any]]]:
+    def select(self, text: str, *, timeout: float | None = None) -> tuple[list[str], list[list[Any]]]:
         """Our own SELECT queries (pages, search, reports): rows of term tuples."""
-        result = self.run(QueryRequest(text))
+        result = self.run(QueryRequest(text), timeout=timeout)
         return result.variables, result.rows
 
     def ask(self, text: str) -> bool:

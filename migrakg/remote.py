@@ -84,8 +84,8 @@ class RemoteQueryService:
         """`run` for the web server's event loop (the HTTP call waits in a thread)."""
         return await asyncio.get_running_loop().run_in_executor(None, lambda: self.run(request, timeout=timeout))
 
-    def select(self, text: str) -> tuple[list[str], list[list[Any]]]:
-        result = self.run(QueryRequest(text))
+    def select(self, text: str, *, timeout: float | None = None) -> tuple[list[str], list[list[Any]]]:
+        result = self.run(QueryRequest(text), timeout=timeout)
         return result.variables, result.rows
 
     def ask(self, text: str) -> bool:

@@ -406,8 +406,9 @@ def json_for_script(data: Any) -> str:
 
 # --- figures for the landing page ---------------------------------------------------------------------
 
-def district_figures(service: Any) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Per district: organisations (seat, area served, sites, offers), offers and networks; plus totals per kind."""
+def district_figures(service: Any, timeout: float | None = None) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Per district: organisations (seat, area served, sites, offers), offers and networks; plus totals per kind.
+    *timeout*: the queries' time limit, if not the service's (on millions of triples they take seconds)."""
     p = {k: PREFIXES[k] for k in ("mkg", "schema", "org", "skos")}
     _, rows = service.select(f"""
 SELECT ?d ?notation ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{
@@ -419,19 +420,19 @@ SELECT ?d ?notation ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{
      BIND("organisation" AS ?kind) }}
   UNION {{ ?x a <{p['mkg']}Offer> ; <{p['schema']}areaServed> ?d BIND("offer" AS ?kind) }}
   UNION {{ ?x a <{p['mkg']}Network> ; <{p['schema']}areaServed> ?d BIND("network" AS ?kind) }}
-}} GROUP BY ?d ?notation ?kind""")
+}} GROUP BY ?d ?notation ?kind""", timeout=timeout)
     per: dict[str, dict[str, Any]] = {}
     for d, notation, kind, n in rows:
         entry = per.setdefault(d[1], {"iri": d[1], "notation": notation[1], "organisation": 0, "offer": 0, "network": 0})
         entry[kind[1]] = int(n[1])
     _, rows = service.select(f"""
-SELECT ?d ?notation WHERE {{ ?d a <{p['mkg']}District> ; <{p['skos']}notation> ?notation }}""")
+SELECT ?d ?notation WHERE {{ ?d a <{p['mkg']}District> ; <{p['skos']}notation> ?notation }}""", timeout=timeout)
     for d, notation in rows:
         per.setdefault(d[1], {"iri": d[1], "notation": notation[1], "organisation": 0, "offer": 0, "network": 0})
     _, rows = service.select(f"""
 SELECT ?t (COUNT(DISTINCT ?x) AS ?n) WHERE {{
   VALUES ?t {{ <{p['mkg']}Organisation> <{p['mkg']}Offer> <{p['mkg']}Network> <{p['mkg']}Project> <{p['mkg']}Funding> }}
-  ?x a ?t }} GROUP BY ?t""")
+  ?x a ?t }} GROUP BY ?t""", timeout=timeout)
     totals = {local_name(t[1]).lower(): int(n[1]) for t, n in rows}
     return sorted(per.values(), key=lambda e: e["notation"]), totals
 

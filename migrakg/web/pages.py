@@ -140,7 +140,8 @@ def landing_figures(app: Any, state: AppState) -> tuple[list[dict[str, Any]], di
     with _landing_lock(app):
         cache = getattr(app.state, "landing_figures", None)
         if cache is None or cache[0] != state.store.generation:
-            cache = (state.store.generation, resources.district_figures(state.service))
+            # our own query over all the data, like the search index's: the longer of the two limits
+            cache = (state.store.generation, resources.district_figures(state.service, timeout=index_timeout(state)))
             app.state.landing_figures = cache
     return cache[1]
 
