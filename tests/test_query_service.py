@@ -44,6 +44,14 @@ def one_worker(kb_store):
     service.close()
 
 
+async def caught(awaitable, error_type):  # type: ignore[no-untyped-def]
+    """→ (value, None) or (None, the error of *error_type* it raised)."""
+    try:
+        return await awaitable, None
+    except error_type as exc:
+        return None, exc
+
+
 def _pids(service: QueryService) -> set[int]:
     return {w.process.pid for w in service._all}
 
@@ -92,11 +100,7 @@ def test_timeout_on_the_event_loop_while_another_query_answers(kb_store, run_loo
             await asyncio.sleep(0.3)
             simple = await service.run_async(QueryRequest(SIMPLE, JSON))
             simple_at = time.monotonic() - started
-            try:
-                await explosive
-                error = None
-            except QueryTimeout as exc:
-                error = exc
+            _, error = await caught(explosive, QueryTimeout)
             return error, time.monotonic() - started, simple.boolean, simple_at
 
         error, elapsed, answer, simple_at = run_loop(scenario())
@@ -171,17 +175,9 @@ def test_waiting_for_a_busy_worker_has_its_own_limit(one_worker, run_loop):
         long = asyncio.ensure_future(one_worker.run_async(QueryRequest(EXPLOSIVE, JSON), timeout=2.5))
         await asyncio.sleep(0.2)
         started = time.monotonic()
-        try:
-            await one_worker.run_async(QueryRequest(SIMPLE, JSON), timeout=0.6)
-            waited_error = None
-        except EngineBusy as exc:
-            waited_error = exc
+        _, waited_error = await caught(one_worker.run_async(QueryRequest(SIMPLE, JSON), timeout=0.6), EngineBusy)
         waited = time.monotonic() - started
-        try:
-            await long
-            long_error = None
-        except QueryTimeout as exc:
-            long_error = exc
+        _, long_error = await caught(long, QueryTimeout)
         return waited_error, waited, long_error
 
     waited_error, waited, long_error = run_loop(scenario())
