@@ -88,6 +88,33 @@ class CorsAndLang:
         await self.app(scope, receive, send_with_headers)
 
 
+class HeadAsGet:
+    """Pure ASGI middleware: HEAD on any address that answers GET (pages, /sparql, /catalog …) gives the
+    GET's status and headers without the body — link checkers and open-data portals ask with HEAD.
+    Routes that handle HEAD themselves (dumps, static files) get it unchanged."""
+
+    def __init__(self, app: Any, routes: list[Any]):
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD" or self._handled(scope):
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: dict) -> None:
+            if message["type"] == "http.response.body":
+                message = {"type": "http.response.body", "body": b"", "more_body": message.get("more_body", False)}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+    def _handled(self, scope: dict) -> bool:
+        from starlette.routing import Match
+
+        return any(route.matches(scope)[0] == Match.FULL for route in self.routes)
+
+
 def make_templates() -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
@@ -141,6 +168,7 @@ def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryServi
 
     for module in (health, sparql, update, pages, search, catalog, reconcile, report):
         app.include_router(module.router)
+    app.add_middleware(HeadAsGet, routes=app.router.routes)
     app.add_middleware(CorsAndLang)
     return app
 
