@@ -493,14 +493,17 @@ class QueryService:
             finally:
                 loop.remove_reader(fd)
                 os.set_blocking(fd, True)  # `run` reads blocking (and the loop's watcher may have changed it)
-        except TimeoutError:
-            self._replace(worker)
+        except TimeoutError:  # replacing forks: in a thread, not on the event loop
+            await loop.run_in_executor(self._waiting_threads(), self._replace, worker)
             raise QueryTimeout(limit) from None
         except (EOFError, OSError):
-            self._replace(worker)
+            await loop.run_in_executor(self._waiting_threads(), self._replace, worker)
             raise _died() from None
-        except BaseException:  # cancelled: the reply would be left in the socket
-            self._replace(worker)
+        except BaseException:  # cancelled (the client went away): the reply would be left in the socket
+            try:
+                self._waiting_threads().submit(self._replace, worker)
+            except RuntimeError:  # the interpreter is shutting down
+                self._replace(worker)
             raise
         self._release(worker)
         status, payload = reader.value()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from urllib.parse import parse_qs
@@ -9,10 +10,10 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..errors import Text
+from ..errors import MigrakgError, Text
 from ..examples import DEFAULT_QUERY, load_examples
 from ..formats import negotiate
-from ..query import QueryRequest, check_query, query_form
+from ..query import QueryRequest, QueryResult, check_query, query_form
 from ..results import GRAPH_MEDIA
 from ..service_description import service_description
 from ..namespaces import PREFIXES
@@ -163,11 +164,11 @@ async def sparql(request: Request, state: State) -> Response:
     form = query_form(query) or "select"
     media = _media_for(form, accept, (params.get("format") or [None])[0])
     base = endpoint_url(request, state)
-    result = await state.service.run_async(QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
+    result = await _run_for(request, state, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
     if (result.form in ("select", "ask")) != (result.media in SELECT_OFFERS.values()):
         # the text looked like one form but was another (the scan only reads keywords): renegotiate on the real form
         media = _media_for(result.form, accept, None)
-        result = await state.service.run_async(QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
+        result = await _run_for(request, state, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
     headers = {"Vary": "Accept", "Cache-Control": "no-store",
                # the engine's time (in the query worker) and the whole handler's, for people and for bench/
                "Server-Timing": f"engine;dur={result.seconds * 1000:.3f}, handler;dur={(time.perf_counter() - started) * 1000:.3f}"}
@@ -175,6 +176,42 @@ async def sparql(request: Request, state: State) -> Response:
         headers["Content-Disposition"] = f'attachment; filename="migrakg-result.{EXTENSIONS.get(result.media, "txt")}"'
     content_type = result.media + ("; charset=utf-8" if result.media.startswith("text/") else "")
     return Response(result.body, media_type=content_type, headers=headers)
+
+
+WATCH_AFTER = 0.05  # seconds: a query still running then is stopped if its client goes away
+
+
+class ClientGone(MigrakgError):
+    status = 499  # "client closed request": nobody reads this answer
+
+    def __init__(self) -> None:
+        super().__init__(Text("die Verbindung wurde geschlossen; die Abfrage wurde abgebrochen",
+                              "the client closed the connection; the query was stopped"))
+
+
+async def _run_for(request: Request, state: State, query: QueryRequest) -> QueryResult:
+    """Run *query* for this request. If it runs longer than WATCH_AFTER, the connection is watched too:
+    when the client goes away (closed tab, cancelled script), the query is stopped and its worker
+    replaced, instead of keeping a worker busy up to the time limit for nobody."""
+    running = asyncio.ensure_future(state.service.run_async(query))
+    done, _ = await asyncio.wait({running}, timeout=WATCH_AFTER)
+    if done:
+        return running.result()
+    gone = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({running, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+        if not running.done():
+            running.cancel()
+    if running.cancelled():
+        raise ClientGone()
+    return running.result()
+
+
+async def _disconnected(request: Request) -> None:
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 async def service_description_response(request: Request, state: State, media: str) -> Response:

@@ -234,3 +234,27 @@ def test_server_timing_names_engine_and_handler_time(client):
     assert set(found) == {"engine", "handler"}, timing
     assert 0 < float(found["engine"]) <= float(found["handler"])
     assert "Server-Timing" in response.headers["access-control-expose-headers"]
+
+
+def test_query_of_a_client_that_went_away_is_stopped(settings, kb_store):
+    """A client that closes its connection while its query runs frees the worker at once: with a single
+    worker and a 30 s limit, the next query answers within seconds instead of waiting for the limit."""
+    import http.client
+    from urllib.parse import urlencode
+
+    service = QueryService(kb_store, workers=1, timeout=30.0)
+    app = create_app(settings.with_(query_timeout=30.0), kb_store, service=service)
+    with LiveServer(app) as server:
+        before = {w.process.pid for w in service._all}
+        leaving = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        leaving.request("GET", "/sparql?" + urlencode({"query": EXPLOSIVE}), headers={"Accept": "application/sparql-results+json"})
+        time.sleep(0.5)
+        leaving.close()  # gone, without reading an answer
+        started = time.monotonic()
+        answer = httpx.get(server.url + "/sparql", params={"query": SIMPLE},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=40)
+        waited = time.monotonic() - started
+        assert answer.status_code == 200 and answer.json()["boolean"] is True
+        assert waited < 5, f"the next query waited {waited:.1f} s: the abandoned query kept the worker"
+        after = {w.process.pid for w in service._all}
+        assert len(after) == 1 and after != before
