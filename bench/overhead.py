@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for server in servers.values():
             server.start(600)
+            server.wait_warm(600)  # the baseline may have no warm-up: then this returns at once
         for q in queries:
             def raw() -> None:
                 for _ in store.query(q.text, use_default_graph_as_union=True):

@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = {}
     try:
         server.start(600)
+        server.wait_warm(600)
         import http.client
         from urllib.parse import urlencode
 

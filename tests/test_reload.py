@@ -100,6 +100,7 @@ def test_serve_warms_landing_and_search_at_start_and_after_a_rebuild(settings, b
 
     with LiveServer(app) as server:
         assert wait_for(warmed), "no warm-up after start"
+        assert wait_for(lambda: httpx.get(server.url + "/health", timeout=10).json()["warm_up"] == "done")
         figures = app.state.landing_figures
         organisations = figures[1][1]["organisation"]
         page = httpx.get(server.url + "/", timeout=30)

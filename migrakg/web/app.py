@@ -34,6 +34,7 @@ class AppState:
     service: QueryService
     build_dir: Path | None = None
     update_lock: Any = None
+    warm_up: str = "off"  # off | running | done | failed — shown by /health
 
     @property
     def iris(self) -> Iris:
@@ -144,6 +145,7 @@ def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryServi
         service.start()
         warm = (lambda: _warm(app)) if warm_up else None
         if warm:
+            state.warm_up = "running"
             threading.Thread(target=warm, name="migrakg-warm-up", daemon=True).start()
         stop = threading.Event()
         watcher = threading.Thread(target=_watch_store, args=(store, service, stop, settings.reload_interval, warm),
@@ -192,9 +194,13 @@ def _watch_store(store: KnowledgeStore, service: Any, stop: threading.Event, int
 def _warm(app: FastAPI) -> None:
     from .pages import warm_caches
 
+    state: AppState = app.state.kb
+    state.warm_up = "running"
     try:
         warm_caches(app)
+        state.warm_up = "done"
     except Exception:  # the first request computes whatever is missing
+        state.warm_up = "failed"
         logging.getLogger("migrakg.web").warning("warming the landing page and search index failed", exc_info=True)
 
 

@@ -1,4 +1,4 @@
-"""GET /health — 200 with store kind and triple count when serving."""
+"""GET /health — 200 with store kind and triple count when serving, and how far the warm-up is."""
 
 from __future__ import annotations
 
@@ -17,4 +17,5 @@ def health(state: State) -> dict[str, object]:
         "triples": state.store.triple_count(),
         "generation": state.store.generation,
         "workers": state.service.workers,
+        "warm_up": state.warm_up,  # landing page and search index computed ahead: off | running | done | failed
     }

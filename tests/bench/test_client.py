@@ -90,3 +90,18 @@ def test_client_reads_chunked_and_read_to_close_answers():
     finally:
         thread.join(timeout=5)
         server.close()
+
+
+def test_wait_warm_follows_the_health_of_a_serving_migrakg(live_server, settings, kb_store):
+    from migrakg.query import QueryService
+    from migrakg.web.app import create_app
+    from tests.conftest import LiveServer
+
+    server = rb.Server("migrakg", [], live_server.url + "/sparql", Path("unused.log"))
+    assert server.wait_warm(30) is None  # the test server has no warm-up ("off")
+    app = create_app(settings, kb_store, service=QueryService(kb_store, workers=1, timeout=10), warm_up=True)
+    with LiveServer(app) as warming:
+        waited = rb.Server("migrakg", [], warming.url + "/sparql", Path("unused.log")).wait_warm(60)
+        assert waited is not None and waited >= 0
+        assert app.state.kb.warm_up == "done"
+        assert getattr(app.state, "landing_figures", None) is not None
