@@ -178,7 +178,7 @@ async def sparql(request: Request, state: State) -> Response:
     return Response(result.body, media_type=content_type, headers=headers)
 
 
-WATCH_AFTER = 0.05  # seconds: a query still running then is stopped if its client goes away
+WATCH_EVERY = 1.0  # seconds: how often a running query looks whether its client is still there
 
 
 class ClientGone(MigrakgError):
@@ -190,28 +190,22 @@ class ClientGone(MigrakgError):
 
 
 async def _run_for(request: Request, state: State, query: QueryRequest) -> QueryResult:
-    """Run *query* for this request. If it runs longer than WATCH_AFTER, the connection is watched too:
-    when the client goes away (closed tab, cancelled script), the query is stopped and its worker
-    replaced, instead of keeping a worker busy up to the time limit for nobody."""
+    """Run *query* for this request. While it runs, every WATCH_EVERY seconds: if the client went away
+    (closed tab, cancelled script), the query is stopped and its worker replaced, instead of keeping a
+    worker busy up to the time limit for nobody. Queries shorter than that pay nothing for it."""
     running = asyncio.ensure_future(state.service.run_async(query))
-    done, _ = await asyncio.wait({running}, timeout=WATCH_AFTER)
-    if done:
-        return running.result()
-    gone = asyncio.ensure_future(_disconnected(request))
     try:
-        await asyncio.wait({running, gone}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        gone.cancel()
-        if not running.done():
-            running.cancel()
-    if running.cancelled():
-        raise ClientGone()
-    return running.result()
-
-
-async def _disconnected(request: Request) -> None:
-    while (await request.receive())["type"] != "http.disconnect":
-        pass
+        while True:
+            done, _ = await asyncio.wait({running}, timeout=WATCH_EVERY)
+            if done:
+                return running.result()
+            if await request.is_disconnected():
+                running.cancel()
+                await asyncio.wait({running})  # its worker is being replaced
+                raise ClientGone()
+    except asyncio.CancelledError:
+        running.cancel()
+        raise
 
 
 async def service_description_response(request: Request, state: State, media: str) -> Response:
