@@ -13,6 +13,7 @@ import jinja2
 from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.routing import Match
 
 from .. import __version__
 from ..namespaces import Iris
@@ -111,8 +112,6 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, without_body)
 
     def _handled(self, scope: dict) -> bool:
-        from starlette.routing import Match
-
         return any(route.matches(scope)[0] == Match.FULL for route in self.routes)
 
 

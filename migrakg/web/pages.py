@@ -137,7 +137,7 @@ def page_values(request: Request, state: AppState, view: resources.View, lang: s
 def landing_figures(app: Any, state: AppState) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Per-district figures and totals of the current data (computed once per store generation; a
     request that comes while the warm-up computes them waits for that instead of computing again)."""
-    with _landing_lock(app):
+    with app.state.landing_lock:
         cache = getattr(app.state, "landing_figures", None)
         if cache is None or cache[0] != state.store.generation:
             # our own query over all the data, like the search index's: the longer of the two limits
@@ -148,7 +148,7 @@ def landing_figures(app: Any, state: AppState) -> tuple[list[dict[str, Any]], di
 
 def landing_lists(app: Any, state: AppState, lang: str) -> dict[str, list[tuple[str, str]]]:
     """The landing page's networks and projects in *lang* (once per store generation and language)."""
-    with _landing_lock(app):
+    with app.state.landing_lock:
         lists_cache = getattr(app.state, "landing_lists", {})
         key = (state.store.generation, lang)
         if key not in lists_cache:
@@ -158,10 +158,6 @@ def landing_lists(app: Any, state: AppState, lang: str) -> dict[str, list[tuple[
                 k: v for k, v in lists_cache.items() if k[0] == state.store.generation}
             app.state.landing_lists = lists_cache
     return lists_cache[key]
-
-
-def _landing_lock(app: Any) -> Any:
-    return app.state.landing_lock
 
 
 def warm_caches(app: Any) -> None:
