@@ -4,6 +4,8 @@ Never a stack trace."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -53,6 +55,35 @@ def decode_body(body: bytes, content_type: str) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest(Text("der Inhalt ist kein UTF-8", "the body is not UTF-8")) from None
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass
+class ProtocolBody:
+    """The body of a SPARQL Protocol POST: the fields of a URL-encoded form, or the text of the
+    operation's own media type (application/sparql-query, -update); neither for anything else."""
+
+    media: str
+    form: dict[str, list[str]] | None = None
+    text: str | None = None
+
+    def unsupported(self, direct: str) -> UnsupportedMediaType:
+        return UnsupportedMediaType(Text(
+            f"Inhaltstyp „{self.media or '(keiner)'}“ wird nicht unterstützt; erwartet {direct} oder {FORM}",
+            f"content type '{self.media or '(none)'}' is not supported; expected {direct} or {FORM}"))
+
+
+async def read_protocol_body(request: Request, direct: str) -> ProtocolBody:
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
+    body = await request.body()
+    if media == FORM:
+        return ProtocolBody(media, form=parse_qs(decode_body(body, content_type), keep_blank_values=True))
+    if media == direct:
+        return ProtocolBody(media, text=decode_body(body, content_type))
+    return ProtocolBody(media)
+
 
 TITLES = {
     400: ("Ungültige Anfrage", "Bad request"), 401: ("Nicht angemeldet", "Unauthorized"),

@@ -18,7 +18,7 @@ from ..results import GRAPH_MEDIA
 from ..service_description import service_description
 from ..namespaces import PREFIXES
 from .app import State, page_context
-from .errors import BadRequest, NotAcceptable, UnsupportedMediaType, decode_body
+from .errors import BadRequest, NotAcceptable, read_protocol_body
 from .stats import store_stats
 
 router = APIRouter()
@@ -95,11 +95,9 @@ async def _read_request(request: Request) -> tuple[str | None, list[str], list[s
             raise ProtocolError(Text("Updates gehen nicht per GET; POST /update verwenden",
                                      "updates cannot be sent with GET; use POST /update"))
         return _single(params.get("query", []), "query"), params.get("default-graph-uri", []), params.get("named-graph-uri", []), params
-    content_type = request.headers.get("content-type", "")
-    media = content_type.split(";")[0].strip().lower()
-    body = await request.body()
-    if media == "application/x-www-form-urlencoded":
-        form = parse_qs(decode_body(body, content_type), keep_blank_values=True)
+    body = await read_protocol_body(request, "application/sparql-query")
+    if body.form is not None:
+        form = body.form
         if "update" in form:
             raise ProtocolError(Text("dies ist der Abfrage-Endpunkt; Updates gehen an POST /update",
                                      "this is the query endpoint; updates go to POST /update"))
@@ -110,18 +108,15 @@ async def _read_request(request: Request) -> tuple[str | None, list[str], list[s
         if query is None:
             raise ProtocolError(Text("der Parameter „query“ fehlt", "the parameter 'query' is missing"))
         return query, merged.get("default-graph-uri", []), merged.get("named-graph-uri", []), merged
-    if media == "application/sparql-query":
-        query = decode_body(body, content_type)
+    if body.text is not None:
         if "query" in params:
             raise ProtocolError(Text("die Abfrage steht zweimal in der Anfrage (Inhalt und Parameter)",
                                      "the query is given twice (body and parameter)"))
-        return query, params.get("default-graph-uri", []), params.get("named-graph-uri", []), params
-    if media == "application/sparql-update":
+        return body.text, params.get("default-graph-uri", []), params.get("named-graph-uri", []), params
+    if body.media == "application/sparql-update":
         raise ProtocolError(Text("dies ist der Abfrage-Endpunkt; Updates gehen an POST /update",
                                  "this is the query endpoint; updates go to POST /update"))
-    raise UnsupportedMediaType(Text(
-        f"Inhaltstyp „{media or '(keiner)'}“ wird nicht unterstützt; erwartet application/sparql-query oder application/x-www-form-urlencoded",
-        f"content type '{media or '(none)'}' is not supported; expected application/sparql-query or application/x-www-form-urlencoded"))
+    raise body.unsupported("application/sparql-query")
 
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")

@@ -16,7 +16,7 @@ from ..update import run_update
 from ..validate import load_shapes
 from ..vocabularies import load_vocabularies
 from .app import State
-from .errors import BadRequest as ProtocolError, UnsupportedMediaType, decode_body
+from .errors import BadRequest as ProtocolError, read_protocol_body
 from .sparql import _single, endpoint_url
 
 router = APIRouter()
@@ -51,23 +51,18 @@ async def update(request: Request, state: State) -> Response:
         raise Unauthorized(Text("Schreib-Token fehlt oder ist falsch (Authorization: Bearer …)",
                                 "missing or wrong write token (Authorization: Bearer …)"))
     params = parse_qs(request.url.query, keep_blank_values=True)
-    content_type = request.headers.get("content-type", "")
-    media = content_type.split(";")[0].strip().lower()
-    body = await request.body()
-    if media == "application/x-www-form-urlencoded":
-        form = parse_qs(decode_body(body, content_type), keep_blank_values=True)
-        if "query" in form:
+    body = await read_protocol_body(request, "application/sparql-update")
+    if body.form is not None:
+        if "query" in body.form:
             raise ProtocolError(Text("Abfragen gehen an /sparql", "queries go to /sparql"))
-        text = _single(form.get("update", []), "update")
-        for key, values in form.items():
+        text = _single(body.form.get("update", []), "update")
+        for key, values in body.form.items():
             if key in ("using-graph-uri", "using-named-graph-uri"):
                 params[key] = params.get(key, []) + values
-    elif media == "application/sparql-update":
-        text = decode_body(body, content_type)
+    elif body.text is not None:
+        text = body.text
     else:
-        raise UnsupportedMediaType(Text(
-            f"Inhaltstyp „{media or '(keiner)'}“ wird nicht unterstützt; erwartet application/sparql-update oder application/x-www-form-urlencoded",
-            f"content type '{media or '(none)'}' is not supported; expected application/sparql-update or application/x-www-form-urlencoded"))
+        raise body.unsupported("application/sparql-update")
     if not text or not text.strip():
         raise ProtocolError(Text("das Update ist leer", "the update is empty"))
     shapes, reference = _reference(state)
