@@ -23,8 +23,13 @@ HTML_NAME = "report.html"
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return env
 
 
@@ -39,12 +44,22 @@ def render_html(report: Report, *, site: dict[str, Any] | None = None) -> str:
     for gap in report.gaps:
         gap_groups.setdefault((gap.district, gap.offer_type), []).append(gap.language)
     return template.render(
-        r=report, t=report.t, figures=figures, svg=lambda fid: Markup(figures[fid].svg),
-        matrix=matrix, field_matrix=field_matrix, chosen=chosen, gap_groups=gap_groups,
+        r=report,
+        t=report.t,
+        figures=figures,
+        svg=lambda fid: Markup(figures[fid].svg),
+        matrix=matrix,
+        field_matrix=field_matrix,
+        chosen=chosen,
+        gap_groups=gap_groups,
         language_gaps=matrix.empty_cells(chosen) if matrix else [],
         field_gaps=field_matrix.empty_cells(chosen) if field_matrix else [],
-        quality_names=quality_names(report), site=site, kind_names=kind_names(report),
-        network_svg=Markup(figures["network-nodes"].svg), ranked=report.network.ranked() if report.network else [])
+        quality_names=quality_names(report),
+        site=site,
+        kind_names=kind_names(report),
+        network_svg=Markup(figures["network-nodes"].svg),
+        ranked=report.network.ranked() if report.network else [],
+    )
 
 
 def figure_csv(columns: list[str], rows: list[list[Any]]) -> str:
@@ -69,7 +84,8 @@ def write_report(report: Report, out: Path) -> list[Path]:
         written.append(path)
     summary = out / "data-quality-summary.csv"
     names = quality_names(report)
-    summary.write_text(figure_csv(["finding", "label", "records"],
-                                  [[k, names[k], len(v)] for k, v in report.quality.items()]), encoding="utf-8")
+    summary.write_text(
+        figure_csv(["finding", "label", "records"], [[k, names[k], len(v)] for k, v in report.quality.items()]), encoding="utf-8"
+    )
     written.append(summary)
     return written
