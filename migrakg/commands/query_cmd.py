@@ -6,25 +6,19 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import formats
 from ..errors import EXIT_NONCONFORMING, EXIT_OK, Text, UsageError
 from ..settings import Settings
 from ..sparql.service import QueryRequest, QuerySyntaxError, check_query, execute, query_form
 
-MEDIA = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
+FORMATS = formats.RESULT_FORMATS + formats.GRAPH_FORMATS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", help="a SPARQL query, or a file holding one (e.g. queries/members-ak-lingua.rq)")
-    parser.add_argument("--format", choices=sorted(MEDIA), help="result format (default: tsv for SELECT/ASK, turtle for graphs)")
+    parser.add_argument(
+        "--format", choices=sorted(f.name for f in FORMATS), help="result format (default: tsv for SELECT/ASK, turtle for graphs)"
+    )
     parser.add_argument("--store", help="on-disk store folder (default: the latest build, in memory)")
     parser.add_argument("--data", nargs="+", type=Path, help="query these RDF files instead")
 
@@ -40,13 +34,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         text = path.read_text(encoding="utf-8")
     check_query(text, settings.service_allow)
     form = query_form(text) or "select"
-    fmt = args.format or ("turtle" if form == "graph" else "tsv")
-    media = MEDIA[fmt]
-    if (form == "graph") != (fmt in ("turtle", "ntriples", "jsonld", "rdfxml")):
-        raise UsageError(f"format {fmt} does not fit a {form.upper()} query")
+    fmt = formats.by_name(args.format, FORMATS) if args.format else formats.TURTLE if form == "graph" else formats.TSV
+    assert fmt is not None  # argparse checked the name
+    if (form == "graph") != (fmt.kind == formats.GRAPH):
+        raise UsageError(f"format {fmt.name} does not fit a {form.upper()} query")
     store = open_store(settings, store=args.store, data=args.data)
     try:
-        result = execute(store.store, QueryRequest(text, media, count=True), settings.result_limit)
+        result = execute(store.store, QueryRequest(text, fmt.media_type, count=True), settings.result_limit)
     except SyntaxError as exc:
         raise QuerySyntaxError(Text(f"SPARQL-Syntaxfehler: {exc}", f"SPARQL syntax error: {exc}")) from None
     sys.stdout.buffer.write(result.body)

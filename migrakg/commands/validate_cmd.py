@@ -10,7 +10,7 @@ from rdflib import Graph
 
 from ..build import assemble, parse_turtle_dir
 from ..errors import EXIT_NONCONFORMING, EXIT_OK, Location, Problem, SourceError, Text, user_language
-from ..formats import DATASET_FORMATS, GRAPH_FORMATS, by_extension
+from ..formats import DATASET, by_extension
 from ..settings import ProjectPaths, Settings
 from ..validate import load_shapes, validate_graph
 
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         graph = Graph()
         problems = []
         for path in rdf_files:
-            fmt = by_extension(path.name, GRAPH_FORMATS + DATASET_FORMATS)
+            fmt = by_extension(path.name)
             if fmt is None:
                 problems.append(
                     Problem(
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 )
                 continue
             try:
-                if fmt.kind == "dataset":
+                if fmt.kind == DATASET:
                     from rdflib import Dataset
 
                     ds = Dataset()

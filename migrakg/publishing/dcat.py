@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from .. import formats
 from ..namespaces import DCAT, SD, VCARD, VOID, Iris
 from .source import ReleaseSource
 
@@ -62,15 +63,8 @@ TEXTS = {  # dataset key → (title de, title en, description de, description en
     ),
 }
 
-#: file suffix → (IANA media type, EU file type, compressed with)
-FILE_TYPES: dict[str, tuple[str, str, str | None]] = {
-    ".ttl": ("text/turtle", "RDF_TURTLE", None),
-    ".nt.gz": ("application/n-triples", "RDF_N_TRIPLES", "application/gzip"),
-    ".nq.gz": ("application/n-quads", "RDF_N_QUADS", "application/gzip"),
-    ".jsonld": ("application/ld+json", "JSON_LD", None),
-    ".csv": ("text/csv", "CSV", None),
-    ".json": ("application/json", "JSON", None),
-}
+#: the formats of a release's files (`.gz` files are compressed, e.g. `migrakg.nt.gz`)
+FILE_FORMATS = (formats.TURTLE, formats.NTRIPLES, formats.NQUADS, formats.JSONLD, formats.CSV, formats.JSON)
 #: concept schemes of the EU vocabularies used, stated in the catalogue so validators can check membership
 SCHEMES = {
     "data-theme": "data-theme",
@@ -96,10 +90,12 @@ class FileEntry:
 
     @property
     def file_type(self) -> tuple[str, str, str | None]:
-        for suffix, kind in FILE_TYPES.items():
-            if self.name.endswith(suffix):
-                return kind
-        return ("application/octet-stream", "BIN", None)
+        """(IANA media type, EU file type, media type it is compressed with or None)."""
+        compressed = self.name.endswith("." + formats.GZIP.extension)
+        fmt = formats.by_extension(self.name.removesuffix("." + formats.GZIP.extension), FILE_FORMATS)
+        if fmt is None or fmt.eu_file_type is None:
+            return (formats.OCTETS.media_type, "BIN", None)
+        return (fmt.media_type, fmt.eu_file_type, formats.GZIP.media_type if compressed else None)
 
     @property
     def media_type(self) -> str:

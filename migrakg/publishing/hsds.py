@@ -22,6 +22,7 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from .. import formats
 from ..namespaces import LEGAL, LOCN, MKG, ORG, SCHEMA, VCARD
 from .source import ReleaseSource
 from .tables import csv_bytes
@@ -140,7 +141,7 @@ def datapackage(release_date: dt.date, base: str, license_url: str) -> dict:
                 "name": name,
                 "path": path,
                 "format": "csv",
-                "mediatype": "text/csv",
+                "mediatype": formats.CSV.media_type,
                 "encoding": "utf-8",
                 "profile": "tabular-data-resource",
                 "schema": schema,

@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from .. import formats
 from ..errors import Text
 from .results import PYTHON
 from .service import EngineError, QueryRequest, QueryResult, QuerySyntaxError, QueryTimeout, query_form
@@ -38,7 +39,7 @@ class RemoteQueryService:
         form = query_form(request.query) or "select"
         media = request.media
         if media == PYTHON:
-            media = "application/sparql-results+json" if form in ("select", "ask") else "application/n-triples"
+            media = (formats.RESULTS_JSON if form in ("select", "ask") else formats.NTRIPLES).media_type
         params = [("query", request.query)]
         params += [("default-graph-uri", g) for g in request.default_graphs]
         params += [("named-graph-uri", g) for g in request.named_graphs]

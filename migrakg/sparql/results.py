@@ -14,26 +14,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from .. import formats
 from ..errors import MigrakgError, Text
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-GRAPH_MEDIA = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-}
-SELECT_MEDIA = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
-ASK_MEDIA = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values")
 PYTHON = "python"  # internal: rows as tuples for pages
 
 
@@ -56,12 +42,10 @@ class ResultTooLarge(MigrakgError):
         super().__init__(text)
 
 
-NATIVE_RESULTS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
+def native_format(media: str) -> ox.QueryResultsFormat | None:
+    """pyoxigraph's results format for a SPARQL results media type (None for any other)."""
+    fmt = formats.by_media_type(media, formats.RESULT_FORMATS)
+    return fmt.oxigraph if fmt is not None and fmt.media_type == media else None  # type: ignore[return-value]
 
 
 class LimitedSink(io.RawIOBase):
@@ -92,7 +76,7 @@ def serialise_native(answer: ox.QuerySolutions | ox.QueryBoolean, media: str, ma
     """SELECT/ASK results in a protocol format by pyoxigraph's serialiser (several times faster than
     building them in Python), cut at *max_bytes*."""
     sink = LimitedSink(max_bytes)
-    answer.serialize(sink, format=NATIVE_RESULTS[media])
+    answer.serialize(sink, format=native_format(media))
     return sink.getvalue()
 
 
@@ -175,10 +159,10 @@ def collect_solutions(solutions: ox.QuerySolutions, limit: int) -> tuple[list[st
 
 
 def serialise_select(names: list[str], rows: list[list[object | None]], media: str) -> bytes:
-    if media == "application/sparql-results+json":
+    if media == formats.RESULTS_JSON.media_type:
         bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows]
         return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
-    if media == "application/sparql-results+xml":
+    if media == formats.RESULTS_XML.media_type:
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
         out += [f"<variable name={quoteattr(n)}/>" for n in names]
         out.append("</head>\n<results>")
@@ -188,14 +172,14 @@ def serialise_select(names: list[str], rows: list[list[object | None]], media: s
             out.append("</result>")
         out.append("</results>\n</sparql>\n")
         return "\n".join(out).encode("utf-8")
-    if media == "text/csv":
+    if media == formats.CSV.media_type:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(names)
         for row in rows:
             writer.writerow(["" if t is None else _csv_term(t) for t in row])
         return buffer.getvalue().encode("utf-8")
-    if media == "text/tab-separated-values":
+    if media == formats.TSV.media_type:
         lines = ["\t".join("?" + n for n in names)]
         lines += ["\t".join("" if t is None else _tsv_term(t) for t in row) for row in rows]
         return ("\n".join(lines) + "\n").encode("utf-8")
@@ -203,14 +187,14 @@ def serialise_select(names: list[str], rows: list[list[object | None]], media: s
 
 
 def serialise_ask(value: bool, media: str) -> bytes:
-    if media == "application/sparql-results+json":
+    if media == formats.RESULTS_JSON.media_type:
         return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
-    if media == "application/sparql-results+xml":
+    if media == formats.RESULTS_XML.media_type:
         return (
             f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head/>\n'
             f"<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n"
         ).encode()
-    if media in ("text/csv", "text/tab-separated-values"):
+    if media in (formats.CSV.media_type, formats.TSV.media_type):
         return ("_askResult\r\n" + ("true" if value else "false") + "\r\n").encode("utf-8")
     raise ValueError(media)
 
@@ -225,9 +209,11 @@ def collect_triples(triples: ox.QueryTriples, limit: int) -> list[ox.Triple]:
 
 
 def serialise_graph(triples: list[ox.Triple], media: str, prefixes: dict[str, str]) -> bytes:
-    fmt = GRAPH_MEDIA[media]
-    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-        fmt = ox.RdfFormat.N_TRIPLES if fmt == ox.RdfFormat.N_QUADS else ox.RdfFormat.TURTLE
+    asked = formats.by_media_type(media, formats.RDF_FORMATS)
+    if asked is None:
+        raise KeyError(media)
+    # triples asked for as a dataset format: the triples format it extends
+    fmt: ox.RdfFormat = {formats.NQUADS: formats.NTRIPLES, formats.TRIG: formats.TURTLE}.get(asked, asked).oxigraph  # type: ignore[assignment]
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
         used = _used_prefixes(triples, prefixes)
         return ox.serialize(triples, format=fmt, prefixes=used)

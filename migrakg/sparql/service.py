@@ -32,11 +32,11 @@ from ..errors import MigrakgError, Text
 from ..namespaces import PREFIXES
 from .guard import Scan, scan
 from .results import (
-    NATIVE_RESULTS,
     PYTHON,
     ResultTooLarge,
     collect_solutions,
     collect_triples,
+    native_format,
     serialise_ask,
     serialise_graph,
     serialise_native,
@@ -188,7 +188,11 @@ def execute(store: ox.Store, request: QueryRequest, limit: int, max_bytes: int =
     elif request.default_graphs:
         kwargs["named_graphs"] = []
     answer = store.query(request.query, **kwargs)
-    if isinstance(answer, (ox.QuerySolutions, ox.QueryBoolean)) and request.media in NATIVE_RESULTS and not request.count:
+    if (
+        isinstance(answer, (ox.QuerySolutions, ox.QueryBoolean))
+        and native_format(request.media) is not None
+        and not request.count
+    ):
         form = "ask" if isinstance(answer, ox.QueryBoolean) else "select"
         return QueryResult(
             form,

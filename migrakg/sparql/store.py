@@ -15,27 +15,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import formats
 from ..errors import Location, Problem, SourceError, Text, UsageError
-
-RDF_FORMATS = {
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-}
 
 
 def rdf_format_for(path: Path) -> ox.RdfFormat:
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
-    for ext, fmt in RDF_FORMATS.items():
-        if name.endswith(ext):
-            return fmt
+    fmt = formats.by_extension(name)
+    if fmt is not None:
+        return fmt.oxigraph  # type: ignore[return-value]
     raise SourceError(
         [
             Problem(

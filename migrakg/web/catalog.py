@@ -7,74 +7,61 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from .. import formats
 from ..errors import Text
 from ..formats import negotiate
 from .deps import State, page_context
 from .errors import NotAcceptable, NotFound
-from .releases import SERIALISATIONS, ServedRelease, ensure_release
+from .releases import ServedRelease, ensure_release
 
 router = APIRouter()
 
-RDF_OFFERS = list(SERIALISATIONS)
-ALIASES = {
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/json": "application/ld+json",
-    "application/xml": "application/rdf+xml",
-}
-FORMAT_PARAM = {
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "rdfxml": "application/rdf+xml",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-}
+CATALOG_FORMATS = (formats.TURTLE, formats.JSONLD, formats.RDFXML, formats.NTRIPLES)  # in server preference order
+RDF_OFFERS = formats.offers(CATALOG_FORMATS)
 CHUNK = 1 << 16
 
 
-def _rdf_media(request: Request, *, html: bool) -> str | None:
-    """The RDF media type to answer with, or None for the HTML page."""
-    fmt = request.query_params.get("format")
-    if fmt:
-        media = FORMAT_PARAM.get(fmt.lower())
-        if media is None:
+def _rdf_format(request: Request, *, html: bool) -> formats.Format | None:
+    """The RDF format to answer with, or None for the HTML page."""
+    name = request.query_params.get("format")
+    if name:
+        fmt = formats.by_name(name, CATALOG_FORMATS)
+        if fmt is None:
+            available = ", ".join(formats.names(CATALOG_FORMATS))
             raise NotAcceptable(
-                Text(
-                    f"unbekanntes Format „{fmt}“; möglich: {', '.join(FORMAT_PARAM)}",
-                    f"unknown format '{fmt}'; available: {', '.join(FORMAT_PARAM)}",
-                )
+                Text(f"unbekanntes Format „{name}“; möglich: {available}", f"unknown format '{name}'; available: {available}")
             )
-        return media
-    offers = (["text/html"] if html else []) + RDF_OFFERS + list(ALIASES)
+        return fmt
+    html_media = formats.HTML.media_type
     accept = request.headers.get("accept")
-    chosen = negotiate(accept, offers)
+    chosen = negotiate(accept, [html_media, *RDF_OFFERS] if html else RDF_OFFERS)
     if chosen is None:
+        available = ", ".join(f.media_type for f in CATALOG_FORMATS)
         raise NotAcceptable(
             Text(
-                f"kein passendes Format für Accept „{accept}“; möglich: {', '.join(RDF_OFFERS)}",
-                f"no acceptable format for Accept '{accept}'; available: {', '.join(RDF_OFFERS)}",
+                f"kein passendes Format für Accept „{accept}“; möglich: {available}",
+                f"no acceptable format for Accept '{accept}'; available: {available}",
             )
         )
-    if chosen == "text/html":
+    if chosen == html_media:
         # a bare */* (curl, scripts) gets Turtle; browsers name text/html
-        return None if "text/html" in (accept or "") else "text/turtle"
-    return ALIASES.get(chosen, chosen)
+        return None if html_media in (accept or "") else formats.TURTLE
+    return RDF_OFFERS[chosen]
 
 
-def _rdf_response(release: ServedRelease, name: str, media: str) -> Response:
-    body = release.serialise(name, media)
-    charset = "; charset=utf-8" if media in ("text/turtle", "application/n-triples") else ""
-    return Response(body, media_type=media + charset, headers={"Vary": "Accept", "ETag": release.etag(name)})
+def _rdf_response(release: ServedRelease, name: str, fmt: formats.Format) -> Response:
+    body = release.serialise(name, fmt)
+    # N-Triples is UTF-8 by definition; saying so helps browsers that show it as text
+    charset = "; charset=utf-8" if fmt in (formats.TURTLE, formats.NTRIPLES) else ""
+    return Response(body, media_type=fmt.media_type + charset, headers={"Vary": "Accept", "ETag": release.etag(name)})
 
 
 @router.get("/catalog")
 def catalog(request: Request, state: State) -> Response:
     release = ensure_release(state.settings)
-    media = _rdf_media(request, html=True)
-    if media is not None:
-        return _rdf_response(release, "catalog.ttl", media)
+    fmt = _rdf_format(request, html=True)
+    if fmt is not None:
+        return _rdf_response(release, "catalog.ttl", fmt)
     lang = page_context(request)["lang"]
     manifest = release.manifest
     files = []
@@ -106,8 +93,7 @@ def catalog(request: Request, state: State) -> Response:
 @router.get("/.well-known/void")
 def void(request: Request, state: State) -> Response:
     release = ensure_release(state.settings)
-    media = _rdf_media(request, html=False) or "text/turtle"
-    return _rdf_response(release, "void.ttl", media)
+    return _rdf_response(release, "void.ttl", _rdf_format(request, html=False) or formats.TURTLE)
 
 
 @router.api_route("/dumps/{name:path}", methods=["GET", "HEAD"])

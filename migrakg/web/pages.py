@@ -13,8 +13,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from .. import formats
 from ..errors import Text
-from ..formats import GRAPH_FORMATS, negotiate
+from ..formats import negotiate
 from ..linkeddata import geo, resources
 from ..namespaces import KINDS, PREFIXES
 from .deps import AppState, State, page_context, site_url
@@ -23,19 +24,9 @@ from .i18n import LANGS
 
 router = APIRouter()
 
-SUFFIXES = {fmt.extension: fmt.media_type for fmt in GRAPH_FORMATS} | {"html": "text/html"}
-NAMES = {
-    "text/turtle": "Turtle",
-    "application/ld+json": "JSON-LD",
-    "application/n-triples": "N-Triples",
-    "application/rdf+xml": "RDF/XML",
-    "text/html": "HTML",
-}
-_OFFERS: dict[str, str] = {"text/html": "text/html", "application/xhtml+xml": "text/html"}
-for _fmt in GRAPH_FORMATS:
-    for _media in _fmt.media_types:
-        _OFFERS.setdefault(_media, _fmt.media_type)
-_OFFERS.setdefault("application/json", "application/ld+json")
+PAGE_FORMATS = (*formats.GRAPH_FORMATS, formats.HTML)
+SUFFIXES = {fmt.extension: fmt for fmt in PAGE_FORMATS}
+_OFFERS = formats.offers(formats.GRAPH_FORMATS, [formats.HTML], aliases_last=False)
 
 LISTED = 200  # organisations / offers listed on a district page (all of them: via search)
 
@@ -60,24 +51,23 @@ def split_suffix(name: str) -> tuple[str, str | None]:
     return name, None
 
 
-def choose_media(request: Request, suffix: str | None) -> str:
+def choose_format(request: Request, suffix: str | None) -> formats.Format:
     if suffix:
         return SUFFIXES[suffix]
-    chosen = negotiate(request.headers.get("accept"), list(_OFFERS))
+    chosen = negotiate(request.headers.get("accept"), _OFFERS)
     if chosen is None:
-        available = ", ".join(dict.fromkeys(_OFFERS.values()))
+        available = ", ".join(dict.fromkeys(f.media_type for f in _OFFERS.values()))
         raise NotAcceptable(Text(f"kein passendes Format; möglich: {available}", f"no acceptable format; available: {available}"))
     return _OFFERS[chosen]
 
 
 def _respond(request: Request, state: AppState, target: resources.Target, path: str, suffix: str | None) -> Response:
-    media = choose_media(request, suffix)
-    links = [f'<{path}.{ext}>; rel="alternate"; type="{m}"' for ext, m in SUFFIXES.items()]
+    fmt = choose_format(request, suffix)
+    links = [f'<{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in PAGE_FORMATS]
     headers = {"Vary": "Accept", "Link": ", ".join(links)}
-    if media != "text/html":
-        body = resources.rdf_description(state.service, target, media)
-        content_type = media + ("; charset=utf-8" if media.startswith("text/") else "")
-        return Response(body, media_type=content_type, headers=headers)
+    if fmt is not formats.HTML:
+        body = resources.rdf_description(state.service, target, fmt.media_type)
+        return Response(body, media_type=fmt.content_type, headers=headers)
     view = resources.view(state.service, target, state.settings.base_iri)
     return render(request, state, view, path, headers)
 
@@ -92,7 +82,7 @@ def render(request: Request, state: AppState, view: resources.View, path: str, h
 def page_values(request: Request, state: AppState, view: resources.View, lang: str, path: str) -> dict[str, Any]:
     """What every resource template gets: the view, label/link helpers, the JSON-LD, the downloads, a map."""
     main = view.main
-    downloads = [(NAMES[m], f"{path}.{ext}", m) for ext, m in SUFFIXES.items() if m != "text/html"]
+    downloads = [(f.label, f"{path}.{f.extension}", f.media_type) for f in formats.GRAPH_FORMATS]
     values: dict[str, Any] = {
         "v": view,
         "main": main,

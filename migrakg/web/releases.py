@@ -13,23 +13,12 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from .. import formats
 from ..errors import MigrakgError, Text
 from ..settings import Settings
 
-MEDIA_TYPES = {
-    ".ttl": "text/turtle; charset=utf-8",
-    ".jsonld": "application/ld+json",
-    ".gz": "application/gzip",
-    ".csv": "text/csv; charset=utf-8",
-    ".json": "application/json",
-    ".md": "text/markdown; charset=utf-8",
-}
-SERIALISATIONS = {  # media type → rdflib serialiser
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/n-triples": "nt",
-}
+#: the formats of the files a release serves (anything else is served as plain text)
+FILE_FORMATS = (formats.GZIP, formats.TURTLE, formats.JSONLD, formats.CSV, formats.JSON, formats.MARKDOWN)
 
 _lock = threading.Lock()
 _cache: dict[tuple[str, str], ServedRelease] = {}
@@ -62,10 +51,7 @@ class ServedRelease:
 
     @staticmethod
     def media_type(name: str) -> str:
-        for suffix, media in MEDIA_TYPES.items():
-            if name.endswith(suffix):
-                return media
-        return "text/plain; charset=utf-8"
+        return (formats.by_extension(name, FILE_FORMATS) or formats.TEXT).content_type
 
     def graph(self, name: str) -> Graph:
         """catalog.ttl or void.ttl as a graph (parsed once per release)."""
@@ -75,11 +61,11 @@ class ServedRelease:
             self._graphs[name] = graph
         return self._graphs[name]
 
-    def serialise(self, name: str, media: str) -> bytes:
+    def serialise(self, name: str, fmt: formats.Format) -> bytes:
         graph = self.graph(name)
-        if media == "text/turtle":
+        if fmt is formats.TURTLE:
             return (self.folder / name).read_bytes()
-        data = graph.serialize(format=SERIALISATIONS[media])
+        data = graph.serialize(format=fmt.rdflib)
         return data.encode("utf-8") if isinstance(data, str) else data
 
 

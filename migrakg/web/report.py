@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from .. import formats
 from ..errors import MigrakgError, Text
 from ..reporting import build_report, render_html
 from ..reporting.html import figure_csv
@@ -61,7 +62,7 @@ def _csv(request: Request, state: State, district: str | None, figure: str) -> R
     name = f"{report.slug}-{found.csv_name}"
     return Response(
         figure_csv(found.columns, found.rows),
-        media_type="text/csv; charset=utf-8",
+        media_type=formats.CSV.content_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

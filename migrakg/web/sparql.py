@@ -10,12 +10,12 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from .. import formats
 from ..errors import MigrakgError, Text
 from ..formats import negotiate
 from ..namespaces import PREFIXES
 from ..sparql.description import service_description
 from ..sparql.examples import DEFAULT_QUERY, load_examples
-from ..sparql.results import GRAPH_MEDIA
 from ..sparql.service import QueryRequest, QueryResult, check_query, query_form
 from .deps import State, page_context, site_url
 from .errors import BadRequest, NotAcceptable, read_protocol_body, single_param
@@ -26,81 +26,32 @@ router = APIRouter()
 ProtocolError = BadRequest  # the SPARQL 1.1 Protocol's "malformed request"
 
 
-SELECT_OFFERS = {
-    "application/sparql-results+json": "application/sparql-results+json",
-    "application/sparql-results+xml": "application/sparql-results+xml",
-    "text/csv": "text/csv",
-    "text/tab-separated-values": "text/tab-separated-values",
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-}
-GRAPH_OFFERS = {
-    "text/turtle": "text/turtle",
-    "application/n-triples": "application/n-triples",
-    "application/ld+json": "application/ld+json",
-    "application/rdf+xml": "application/rdf+xml",
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/json": "application/ld+json",
-    "application/xml": "application/rdf+xml",
-}
-EXTENSIONS = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdf",
-}
-RDF_ACCEPTS = tuple(GRAPH_MEDIA) + ("application/x-turtle",)
-
-
-# ?format= (our download links) and the names SPARQLWrapper sends as format=/output=, per query form
-FORMAT_NAMES = {
-    "results": {
-        "json": "application/sparql-results+json",
-        "srj": "application/sparql-results+json",
-        "xml": "application/sparql-results+xml",
-        "srx": "application/sparql-results+xml",
-        "csv": "text/csv",
-        "tsv": "text/tab-separated-values",
-    },
-    "graph": {
-        "turtle": "text/turtle",
-        "ttl": "text/turtle",
-        "n3": "text/turtle",
-        "ntriples": "application/n-triples",
-        "nt": "application/n-triples",
-        "jsonld": "application/ld+json",
-        "json-ld": "application/ld+json",
-        "json": "application/ld+json",
-        "rdfxml": "application/rdf+xml",
-        "rdf+xml": "application/rdf+xml",
-        "rdf": "application/rdf+xml",
-        "xml": "application/rdf+xml",
-    },
-}
+SELECT_OFFERS = formats.offers(formats.RESULT_FORMATS)
+GRAPH_OFFERS = formats.offers(formats.GRAPH_FORMATS)
+# the Service Description: any RDF media type (a dataset one gets Turtle), or the query page for browsers
+DESCRIPTION_OFFERS = [formats.HTML.media_type, *(f.media_type for f in formats.RDF_FORMATS), *formats.TURTLE.aliases]
 
 
 def _media_for(form: str, accept: str | None, format_param: str | None) -> str:
     """The response media type: an explicit ?format= wins if it fits the query form (unknown names are
     ignored, as clients send their own), otherwise content negotiation on Accept (406 if nothing fits)."""
-    group = "results" if form in ("select", "ask") else "graph"
-    if format_param and format_param.lower() in FORMAT_NAMES[group]:
-        return FORMAT_NAMES[group][format_param.lower()]
-    offers = SELECT_OFFERS if group == "results" else GRAPH_OFFERS
-    chosen = negotiate(accept, list(offers))
+    results = form in ("select", "ask")
+    named = format_param and formats.by_name(
+        format_param, formats.RESULT_FORMATS if results else formats.GRAPH_FORMATS, clients=True
+    )
+    if named:
+        return named.media_type
+    offers = SELECT_OFFERS if results else GRAPH_OFFERS
+    chosen = negotiate(accept, offers)
     if chosen is None:
+        available = ", ".join(dict.fromkeys(f.media_type for f in offers.values()))
         raise NotAcceptable(
             Text(
-                f"kein passendes Format für Accept „{accept}“; möglich: {', '.join(dict.fromkeys(offers.values()))}",
-                f"no acceptable format for Accept '{accept}'; available: {', '.join(dict.fromkeys(offers.values()))}",
+                f"kein passendes Format für Accept „{accept}“; möglich: {available}",
+                f"no acceptable format for Accept '{accept}'; available: {available}",
             )
         )
-    return offers[chosen]
+    return offers[chosen].media_type
 
 
 async def _read_request(request: Request) -> tuple[str | None, list[str], list[str], dict[str, list[str]]]:
@@ -171,19 +122,18 @@ async def sparql(request: Request, state: State) -> Response:
     query, default_graphs, named_graphs, params = await _read_request(request)
     accept = request.headers.get("accept")
     if query is None:
-        wants = negotiate(accept, ["text/html", *RDF_ACCEPTS])
-        if wants == "text/html" and "text/html" in (accept or ""):
+        wants = negotiate(accept, DESCRIPTION_OFFERS)
+        if wants == formats.HTML.media_type and formats.HTML.media_type in (accept or ""):
             return query_page(request, state)
         if wants is None:
             raise NotAcceptable(Text("kein passendes Format", "no acceptable format"))
-        if wants == "text/html":
-            wants = "text/turtle"
-        return await service_description_response(request, state, GRAPH_OFFERS.get(wants, "text/turtle"))
+        described = formats.by_media_type(wants, formats.GRAPH_FORMATS) or formats.TURTLE
+        return await service_description_response(request, state, described)
     if not query.strip():
         raise ProtocolError(Text("die Abfrage ist leer", "the query is empty"))
     if (
-        "text/html" in (accept or "")
-        and negotiate(accept, ["text/html", *SELECT_OFFERS, *GRAPH_OFFERS]) == "text/html"
+        formats.HTML.media_type in (accept or "")
+        and negotiate(accept, [formats.HTML.media_type, *SELECT_OFFERS, *GRAPH_OFFERS]) == formats.HTML.media_type
         and "format" not in params
     ):
         return query_page(request, state, query=query)
@@ -194,7 +144,8 @@ async def sparql(request: Request, state: State) -> Response:
     media = _media_for(form, accept, (params.get("format") or [None])[0])
     base = site_url(request, state, "/sparql")
     result = await _run_for(request, state, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
-    if (result.form in ("select", "ask")) != (result.media in SELECT_OFFERS.values()):
+    answered = formats.by_media_type(result.media)
+    if (result.form in ("select", "ask")) != (answered is not None and answered.kind == formats.RESULTS):
         # the text looked like one form but was another (the scan only reads keywords): renegotiate on the real form
         media = _media_for(result.form, accept, None)
         result = await _run_for(
@@ -206,10 +157,10 @@ async def sparql(request: Request, state: State) -> Response:
         # the engine's time (in the query worker) and the whole handler's, for people and for bench/
         "Server-Timing": f"engine;dur={result.seconds * 1000:.3f}, handler;dur={(time.perf_counter() - started) * 1000:.3f}",
     }
+    answered = formats.by_media_type(result.media) or formats.TEXT
     if "format" in params or "download" in params:
-        headers["Content-Disposition"] = f'attachment; filename="migrakg-result.{EXTENSIONS.get(result.media, "txt")}"'
-    content_type = result.media + ("; charset=utf-8" if result.media.startswith("text/") else "")
-    return Response(result.body, media_type=content_type, headers=headers)
+        headers["Content-Disposition"] = f'attachment; filename="migrakg-result.{answered.download_extension}"'
+    return Response(result.body, media_type=answered.content_type, headers=headers)
 
 
 WATCH_EVERY = 1.0  # seconds: how often a running query looks whether its client is still there
@@ -246,7 +197,7 @@ async def _run_for(request: Request, state: State, query: QueryRequest) -> Query
         raise
 
 
-async def service_description_response(request: Request, state: State, media: str) -> Response:
+async def service_description_response(request: Request, state: State, fmt: formats.Format) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     stats = await run_in_threadpool(state.store_stats)
@@ -259,14 +210,8 @@ async def service_description_response(request: Request, state: State, media: st
     )
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
-    fmt = {
-        "text/turtle": "turtle",
-        "application/n-triples": "nt",
-        "application/ld+json": "json-ld",
-        "application/rdf+xml": "xml",
-    }[media]
-    body = graph.serialize(format=fmt)
-    return Response(body, media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""), headers={"Vary": "Accept"})
+    body = graph.serialize(format=fmt.rdflib)
+    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
 def query_page(request: Request, state: State, *, query: str | None = None) -> HTMLResponse:
