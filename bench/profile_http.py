@@ -5,7 +5,6 @@
 Stages, each measured on its own (medians of repeated runs), all with results as SPARQL JSON:
   engine        pyoxigraph: store.query(...) and iterating every solution            (as `raw` in run_bench)
   collect       engine + migrakg.sparql.results.collect_solutions() (rows of pyoxigraph terms)
-  serialise     migrakg.sparql.results.serialise_select() alone, on rows collected beforehand (the Python JSON writer)
   native_json   engine + pyoxigraph's own QuerySolutions.serialize(format=JSON): the same document, written in Rust
   execute       migrakg.sparql.service.execute() in this process: engine + pyoxigraph's serialiser under the byte limit
   service       QueryService.run(): execute in a forked worker + the socket round trip (pickled reply)
@@ -28,16 +27,15 @@ import sys
 import time
 from pathlib import Path
 
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import pyoxigraph as ox
 import run_bench
 
-from migrakg.sparql.service import QueryRequest, QueryService, execute
-from migrakg.sparql.results import collect_solutions, serialise_select
 from migrakg.sparql.guard import scan
+from migrakg.sparql.results import collect_solutions
+from migrakg.sparql.service import QueryRequest, QueryService, execute
 from migrakg.sparql.store import KnowledgeStore
 
 JSON = "application/sparql-results+json"
@@ -89,11 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         health = median_ms(lambda: client.get(f"http://127.0.0.1:{port}/health", {}, {}, 60))
         for q in queries:
             store = ks.store
-            names_rows = collect_solutions(store.query(q.text, use_default_graph_as_union=True), 100_000)
             r = {
                 "engine": median_ms(lambda: sum(1 for _ in store.query(q.text, use_default_graph_as_union=True))),
                 "collect": median_ms(lambda: collect_solutions(store.query(q.text, use_default_graph_as_union=True), 100_000)),
-                "serialise": median_ms(lambda: serialise_select(*names_rows, JSON)),
                 "native_json": median_ms(lambda: store.query(q.text, use_default_graph_as_union=True).serialize(
                     format=ox.QueryResultsFormat.JSON)),
                 "execute": median_ms(lambda: execute(store, QueryRequest(q.text, JSON), 100_000)),
@@ -116,10 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
         service.close()
-    lines = ["| query | rows | body KiB | engine | collect | serialise alone | pyoxigraph JSON (engine + native) | execute() | + worker IPC (service) | "
-             "+ HTTP (http_sparql) | same with http.client | same with httpx | scan ×2 | GET /health |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| query | rows | body KiB | engine | collect | pyoxigraph JSON (engine + native) | execute() | + worker IPC (service) | "
+             "+ HTTP (http_sparql) | same with http.client | same with httpx | scan ×2 | GET /health |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows.items():
-        lines.append(f"| {name} | {r['rows']} | {r['body_kb']} | {r['engine']:.2f} | {r['collect']:.2f} | {r['serialise']:.2f} | {r['native_json']:.2f} | {r['execute']:.2f} (+{r['execute'] - r['engine']:.2f}) | "
+        lines.append(f"| {name} | {r['rows']} | {r['body_kb']} | {r['engine']:.2f} | {r['collect']:.2f} | {r['native_json']:.2f} | {r['execute']:.2f} (+{r['execute'] - r['engine']:.2f}) | "
                      f"{r['service']:.2f} (+{r['service'] - r['execute']:.2f}) | {r['http_sparql']:.2f} "
                      f"(+{r['http_sparql'] - r['service']:.2f}) | {r['http_stdlib']:.2f} (+{r['http_stdlib'] - r['http_sparql']:.2f}) | "
                      f"{r['http_httpx']:.2f} (+{r['http_httpx'] - r['http_sparql']:.2f}) | "

@@ -14,16 +14,17 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
-from rdflib.plugins.serializers.nquads import _nq_row
 
 from .errors import Location, NotConforming, Problem, SourceError, Text
 from .namespaces import DEFAULT_BASE, MKG, PREFIXES, Iris
 from .settings import ProjectPaths, Settings
 from .sources.csvsource import data_files, read_sources
 from .sources.records import Records
+from .terms import graph_lines
 from .validate import Report, load_shapes, validate_graph
 from .vocabularies import Vocabularies, load_vocabularies
 
@@ -112,17 +113,12 @@ def rebase_graph(graph: Graph, iris: Iris) -> Graph:
         return graph
     out = Graph()
     for s, p, o in graph:
-        out.add((iris.rebase(s), iris.rebase(p), iris.rebase(o) if isinstance(o, URIRef) else o))
+        out.add((iris.rebase(cast(URIRef, s)), iris.rebase(cast(URIRef, p)), iris.rebase(o) if isinstance(o, URIRef) else o))
     return out
 
 
 def nquads_lines(graphs: dict[URIRef, Graph]) -> list[str]:
-    lines = []
-    for graph_iri, graph in graphs.items():
-        for triple in graph:
-            lines.append(_nq_row(triple, graph_iri))
-    lines.sort()
-    return lines
+    return sorted(line for graph_iri, graph in graphs.items() for line in graph_lines(graph, graph_iri))
 
 
 def turtle_text(graphs: dict[URIRef, Graph], iris: Iris) -> str:
@@ -181,7 +177,7 @@ def build(settings: Settings, out_dir: Path | None = None, *, progress: Progress
             INFO: (json.dumps(info, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"),
         },
     )
-    return BuildResult(out_dir, report, info["triples"], counts)
+    return BuildResult(out_dir, report, cast(int, info["triples"]), counts)
 
 
 def kind_counts(assembled: Assembled) -> dict[str, int]:

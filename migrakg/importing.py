@@ -25,18 +25,17 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
-from rdflib.plugins.serializers.nquads import _nq_row
 
 from .build import parse_turtle_dir
 from .errors import Location, NotConforming, Problem, SourceError, Text, UsageError
-from .namespaces import DEFAULT_BASE, KINDS, MKG, Iris, is_slug
+from .namespaces import DEFAULT_BASE, MKG, Iris, is_slug
 from .settings import ProjectPaths, Settings
 from .sources import hsds, osm
 from .sources.csvsource import read_csv_file
 from .sources.rdffile import is_rdf_file, read_rdf
 from .sources.records import Builder, RecordRef, Records, SourceFile
 from .sparql.store import KnowledgeStore
-from .terms import to_rdflib
+from .terms import graph_lines, to_rdflib
 from .validate import Report, load_shapes, validate_graph
 from .vocabularies import load_vocabularies
 
@@ -154,13 +153,14 @@ def read_import(path: Path, *, fmt: str | None, source: str, kb_slugs: dict[str,
         files = [source_file]
     else:  # hsds
         package = hsds.read_package(path) if path.is_dir() else hsds.read_json(path)
-        files, notes = hsds.to_templates(package, f"{DEFAULT_BASE}source/import/{source}")
+        templates, notes = hsds.to_templates(package, f"{DEFAULT_BASE}source/import/{source}")
+        files = [*templates]
         display = package.display
     if problems:
         raise SourceError(problems)
-    files = [f for f in files if f is not None]
-    sha = files[0].sha256 if fmt != "hsds" else package.sha256  # type: ignore[possibly-undefined]
-    graph, records = build_records(files, vocab, source, kb_slugs)
+    present = [f for f in files if f is not None]
+    sha = present[0].sha256 if fmt != "hsds" else package.sha256
+    graph, records = build_records(present, vocab, source, kb_slugs)
     return Parsed(source, fmt, display, sha, graph, records, notes)
 
 
@@ -173,7 +173,7 @@ def _sha256(path: Path) -> str:
 class _ImportBuilder(Builder):
     """The build's record builder, with the knowledge base's slugs known for references."""
 
-    def __init__(self, files: list[SourceFile], vocab, kb_slugs: dict[str, set[str]]):  # type: ignore[no-untyped-def]
+    def __init__(self, files: list[SourceFile], vocab, kb_slugs: dict[str, set[str]]):
         super().__init__(files, vocab)
         self.kb_slugs = kb_slugs
 
@@ -186,7 +186,7 @@ class _ImportBuilder(Builder):
                 known.setdefault(slug, None)  # type: ignore[arg-type]
 
 
-def build_records(files: list[SourceFile], vocab, source: str, kb_slugs: dict[str, set[str]]) -> tuple[Graph, Records]:  # type: ignore[no-untyped-def]
+def build_records(files: list[SourceFile], vocab, source: str, kb_slugs: dict[str, set[str]]) -> tuple[Graph, Records]:
     """Rows → triples with the import's own namespace `{kind}/{source}--{slug}`. Raises SourceError."""
     builder = _ImportBuilder(files, vocab, kb_slugs)
     builder.collect_slugs()
@@ -195,7 +195,7 @@ def build_records(files: list[SourceFile], vocab, source: str, kb_slugs: dict[st
         raise SourceError(builder.problems)
     own = {(kind, slug) for kind, slugs in builder.own.items() for slug in slugs}
 
-    def rename(term):  # type: ignore[no-untyped-def]
+    def rename(term):
         if not isinstance(term, URIRef):
             return term
         parts = IRIS.split(str(term))
@@ -263,7 +263,7 @@ def reference_graph(store: ox.Store, graph: Graph, base: str, paths: ProjectPath
     return reference
 
 
-def _unbase(term: object, base: str):  # type: ignore[no-untyped-def]
+def _unbase(term: object, base: str):
     node = to_rdflib(term)
     return URIRef(to_default_base(str(node), base)) if isinstance(node, URIRef) else node
 
@@ -308,7 +308,7 @@ def stored_triples(store: ox.Store, graph_iri: str) -> set[tuple]:
 def stored_checksum(store: ox.Store, graph_iri: str, meta_iri: str) -> str | None:
     file_node = ox.NamedNode(graph_iri + "#file")
     for quad in store.quads_for_pattern(file_node, ox.NamedNode(str(MKG.sha256)), None, ox.NamedNode(meta_iri)):
-        return quad.object.value
+        return str(quad.object.value)  # type: ignore[union-attr]
     return None
 
 
@@ -364,7 +364,7 @@ def _write_kept_file(
     if folder is None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
-    lines = sorted([_nq_row(t, data_iri) for t in data] + [_nq_row(t, meta_iri) for t in meta])
+    lines = sorted(graph_lines(data, data_iri) + graph_lines(meta, meta_iri))
     tmp = folder / f".{source}.nq.tmp"
     tmp.write_text("".join(lines), encoding="utf-8")
     return tmp
@@ -460,7 +460,3 @@ def run_import(
     if kept is not None:
         os.replace(kept, kept.with_name(f"{source}.nq"))
     return ImportOutcome(parsed, str(data_iri), diff, report, True, False)
-
-
-def list_kinds() -> tuple[str, ...]:
-    return KINDS

@@ -14,12 +14,18 @@ from .errors import UsageError
 from .namespaces import DEFAULT_BASE, Iris
 
 
+def _is_project(folder: Path) -> bool:
+    return (folder / "ontology").is_dir() and (folder / "shapes").is_dir()
+
+
 def _project_root() -> Path:
-    """The current folder if it is a migrakg project folder, else the checkout the package lives in."""
+    """The current folder if it is a migrakg project folder, else the checkout the package lives in (a
+    source checkout or an editable install); an installed package has none, so then the current folder."""
     cwd = Path.cwd()
-    if (cwd / "ontology").is_dir() and (cwd / "shapes").is_dir():
+    if _is_project(cwd):
         return cwd
-    return Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parent.parent
+    return checkout if _is_project(checkout) else cwd
 
 
 @dataclass(frozen=True)

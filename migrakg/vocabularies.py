@@ -51,5 +51,5 @@ def load_vocabularies(vocab_dir: Path) -> Vocabularies:
                 code = str(concept)[len(str(LANG)) :]
             else:
                 code = str(concept).rsplit("/", 1)[-1]
-            schemes.setdefault(scheme_name, {})[code] = URIRef(concept)
+            schemes.setdefault(scheme_name, {})[code] = URIRef(str(concept))
     return Vocabularies(schemes, graph)

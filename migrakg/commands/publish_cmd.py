@@ -54,6 +54,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         from ..publishing.datenregister import push
 
         item = json.loads((release.out_dir / DATENREGISTER).read_text(encoding="utf-8"))
+        assert token is not None  # checked above
         result = push(item, args.push, token)
         print(f"{result.action}: {result.name} at {args.push}")
     return 0

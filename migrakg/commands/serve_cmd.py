@@ -36,9 +36,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         public_url=args.public_url or settings.public_url,
     )
     settings.__post_init__()
-    if args.backend:
-        from ..sparql.remote import RemoteQueryService
+    from ..sparql.remote import QueryBackend, RemoteQueryService
 
+    service: QueryBackend
+    if args.backend:
         store = open_store(settings, data=None) if (settings.build_path / "migrakg.nq").exists() else None
         from ..sparql.store import KnowledgeStore
 

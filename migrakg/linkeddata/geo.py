@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -67,7 +68,7 @@ class SvgMap:
     points: tuple[SvgPoint, ...]
 
 
-def _projector(shapes: list[DistrictShape]):  # type: ignore[no-untyped-def]
+def _projector(shapes: list[DistrictShape]) -> tuple[Callable[[float, float], tuple[float, float]], float]:
     xs = [x for s in shapes for poly in s.polygons for ring in poly for x, _ in ring]
     ys = [y for s in shapes for poly in s.polygons for ring in poly for _, y in ring]
     lon0, lon1, lat0, lat1 = min(xs), max(xs), min(ys), max(ys)

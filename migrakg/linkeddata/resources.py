@@ -16,10 +16,8 @@ from typing import Any
 
 from ..errors import MigrakgError, Text
 from ..namespaces import KINDS, PREFIXES, Iris, is_slug
-from ..sparql.results import XSD_STRING
 from ..sparql.service import QueryRequest
-
-Term = tuple[str, str, str | None, str | None]
+from ..terms import XSD_STRING, Term
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 LABEL_PREDICATES = (
@@ -88,7 +86,7 @@ def concept_target(service: Any, iris: Iris, scheme: str, code: str) -> Target:
         f"FILTER(STR(?n) = {json.dumps(code)}) }} LIMIT 1"
     )
     if rows and rows[0][0] is not None:
-        return Target(rows[0][0][1], "record", "concept", scheme)
+        return Target(rows[0][0].value, "record", "concept", scheme)
     raise ResourceNotFound(own)
 
 
@@ -132,7 +130,7 @@ class Node:
         return values[0] if values else None
 
     def iris(self, predicate: str) -> list[str]:
-        return [v[1] for v in self.get(predicate) if v[0] == "uri"]
+        return [v.value for v in self.get(predicate) if v.is_iri]
 
     def literal(self, predicate: str, lang: str) -> str:
         """The value in *lang*, else German, else English, else any; '' if none."""
@@ -153,12 +151,12 @@ def expand(curie: str) -> str:
 
 
 def pick_literal(values: list[Term], lang: str) -> str:
-    literals = [v for v in values if v[0] == "literal"]
+    literals = [v for v in values if v.is_literal]
     for wanted in (lang, "de", "en", None):
         for v in literals:
-            if v[2] == wanted:
-                return v[1]
-    return literals[0][1] if literals else ""
+            if v.lang == wanted:
+                return v.value
+    return literals[0].value if literals else ""
 
 
 @dataclass
@@ -187,7 +185,7 @@ class View:
                 return text
         notation = node.first("skos:notation")
         if notation:
-            return notation[1]
+            return notation.value
         return local_name(iri)
 
     def other_labels(self, iri: str) -> list[tuple[str, str]]:
@@ -196,8 +194,8 @@ class View:
         out = []
         for predicate in LABEL_PREDICATES:
             for v in node.props.get(predicate, []):
-                if v[0] == "literal" and v[2] and v[2] not in ("de", "en") and (v[2], v[1]) not in out:
-                    out.append((v[2], v[1]))
+                if v.is_literal and v.lang and v.lang not in ("de", "en") and (v.lang, v.value) not in out:
+                    out.append((v.lang, v.value))
         return out
 
     def inbound_by(self, predicate: str, rdf_type: str | None = None) -> list[Node]:
@@ -274,30 +272,30 @@ def _inbound_query(iri: str, limit: int) -> str:
 def view(service: Any, target: Target, base: str) -> View:
     """Read what the page of *target* shows. Raises ResourceNotFound when the resource has no description."""
     _, subjects = service.select(_view_query(target, base))
-    full = [row[0][1] for row in subjects if row[0] is not None and row[0][0] == "uri"]
+    full = [row[0].value for row in subjects if row[0] is not None and row[0].is_iri]
     inbound: list[tuple[str, str]] = []
     inbound_total = 0
     if target.mode == "record":
         _, back = service.select(_inbound_query(target.iri, INBOUND_LIMIT))
-        inbound = [(row[0][1], row[1][1]) for row in back if row[0] is not None and row[1] is not None]
+        inbound = [(row[0].value, row[1].value) for row in back if row[0] is not None and row[1] is not None]
         if len(back) >= INBOUND_LIMIT:
             _, count = service.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?in <{target.iri}> FILTER(isIRI(?s)) }}")
-            inbound_total = int(count[0][0][1])
+            inbound_total = int(count[0][0].value)
         if target.kind not in SUMMARY_KINDS:
             full += sorted({s for s, _ in inbound} - set(full))
     nodes: dict[str, Node] = {}
     for s, p, o in _statements(service, full):
         if s is None or p is None or o is None:
             continue
-        nodes.setdefault(s[1], Node(s[1])).props.setdefault(p[1], []).append(tuple(o))  # type: ignore[arg-type]
+        nodes.setdefault(s.value, Node(s.value)).props.setdefault(p.value, []).append(o)
     if target.iri not in nodes:
         raise ResourceNotFound(target.iri)
     for node in nodes.values():
         for values in node.props.values():
-            values.sort(key=lambda v: (v[2] or "", v[1]))
+            values.sort(key=lambda v: (v.lang or "", v.value))
     wanted = sorted(
         (
-            {v[1] for n in nodes.values() for vs in n.props.values() for v in vs if v[0] == "uri"}
+            {v.value for n in nodes.values() for vs in n.props.values() for v in vs if v.is_iri}
             | {p for n in nodes.values() for p in n.props}
             | {s for s, _ in inbound}
             | {p for _, p in inbound}
@@ -328,7 +326,7 @@ def _linked(service: Any, iris: list[str]) -> dict[str, Node]:
         # one VALUES and a FILTER: two VALUES blocks make the engine join their cross product first
         _, rows = service.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {chunk} }} ?s ?p ?o FILTER(?p IN ({predicates})) }}")
         for s, p, o in rows:
-            linked.setdefault(s[1], Node(s[1])).props.setdefault(p[1], []).append(tuple(o))  # type: ignore[arg-type]
+            linked.setdefault(s.value, Node(s.value)).props.setdefault(p.value, []).append(o)
     return linked
 
 
@@ -355,7 +353,7 @@ SCHEMA_TYPES = {
 
 
 def _lit(term: Term) -> Any:
-    kind, value, lang, datatype = term
+    value, lang, datatype = term.value, term.lang, term.datatype
     if lang:
         return {"@value": value, "@language": lang}
     if (
@@ -428,17 +426,17 @@ def schema_org(v: View, lang: str) -> dict[str, Any]:
     ):
         value = main.first(predicate)
         if value:
-            out[key] = value[1]
+            out[key] = value.value
     sources = [u for u in main.iris("dcterms:source") if _web(u)]
     if sources:
         out["isBasedOn"] = sources
     date = main.first("mkg:sourceDate")
     if date:
-        out["sdDatePublished"] = date[1]
+        out["sdDatePublished"] = date.value
     if kind == "concept":
         notation = main.first("skos:notation")
         if notation:
-            out["termCode"] = notation[1]
+            out["termCode"] = notation.value
         schemes = main.iris("skos:inScheme")
         if schemes:
             out["inDefinedTermSet"] = {"@id": schemes[0]}
@@ -484,15 +482,15 @@ SELECT ?d ?notation ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{
     )
     per: dict[str, dict[str, Any]] = {}
     for d, notation, kind, n in rows:
-        entry = per.setdefault(d[1], {"iri": d[1], "notation": notation[1], "organisation": 0, "offer": 0, "network": 0})
-        entry[kind[1]] = int(n[1])
+        entry = per.setdefault(d.value, {"iri": d.value, "notation": notation.value, "organisation": 0, "offer": 0, "network": 0})
+        entry[kind.value] = int(n.value)
     _, rows = service.select(
         f"""
 SELECT ?d ?notation WHERE {{ ?d a <{p["mkg"]}District> ; <{p["skos"]}notation> ?notation }}""",
         timeout=timeout,
     )
     for d, notation in rows:
-        per.setdefault(d[1], {"iri": d[1], "notation": notation[1], "organisation": 0, "offer": 0, "network": 0})
+        per.setdefault(d.value, {"iri": d.value, "notation": notation.value, "organisation": 0, "offer": 0, "network": 0})
     _, rows = service.select(
         f"""
 SELECT ?t (COUNT(DISTINCT ?x) AS ?n) WHERE {{
@@ -500,7 +498,7 @@ SELECT ?t (COUNT(DISTINCT ?x) AS ?n) WHERE {{
   ?x a ?t }} GROUP BY ?t""",
         timeout=timeout,
     )
-    totals = {local_name(t[1]).lower(): int(n[1]) for t, n in rows}
+    totals = {local_name(t.value).lower(): int(n.value) for t, n in rows}
     return sorted(per.values(), key=lambda e: e["notation"]), totals
 
 
@@ -511,7 +509,7 @@ def records_of_type(service: Any, class_iri: str, lang: str, limit: int = 50) ->
         f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s a <{class_iri}> OPTIONAL {{ VALUES ?p {{ {label} }} ?s ?p ?l "
         f'FILTER(LANGMATCHES(LANG(?l), {json.dumps(lang)}) || LANG(?l) = "") }} }} GROUP BY ?s LIMIT {int(limit) * 4}'
     )
-    out = [(s[1], label_[1] if label_ else local_name(s[1])) for s, label_ in rows]
+    out = [(s.value, label_.value if label_ else local_name(s.value)) for s, label_ in rows]
     out.sort(key=lambda e: e[1].casefold())
     return out[:limit]
 

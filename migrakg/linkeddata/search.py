@@ -88,7 +88,7 @@ def _without_marks() -> dict[int, str | None]:
             for a, b in zip("łŁøØđĐħĦıæÆœŒþÞ", ["l", "l", "o", "o", "d", "d", "h", "h", "i", "ae", "ae", "oe", "oe", "th", "th"])
         }
     )
-    return table  # type: ignore[return-value]
+    return table
 
 
 def normalise(text: str) -> str:
@@ -247,9 +247,10 @@ class SearchIndex:
         facet_iris: dict[tuple[str, str], str] = {}
         codes: dict[str, str] = {}
         for s, facet, v in facet_rows:
-            item = items.get(s)
-            if item is None:
+            found = items.get(s)
+            if found is None:
                 continue
+            item = found
             code = codes.get(v)
             if code is None:
                 code = codes[v] = code_of(v)
@@ -383,7 +384,9 @@ def build_index(service: Any, generation: int = 0, *, timeout: float | None = No
                 facet, _, value = part.partition(US)
                 if value:
                     facet_rows.append((s[1], facet, value))
-    label_rows = [(v[1], label[2] or "", label[1]) for v, label in results[("label", "")] if v is not None and label is not None]
+    label_rows: list[tuple[str, ...]] = [
+        (v[1], label[2] or "", label[1]) for v, label in results[("label", "")] if v is not None and label is not None
+    ]
     return SearchIndex.from_rows(text_rows, facet_rows, label_rows, generation)
 
 

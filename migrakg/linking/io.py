@@ -14,23 +14,21 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
 
 from .. import __version__
-from ..errors import Location, Problem, SourceError, Text, UsageError
+from ..errors import Location, MigrakgError, Problem, SourceError, Text, UsageError
 from ..namespaces import Iris
-from ..sparql.results import term_tuple
+from ..terms import Row, Select, from_ox, graph_lines, to_ox
 from .match import Address, Entity, Link
 from .normalise import district_slugs
 
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 
-Select = Callable[[str], tuple[list[str], list[list[Any]]]]
 
 PREFIXES = """PREFIX mkg: <{base}ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -92,7 +90,6 @@ Q_MAIL = (
     + """SELECT DISTINCT ?s ?mail WHERE {
   ?s schema:contactPoint/vcard:hasEmail|schema:email|<http://schema.org/email> ?mail . FILTER(isIRI(?s)) }"""
 )
-Q_SITES = PREFIXES + """SELECT DISTINCT ?place ?org WHERE { ?place org:siteOf ?org . FILTER(isIRI(?place)) }"""
 
 
 def kind_of(types: Iterable[str]) -> str:
@@ -110,7 +107,7 @@ def entities_from(
 
     def rows(query: str) -> list[list[str]]:
         _vars, result = select(query.replace("{base}", base))
-        return [[cell[1] if cell else "" for cell in row] for row in result]
+        return [[cell.value if cell else "" for cell in row] for row in result]
 
     types: dict[str, list[str]] = {}
     for s, t in rows(Q_TYPES):
@@ -155,48 +152,31 @@ def entities_from(
 def store_select(store: ox.Store) -> Select:
     """A *select* over a pyoxigraph store (our own queries, union of all graphs)."""
 
-    def select(query: str) -> tuple[list[str], list[list[Any]]]:
+    def select(query: str) -> tuple[list[str], list[Row]]:
         result = store.query(query, use_default_graph_as_union=True)
+        assert isinstance(result, ox.QuerySolutions)
         variables = [v.value for v in result.variables]
-        return variables, [[term_tuple(sol[v]) if sol[v] is not None else None for v in variables] for sol in result]
+        return variables, [[from_ox(sol[v]) if sol[v] is not None else None for v in variables] for sol in result]
 
     return select
 
 
 def endpoint_select(url: str, timeout: float = 30) -> Select:
-    """A *select* against a remote SPARQL endpoint (SPARQLWrapper, JSON results)."""
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    """A *select* against a remote SPARQL endpoint (the same client as `serve --backend`)."""
+    from ..sparql.remote import RemoteQueryService
 
-    def select(query: str) -> tuple[list[str], list[list[Any]]]:
-        client = SPARQLWrapper(url)
-        client.setQuery(query)
-        client.setMethod(POST)
-        client.setReturnFormat(JSON)
-        client.setTimeout(int(timeout))
+    service = RemoteQueryService(url, timeout=timeout)
+
+    def select(query: str) -> tuple[list[str], list[Row]]:
         try:
-            data = client.queryAndConvert()
-        except Exception as exc:  # SPARQLWrapper raises URLError, HTTPError, EndPointNotFound …
+            return service.select(query)
+        except MigrakgError as exc:
             raise UsageError(
-                Text(f"SPARQL-Endpunkt {url} nicht erreichbar: {exc}", f"SPARQL endpoint {url} cannot be reached: {exc}")
-            ) from None
-        variables = data["head"]["vars"]
-        out = []
-        for binding in data["results"]["bindings"]:
-            row = []
-            for v in variables:
-                cell = binding.get(v)
-                row.append(
-                    None
-                    if cell is None
-                    else (
-                        "uri" if cell["type"] == "uri" else cell["type"],
-                        cell["value"],
-                        cell.get("xml:lang"),
-                        cell.get("datatype"),
-                    )
+                Text(
+                    f"SPARQL-Endpunkt {url} nicht erreichbar: {exc.text.get('de')}",
+                    f"SPARQL endpoint {url} cannot be reached: {exc.text.get('en')}",
                 )
-            out.append(row)
-        return variables, out
+            ) from None
 
     return select
 
@@ -223,7 +203,7 @@ def their_entities(
     against: str,
     settings,
     *,
-    source: str | None = None,  # type: ignore[no-untyped-def]
+    source: str | None = None,
     kb_slugs: dict[str, set[str]] | None = None,
 ) -> list[Entity]:
     """Entities of another dataset: a SPARQL endpoint (http/https) or a file any `migrakg import` format reads."""
@@ -239,10 +219,8 @@ def their_entities(
         path, fmt=None, source=name, kb_slugs=kb_slugs or {"district": set(_district_slugs())}, vocab_dir=paths.vocab
     )
     scratch = ox.Store()
-    from ..terms import to_ox
-
     for s, p, o in rebased(parsed.graph, settings.iris):
-        scratch.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o)))
+        scratch.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o)))  # type: ignore[arg-type]
     return entities_from(
         store_select(scratch), settings.iris.base, kinds=("organisation", "network", "place", "project", "offer")
     )
@@ -383,7 +361,7 @@ def run_link(
     *,
     threshold: float,
     floor: float,
-    out: Path | None = None,  # type: ignore[no-untyped-def]
+    out: Path | None = None,
     review: Path | None = None,
     source: str | None = None,
     store_path: str | None = None,
@@ -436,16 +414,14 @@ def write_links(graph: Graph, graph_iri: URIRef, out: Path) -> None:
         out.write_text(graph.serialize(format="turtle"), encoding="utf-8")
 
 
-def keep_links(store, graph: Graph, graph_iri: URIRef) -> None:  # type: ignore[no-untyped-def]
+def keep_links(store, graph: Graph, graph_iri: URIRef) -> None:
     """Replace the links graph in the store, and keep it as {store}/links/links.nq for rebuilds."""
     import os
-
-    from rdflib.plugins.serializers.nquads import _nq_row
 
     folder = store.path / "links"
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / ".links.nq.tmp"
-    tmp.write_text("".join(sorted(_nq_row(t, graph_iri) for t in graph)), encoding="utf-8")
+    tmp.write_text("".join(graph_lines(graph, graph_iri)), encoding="utf-8")
     body = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in graph)
     try:
         store.apply_update(f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}}} }}")

@@ -177,12 +177,12 @@ def name_similarity(a: Name, b: Name) -> tuple[float, str, bool]:
         best, why = GENERIC_CAP, f"nur allgemeine Wörter gemeinsam / only generic words shared ({', '.join(sorted(shared))})"
     only_initials = False
     if best < INITIALS_CAP:
-        for x, y in ((a, b), (b, a)):
-            acronyms = set(x.acronyms) | ({x.tokens[0]} if len(x.tokens) == 1 else set())
-            if len(y.tokens) >= 3 and y.initials and y.initials in acronyms and len(y.initials) >= 3:
+        for short, full in ((a, b), (b, a)):
+            acronyms = set(short.acronyms) | ({short.tokens[0]} if len(short.tokens) == 1 else set())
+            if len(full.tokens) >= 3 and full.initials and full.initials in acronyms and len(full.initials) >= 3:
                 best, why, only_initials = (
                     INITIALS_CAP,
-                    f"Abkürzung = Anfangsbuchstaben / abbreviation = initials ({y.initials.upper()})",
+                    f"Abkürzung = Anfangsbuchstaben / abbreviation = initials ({full.initials.upper()})",
                     True,
                 )
     return best, why, only_initials

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .io import Select, entities_from
+from ..terms import Select
+from .io import entities_from
 from .match import DEFAULT_THRESHOLD, Address, Entity, Index
 from .normalise import district_slugs, fold
 
@@ -171,8 +172,6 @@ SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s schema:provider ?value .
     ),
 )
 PROPERTY_BY_ID = {p.id: p for p in PROPERTIES}
-#: reconciliation query properties that refine a match (pid → how it is used)
-MATCH_PROPERTIES = ("district", "postcode", "website", "email", "address", "street")
 MAX_BATCH = 500
 MAX_EXTEND_IDS = 1000
 

@@ -11,11 +11,9 @@ import json
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
-from rdflib.plugins.serializers.nquads import _nq_row
-from rdflib.plugins.serializers.nt import _nt_row
 
 from ..namespaces import PREFIXES, Iris
-from ..terms import to_rdflib
+from ..terms import graph_lines, nquad_lines
 from .source import ReleaseSource
 
 
@@ -28,18 +26,11 @@ def gzip_bytes(data: bytes) -> bytes:
 
 
 def ntriples(graph: Graph) -> bytes:
-    return "".join(sorted(_nt_row(triple) for triple in graph)).encode("utf-8")
+    return "".join(graph_lines(graph)).encode("utf-8")
 
 
 def nquads(source: ReleaseSource) -> bytes:
-    import pyoxigraph as ox
-
-    lines = []
-    for quad in source.store:
-        triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
-        graph = to_rdflib(quad.graph_name) if isinstance(quad.graph_name, ox.NamedNode) else None
-        lines.append(_nq_row(triple, graph) if graph is not None else _nt_row(triple))
-    return "".join(sorted(lines)).encode("utf-8")
+    return "".join(nquad_lines(source.store)).encode("utf-8")
 
 
 def prefixed_graph(graph: Graph, iris: Iris) -> Graph:

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -74,8 +75,9 @@ class ReleaseSource:
     def select(self, query: str) -> list[dict[str, object]]:
         """Rows of a SELECT over the union of all graphs, as rdflib terms."""
         solutions = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
         names = [v.value for v in solutions.variables]
-        rows = []
+        rows: list[dict[str, object]] = []
         for solution in solutions:
             rows.append({n: (to_rdflib(solution[n]) if solution[n] is not None else None) for n in names})
         return rows
@@ -134,11 +136,13 @@ def load_source(path: Path) -> ReleaseSource:
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     except (SyntaxError, OSError, ValueError) as exc:
         raise UsageError(Text(f"{path} ist kein lesbares N-Quads: {exc}", f"{path} is not readable N-Quads: {exc}")) from None
-    excluded = sorted(to_rdflib(row["p"]) for row in store.query(_PERSONS_QUERY, use_default_graph_as_union=True))
+    persons = store.query(_PERSONS_QUERY, use_default_graph_as_union=True)
+    assert isinstance(persons, ox.QuerySolutions)
+    excluded = sorted(str(to_rdflib(row["p"])) for row in persons)
     if excluded:
-        _remove_persons(store, [str(p) for p in excluded])
+        _remove_persons(store, excluded)
     odbl = Graph()
-    for row in list(store.query(_ODBL_GRAPHS_QUERY, use_default_graph_as_union=True)):
+    for row in list(cast(ox.QuerySolutions, store.query(_ODBL_GRAPHS_QUERY, use_default_graph_as_union=True))):
         graph_name = row["g"]
         if not isinstance(graph_name, ox.NamedNode):
             continue

@@ -238,15 +238,3 @@ def write_tables_one(source: ReleaseSource, table: Table) -> tuple[bytes, int]:
     """(CSV bytes, row count) of one table."""
     body = rows(source, table)
     return csv_bytes([c.name for c in table.columns], body), len(body)
-
-
-def columns_markdown() -> str:
-    """The column reference for docs/publishing.md."""
-    lines = []
-    for table in TABLES:
-        lines.append(f"\n#### `{table.file}` — {table.title_de} / {table.title_en}\n")
-        lines.append("| column | meaning |")
-        lines.append("|---|---|")
-        for column in table.columns:
-            lines.append(f"| `{column.name}` | {column.help} |")
-    return "\n".join(lines) + "\n"

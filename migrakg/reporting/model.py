@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from ..errors import MigrakgError, Text
 from ..namespaces import DEFAULT_BASE, Iris
+from ..terms import Select
 from . import network as netmod
 from . import svg
-from .queries import ReportQuery, Select, load_queries, parametrise, rows_as_dicts
+from .queries import ReportQuery, load_queries, parametrise, rows_as_dicts
 
 MATRIX_LANGUAGES_NOTE = Text(
     "Sprachen: alle 28 Sprachen des Vokabulars vocab/language (EU-Sprachtabelle), d. h. die Sprachen, die migrakg kennt – "
@@ -175,7 +176,7 @@ def build_report(
     for r in raw:  # item → {language tag or "": label}
         item, label = r[names.index("item")], r[names.index("label")]
         if item is not None and label is not None:
-            labels.setdefault(item[1], {}).setdefault(label[2] or "", label[1])
+            labels.setdefault(item.value, {}).setdefault(label.lang or "", label.value)
 
     report = Report(lang=lang, base=base, link_base=link_base, scope=[], labels=labels)
 
@@ -355,10 +356,11 @@ def _bars(
 def _matrix(report: Report, rows: list[dict[str, str | None]], row_key: str, count: str, extra: str | None = None) -> Matrix:
     cells: dict[tuple[str, str], Cell] = {}
     for r in rows:
-        cells[(r[row_key], r["district"])] = Cell(
-            r[row_key],
-            r["district"],
-            number(r[count]),  # type: ignore[index, arg-type]
+        key, district = cast(str, r[row_key]), cast(str, r["district"])
+        cells[(key, district)] = Cell(
+            key,
+            district,
+            number(r[count]),
             number(r[extra]) if extra else 0,
         )
     row_iris = sorted({c.row for c in cells.values()}, key=lambda i: report.label(i).lower())

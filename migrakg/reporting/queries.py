@@ -14,20 +14,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..errors import Text, UsageError
 from ..namespaces import DEFAULT_BASE
+from ..terms import Row, Term
 
 SCOPE_LINE = "VALUES ?scope { UNDEF }"
 AS_OF_LINE = "VALUES ?asOf { UNDEF }"
 HEADER = re.compile(r"^#\s*(title|description)@(de|en):\s*(.*)$")
 
 #: runs one SELECT and returns (variables, rows of term tuples (kind, value, lang, datatype) or None)
-Select = Callable[[str], tuple[list[str], list[list[Any]]]]
 
 
 @dataclass(frozen=True)
@@ -37,10 +35,6 @@ class ReportQuery:
     title: Text
     description: Text
     text: str
-
-    @property
-    def scoped(self) -> bool:
-        return SCOPE_LINE in self.text
 
 
 def query_dir(root: Path) -> Path:
@@ -101,10 +95,10 @@ def check_date(value: str) -> str:
     return value
 
 
-def value(term: Any) -> str | None:
-    """The lexical value of a term tuple (or None for an unbound variable)."""
-    return None if term is None else term[1]
+def value(term: Term | None) -> str | None:
+    """The lexical value of a term (or None for an unbound variable)."""
+    return None if term is None else term.value
 
 
-def rows_as_dicts(variables: list[str], rows: list[list[Any]]) -> list[dict[str, str | None]]:
+def rows_as_dicts(variables: list[str], rows: list[Row]) -> list[dict[str, str | None]]:
     return [{name: value(cell) for name, cell in zip(variables, row)} for row in rows]

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..errors import Location, Problem, SourceError, Text
 from ..linking.normalise import is_berlin_postcode, split_address
 from .records import Row, SourceFile
-from .schema import OFFERS, ORGANISATIONS, PLACES, SourceKind
+from .schema import OFFERS, ORGANISATIONS, PLACES
 
 #: ISO 639-1 → EU language authority codes (those in vocab/language.ttl, and a few more for messages)
 ISO_639_1 = {
@@ -228,7 +228,7 @@ def _scalar(value: object) -> str:
     return str(value).strip()
 
 
-def _add_location(add, location: dict, org_id: str) -> None:  # type: ignore[no-untyped-def]
+def _add_location(add, location: dict, org_id: str) -> None:
     add("location", location, organization_id=org_id)
     loc_id = _scalar(location.get("id"))
     for address in location.get("addresses", []) or []:
@@ -238,7 +238,7 @@ def _add_location(add, location: dict, org_id: str) -> None:  # type: ignore[no-
             add(table, sub, location_id=loc_id)
 
 
-def _add_service(add, service: dict, org_id: str) -> None:  # type: ignore[no-untyped-def]
+def _add_service(add, service: dict, org_id: str) -> None:
     add("service", service, organization_id=org_id)
     service_id = _scalar(service.get("id"))
     for key, table in (("languages", "language"), ("phones", "phone"), ("contacts", "contact"), ("funding", "funding")):
@@ -407,7 +407,3 @@ def to_templates(package: Package, fallback_source: str) -> tuple[list[SourceFil
 def _first(extra: dict[str, dict[str, list[str]]], record: str, column: str) -> str:
     values = extra.get(record, {}).get(column, [])
     return values[0] if values else ""
-
-
-def kinds_used() -> tuple[SourceKind, ...]:
-    return (ORGANISATIONS, PLACES, OFFERS)

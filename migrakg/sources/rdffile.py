@@ -65,7 +65,7 @@ def read_rdf(path: Path, display: str, genid_base: str) -> tuple[Graph, str]:
         canonical = to_canonical_graph(graph)
         skolem = Graph()
 
-        def iri(term):  # type: ignore[no-untyped-def]
+        def iri(term):
             if isinstance(term, BNode):
                 return URIRef(f"{genid_base}{hashlib.sha256(str(term).encode()).hexdigest()[:16]}")
             return term

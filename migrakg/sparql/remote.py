@@ -7,16 +7,17 @@ and forwarded with the same time limit; answers pass through unchanged.
 from __future__ import annotations
 
 import asyncio
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any
+
+import pyoxigraph as ox
 
 from .. import formats
 from ..errors import Text
+from ..terms import Row, from_ox
 from .results import PYTHON
-from .service import EngineError, QueryRequest, QueryResult, QuerySyntaxError, QueryTimeout, query_form
+from .service import EngineError, QueryRequest, QueryResult, QueryService, QuerySyntaxError, QueryTimeout, query_form
 
 
 class RemoteQueryService:
@@ -65,22 +66,17 @@ class RemoteQueryService:
             raise EngineError(Text(f"Speicher nicht erreichbar: {exc}", f"store not reachable: {exc}")) from None
         if request.media != PYTHON:
             return QueryResult(form, media, body)
-        if form == "ask":
-            return QueryResult("ask", PYTHON, boolean=bool(json.loads(body).get("boolean")))
-        if form == "select":
-            data = json.loads(body)
-            names = data["head"]["vars"]
-            rows: list[list[Any]] = []
-            for binding in data["results"]["bindings"]:
-                row = []
-                for name in names:
-                    term = binding.get(name)
-                    if term is None:
-                        row.append(None)
-                        continue
-                    kind = {"typed-literal": "literal"}.get(term["type"], term["type"])
-                    row.append((kind, term["value"], term.get("xml:lang"), term.get("datatype")))
-                rows.append(row)
+        if form in ("select", "ask"):
+            try:
+                answer = ox.parse_query_results(body, format=formats.RESULTS_JSON.oxigraph)  # type: ignore[arg-type]
+            except (SyntaxError, ValueError) as exc:
+                raise EngineError(
+                    Text(f"unlesbare Antwort vom Speicher: {exc}", f"unreadable answer from the store: {exc}")
+                ) from None
+            if isinstance(answer, ox.QueryBoolean):
+                return QueryResult("ask", PYTHON, boolean=bool(answer))
+            names = [v.value for v in answer.variables]
+            rows = [[None if t is None else from_ox(t) for t in solution] for solution in answer]
             return QueryResult("select", PYTHON, variables=names, rows=rows, count=len(rows))
         raise EngineError(
             Text(
@@ -93,9 +89,13 @@ class RemoteQueryService:
         """`run` for the web server's event loop (the HTTP call waits in a thread)."""
         return await asyncio.get_running_loop().run_in_executor(None, lambda: self.run(request, timeout=timeout))
 
-    def select(self, text: str, *, timeout: float | None = None) -> tuple[list[str], list[list[Any]]]:
+    def select(self, text: str, *, timeout: float | None = None) -> tuple[list[str], list[Row]]:
         result = self.run(QueryRequest(text), timeout=timeout)
         return result.variables, result.rows
 
     def ask(self, text: str) -> bool:
         return bool(self.run(QueryRequest(text)).boolean)
+
+
+#: what answers queries for the web server and the CLI: the embedded store's workers or an external endpoint
+QueryBackend = QueryService | RemoteQueryService

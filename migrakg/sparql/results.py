@@ -1,24 +1,19 @@
 """SPARQL results and graphs from pyoxigraph, serialised in every protocol format, within a size limit.
 
-Serialisation happens in the query worker, so the time limit covers it too. Terms travel to the web
-process as plain tuples (`kind, value, lang, datatype`) when a page wants Python values.
+Serialisation (pyoxigraph's own serialisers) happens in the query worker, so the time limit covers it too.
+Terms travel to the web process as `migrakg.terms.Term` values when a page wants Python values.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-import re
-from xml.sax.saxutils import escape, quoteattr
+from typing import IO, cast
 
 import pyoxigraph as ox
 
 from .. import formats
 from ..errors import MigrakgError, Text
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 PYTHON = "python"  # internal: rows as tuples for pages
 
@@ -76,76 +71,18 @@ def serialise_native(answer: ox.QuerySolutions | ox.QueryBoolean, media: str, ma
     """SELECT/ASK results in a protocol format by pyoxigraph's serialiser (several times faster than
     building them in Python), cut at *max_bytes*."""
     sink = LimitedSink(max_bytes)
-    answer.serialize(sink, format=native_format(media))
+    answer.serialize(cast(IO[bytes], sink), format=native_format(media))
     return sink.getvalue()
 
 
-Term = tuple[str, str, str | None, str | None]  # kind (uri|bnode|literal|triple), value, lang, datatype
-
-
-def term_tuple(term: object) -> Term:
-    if isinstance(term, ox.NamedNode):
-        return ("uri", term.value, None, None)
-    if isinstance(term, ox.BlankNode):
-        return ("bnode", term.value, None, None)
-    if isinstance(term, ox.Literal):
-        lang = term.language
-        datatype = None if lang else term.datatype.value
-        return ("literal", term.value, lang, datatype)
-    if isinstance(term, ox.Triple):
-        return ("triple", str(term), None, None)
-    return ("literal", str(term), None, None)
-
-
-def _json_term(term: object) -> dict[str, object]:
-    kind, value, lang, datatype = term_tuple(term)
-    if kind == "triple":
-        t = term  # type: ignore[assignment]
-        return {
-            "type": "triple",
-            "value": {"subject": _json_term(t.subject), "predicate": _json_term(t.predicate), "object": _json_term(t.object)},
-        }  # type: ignore[attr-defined]
-    out: dict[str, object] = {"type": kind, "value": value}
-    if lang:
-        out["xml:lang"] = lang
-    elif datatype and datatype != XSD_STRING:
-        out["datatype"] = datatype
-    return out
-
-
-def _xml_term(term: object) -> str:
-    kind, value, lang, datatype = term_tuple(term)
-    if kind == "uri":
-        return f"<uri>{escape(value)}</uri>"
-    if kind == "bnode":
-        return f"<bnode>{escape(value)}</bnode>"
-    if lang:
-        return f"<literal xml:lang={quoteattr(lang)}>{escape(value)}</literal>"
-    if datatype and datatype != XSD_STRING:
-        return f"<literal datatype={quoteattr(datatype)}>{escape(value)}</literal>"
-    return f"<literal>{escape(value)}</literal>"
-
-
-def _csv_term(term: object) -> str:
-    kind, value, _lang, _dt = term_tuple(term)
-    return f"_:{value}" if kind == "bnode" else value
-
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_SHORT = {  # numbers and booleans in their Turtle short form, as pyoxigraph's serialiser writes them
-    _XSD + "integer": re.compile(r"^[+-]?\d+$"),
-    _XSD + "decimal": re.compile(r"^[+-]?\d*\.\d+$"),
-    _XSD + "double": re.compile(r"^[+-]?(\d+\.\d*|\.?\d+)[eE][+-]?\d+$"),
-    _XSD + "boolean": re.compile(r"^(true|false)$"),
-}
-
-
-def _tsv_term(term: object) -> str:
-    if isinstance(term, ox.Literal) and not term.language:
-        pattern = _SHORT.get(term.datatype.value)
-        if pattern is not None and pattern.match(term.value):
-            return term.value
-    return str(term)  # pyoxigraph's str() is the N-Triples / Turtle form
+def count_rows(body: bytes, media: str) -> int:
+    """The number of solutions in a serialised SELECT answer (pyoxigraph reads it back; CSV, which it does
+    not read, by the csv module)."""
+    if media == formats.CSV.media_type:
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1
+    answer = ox.parse_query_results(body, format=native_format(media))
+    assert isinstance(answer, ox.QuerySolutions)
+    return sum(1 for _ in answer)
 
 
 def collect_solutions(solutions: ox.QuerySolutions, limit: int) -> tuple[list[str], list[list[object | None]]]:
@@ -156,47 +93,6 @@ def collect_solutions(solutions: ox.QuerySolutions, limit: int) -> tuple[list[st
             raise ResultTooLarge(limit)
         rows.append([solution[i] for i in range(len(names))])
     return names, rows
-
-
-def serialise_select(names: list[str], rows: list[list[object | None]], media: str) -> bytes:
-    if media == formats.RESULTS_JSON.media_type:
-        bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
-    if media == formats.RESULTS_XML.media_type:
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-        out += [f"<variable name={quoteattr(n)}/>" for n in names]
-        out.append("</head>\n<results>")
-        for row in rows:
-            out.append("<result>")
-            out += [f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>" for n, t in zip(names, row) if t is not None]
-            out.append("</result>")
-        out.append("</results>\n</sparql>\n")
-        return "\n".join(out).encode("utf-8")
-    if media == formats.CSV.media_type:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(names)
-        for row in rows:
-            writer.writerow(["" if t is None else _csv_term(t) for t in row])
-        return buffer.getvalue().encode("utf-8")
-    if media == formats.TSV.media_type:
-        lines = ["\t".join("?" + n for n in names)]
-        lines += ["\t".join("" if t is None else _tsv_term(t) for t in row) for row in rows]
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    raise ValueError(media)
-
-
-def serialise_ask(value: bool, media: str) -> bytes:
-    if media == formats.RESULTS_JSON.media_type:
-        return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
-    if media == formats.RESULTS_XML.media_type:
-        return (
-            f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head/>\n'
-            f"<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n"
-        ).encode()
-    if media in (formats.CSV.media_type, formats.TSV.media_type):
-        return ("_askResult\r\n" + ("true" if value else "false") + "\r\n").encode("utf-8")
-    raise ValueError(media)
 
 
 def collect_triples(triples: ox.QueryTriples, limit: int) -> list[ox.Triple]:
@@ -216,8 +112,8 @@ def serialise_graph(triples: list[ox.Triple], media: str, prefixes: dict[str, st
     fmt: ox.RdfFormat = {formats.NQUADS: formats.NTRIPLES, formats.TRIG: formats.TURTLE}.get(asked, asked).oxigraph  # type: ignore[assignment]
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
         used = _used_prefixes(triples, prefixes)
-        return ox.serialize(triples, format=fmt, prefixes=used)
-    return ox.serialize(sorted(triples, key=str), format=fmt)
+        return cast(bytes, ox.serialize(triples, format=fmt, prefixes=used))
+    return cast(bytes, ox.serialize(sorted(triples, key=str), format=fmt))
 
 
 def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:

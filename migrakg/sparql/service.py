@@ -30,18 +30,17 @@ import pyoxigraph as ox
 
 from ..errors import MigrakgError, Text
 from ..namespaces import PREFIXES
+from ..terms import Term, from_ox
 from .guard import Scan, scan
 from .results import (
     PYTHON,
     ResultTooLarge,
     collect_solutions,
     collect_triples,
+    count_rows,
     native_format,
-    serialise_ask,
     serialise_graph,
     serialise_native,
-    serialise_select,
-    term_tuple,
 )
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -149,12 +148,12 @@ def check_update(text: str, allow: tuple[str, ...] = ()) -> Scan:
 @dataclass(frozen=True)
 class QueryRequest:
     query: str
-    media: str = PYTHON  # response media type, or PYTHON for rows as tuples
+    media: str = PYTHON  # response media type, or PYTHON for rows of Terms
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     update: bool = False
     base_iri: str | None = None  # resolves relative IRIs in the query (the endpoint's own address)
-    count: bool = False  # build SELECT results in Python to know the row count (CLI); else pyoxigraph serialises
+    count: bool = False  # also count the rows of a serialised SELECT answer (the CLI's exit code)
 
 
 @dataclass
@@ -163,9 +162,9 @@ class QueryResult:
     media: str
     body: bytes = b""
     variables: list[str] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list)  # PYTHON: Term tuples or None
+    rows: list[list[Term | None]] = field(default_factory=list)  # PYTHON: a Term per variable, None where unbound
     boolean: bool | None = None
-    triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
     count: int = 0  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
     seconds: float = 0.0  # time the worker spent evaluating and serialising (the Server-Timing "engine")
 
@@ -188,44 +187,30 @@ def execute(store: ox.Store, request: QueryRequest, limit: int, max_bytes: int =
     elif request.default_graphs:
         kwargs["named_graphs"] = []
     answer = store.query(request.query, **kwargs)
-    if (
-        isinstance(answer, (ox.QuerySolutions, ox.QueryBoolean))
-        and native_format(request.media) is not None
-        and not request.count
-    ):
+    if isinstance(answer, (ox.QuerySolutions, ox.QueryBoolean)):
         form = "ask" if isinstance(answer, ox.QueryBoolean) else "select"
-        return QueryResult(
-            form,
-            request.media,
-            serialise_native(answer, request.media, max_bytes),
-            count=-1,
-            boolean=bool(answer) if form == "ask" else None,
-        )
-    if isinstance(answer, ox.QuerySolutions):
-        names, rows = collect_solutions(answer, limit)
         if request.media == PYTHON:
-            return QueryResult(
-                "select",
-                PYTHON,
-                variables=names,
-                count=len(rows),
-                rows=[[term_tuple(t) if t is not None else None for t in row] for row in rows],
-            )
-        return QueryResult(
-            "select", request.media, serialise_select(names, rows, request.media), variables=names, count=len(rows)
-        )
-    if isinstance(answer, ox.QueryBoolean):
-        value = bool(answer)
-        if request.media == PYTHON:
-            return QueryResult("ask", PYTHON, boolean=value)
-        return QueryResult("ask", request.media, serialise_ask(value, request.media), boolean=value)
+            if isinstance(answer, ox.QueryBoolean):
+                return QueryResult("ask", PYTHON, boolean=bool(answer))
+            names, rows = collect_solutions(answer, limit)
+            terms = [[from_ox(t) if t is not None else None for t in row] for row in rows]
+            return QueryResult("select", PYTHON, variables=names, count=len(rows), rows=terms)
+        if native_format(request.media) is None:
+            raise ValueError(f"{request.media} is no SPARQL results format")
+        body = serialise_native(answer, request.media, max_bytes)
+        count = -1
+        if request.count and form == "select":  # the CLI wants the number of rows (its exit code says "nothing matched")
+            count = count_rows(body, request.media)
+            if count > limit:
+                raise ResultTooLarge(limit)
+        return QueryResult(form, request.media, body, count=count, boolean=bool(answer) if form == "ask" else None)
     triples = collect_triples(answer, limit)
     if request.media == PYTHON:
         return QueryResult(
             "graph",
             PYTHON,
             count=len(triples),
-            triples=[(term_tuple(t.subject), term_tuple(t.predicate), term_tuple(t.object)) for t in triples],
+            triples=[(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples],
         )
     return QueryResult("graph", request.media, serialise_graph(triples, request.media, PREFIXES), count=len(triples))
 
@@ -315,6 +300,7 @@ _FORK_STORE: ox.Store | None = None  # the store a forked worker inherits
 def _worker_main(conn: Connection, disk_path: str | None, limit: int, max_bytes: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    store: ox.Store | None
     if disk_path is not None:
         from .store import KnowledgeStore
 

@@ -13,7 +13,7 @@ class StoreStats:
     graphs: dict[str, int]
 
 
-def compute_stats(service) -> StoreStats:  # type: ignore[no-untyped-def]
+def compute_stats(service) -> StoreStats:
     _vars, rows = service.select(GRAPH_COUNTS)
     graphs = {row[0][1]: int(row[1][1]) for row in rows if row[0] is not None}
     return StoreStats(sum(graphs.values()), graphs)

@@ -12,6 +12,7 @@ import os
 import shutil
 import threading
 from pathlib import Path
+from typing import IO, cast
 
 import pyoxigraph as ox
 
@@ -121,6 +122,7 @@ class KnowledgeStore:
             self._switch_to(name)
 
     def _switch_to(self, name: str) -> None:
+        assert self.path is not None  # only on-disk stores switch generations
         store = ox.Store(str(self.path / name))
         with self._lock:
             self._store = store
@@ -210,7 +212,7 @@ def write_generation(root: Path, files: list[Path], graphs: dict[str, str] | Non
 
 
 def _stamp(files: list[Path]) -> tuple:
-    stamps = []
+    stamps: list[tuple[str, int | None, int | None]] = []
     for path in files:
         try:
             stat = path.stat()
@@ -233,7 +235,7 @@ def _load(store: ox.Store, files: list[Path], graphs: dict[str, str] | None = No
                 import gzip
 
                 with gzip.open(path, "rb") as handle:
-                    store.bulk_load(handle, format=fmt, to_graph=to_graph)
+                    store.bulk_load(cast(IO[bytes], handle), format=fmt, to_graph=to_graph)
             else:
                 store.bulk_load(path=str(path), format=fmt, to_graph=to_graph)
         except (SyntaxError, ValueError, OSError) as exc:

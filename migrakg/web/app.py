@@ -15,6 +15,7 @@ from starlette.routing import Match
 
 from .. import __version__
 from ..settings import Settings
+from ..sparql.remote import QueryBackend
 from ..sparql.service import QueryService, default_workers
 from ..sparql.store import KnowledgeStore
 from . import catalog, errors, health, pages, reconcile, report, search, sparql, update
@@ -95,7 +96,7 @@ def create_app(
     settings: Settings,
     store: KnowledgeStore,
     *,
-    service: QueryService | None = None,
+    service: QueryBackend | None = None,
     build_dir: Path | None = None,
     warm_up: bool = False,
 ) -> FastAPI:

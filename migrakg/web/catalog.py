@@ -18,7 +18,6 @@ router = APIRouter()
 
 CATALOG_FORMATS = (formats.TURTLE, formats.JSONLD, formats.RDFXML, formats.NTRIPLES)  # in server preference order
 RDF_OFFERS = formats.offers(CATALOG_FORMATS)
-CHUNK = 1 << 16
 
 
 def _rdf_format(request: Request, *, html: bool) -> formats.Format | None:
@@ -124,7 +123,7 @@ def dump(name: str, request: Request, state: State) -> Response:
         span = _parse_range(byte_range, size)
         if span == "unsatisfiable":
             return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{size}"})
-        if span is not None:
+        if isinstance(span, tuple):
             start, end = span
             with path.open("rb") as handle:
                 handle.seek(start)

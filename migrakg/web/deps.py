@@ -20,7 +20,7 @@ from ..linkeddata.search import IndexCache, SearchIndex
 from ..linking.reconcile import Reconciler
 from ..namespaces import Iris
 from ..settings import Settings
-from ..sparql.service import QueryService
+from ..sparql.remote import QueryBackend
 from ..sparql.stats import StoreStats, compute_stats
 from ..sparql.store import KnowledgeStore
 from .i18n import request_lang, t
@@ -46,7 +46,7 @@ class AppState:
 
     settings: Settings
     store: KnowledgeStore
-    service: QueryService
+    service: QueryBackend
     build_dir: Path | None = None
     templates: Jinja2Templates = field(default_factory=make_templates)
     warm_up: str = "off"  # off | running | done | failed — shown by /health

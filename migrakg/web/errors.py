@@ -36,10 +36,6 @@ class UnsupportedMediaType(MigrakgError):
     status = 415
 
 
-class RangeNotSatisfiable(MigrakgError):
-    status = 416
-
-
 def check_charset(content_type: str) -> None:
     """Only UTF-8 bodies are read (SPARQL 1.1 Protocol); raises UnsupportedMediaType otherwise."""
     for param in content_type.split(";")[1:]:

@@ -108,7 +108,7 @@ def page_values(request: Request, state: AppState, view: resources.View, lang: s
         node = view.node(place)
         districts |= set(node.iris("mkg:district"))
         for wkt in node.get("locn:geometry"):
-            point = geo.parse_wkt_point(wkt[1])
+            point = geo.parse_wkt_point(wkt.value)
             if point:
                 points.append((*point, view.label(place, lang)))
     if view.target.kind == "district":
@@ -123,7 +123,7 @@ def page_values(request: Request, state: AppState, view: resources.View, lang: s
     for district in districts:
         notation = view.node(district).first("skos:notation")
         if notation:
-            highlight.add(notation[1])
+            highlight.add(notation.value)
     if highlight or points:
         values["map"] = geo.berlin_map(frozenset(highlight), points, state.settings.root / "data" / "geo" / "districts.geojson")
     return values

@@ -65,7 +65,7 @@ class ServedRelease:
         graph = self.graph(name)
         if fmt is formats.TURTLE:
             return (self.folder / name).read_bytes()
-        data = graph.serialize(format=fmt.rdflib)
+        data = graph.serialize(format=fmt.rdflib or fmt.name)
         return data.encode("utf-8") if isinstance(data, str) else data
 
 

@@ -141,7 +141,7 @@ async def sparql(request: Request, state: State) -> Response:
     _check_graph_iris(default_graphs, "default-graph-uri")
     _check_graph_iris(named_graphs, "named-graph-uri")
     form = query_form(query) or "select"
-    media = _media_for(form, accept, (params.get("format") or [None])[0])
+    media = _media_for(form, accept, (params.get("format") or [""])[0] or None)
     base = site_url(request, state, "/sparql")
     result = await _run_for(request, state, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
     answered = formats.by_media_type(result.media)
@@ -210,7 +210,7 @@ async def service_description_response(request: Request, state: State, fmt: form
     )
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
-    body = graph.serialize(format=fmt.rdflib)
+    body = graph.serialize(format=fmt.rdflib or fmt.name)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from ..build import parse_turtle_dir
 from ..errors import MigrakgError, Text
 from ..settings import ProjectPaths
-from ..sparql.update import run_update
+from ..sparql.update import UpdateOutcome, run_update
 from ..validate import load_shapes
 from ..vocabularies import load_vocabularies
 from .deps import State, site_url
@@ -30,7 +30,7 @@ class Unauthorized(MigrakgError):
     status = 401
 
 
-def _reference(state: State):  # type: ignore[no-untyped-def]
+def _reference(state: State):
     cached = state.update_reference
     if cached is None:
         paths = ProjectPaths.from_settings(state.settings)
@@ -75,7 +75,7 @@ async def update(request: Request, state: State) -> Response:
         raise ProtocolError(Text("das Update ist leer", "the update is empty"))
     shapes, reference = _reference(state)
 
-    def apply() -> object:
+    def apply() -> UpdateOutcome:
         with state.update_lock:
             outcome = run_update(
                 state.store,
