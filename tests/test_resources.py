@@ -68,17 +68,6 @@ def test_douglas_peucker_and_map(tmp_path, shared):
     assert geo.parse_wkt_point("LINESTRING(1 2, 3 4)") is None
 
 
-def test_view_reads_only_its_neighbourhood(service):
-    """Regression: `{record}#contact` + '#address' is no IRI; the unbound subject once joined every triple."""
-    iris = Iris()
-    view = resources.view(service, resources.record_target(iris, "organisation", "narud-ev"), iris.base)
-    assert "https://w3id.org/migrakg/id/organisation/narud-ev#contact" in view.nodes
-    assert len(view.nodes) < 20
-    assert all(s.startswith(iris.base + "id/") for s in view.nodes)
-    project = resources.view(service, resources.record_target(iris, "project", "migraktiv-spandau"), iris.base)
-    assert len(project.nodes) < 40
-
-
 def test_inbound_records_are_capped(service, monkeypatch):
     iris = Iris()
     monkeypatch.setattr(resources, "INBOUND_LIMIT", 3)
