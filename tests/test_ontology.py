@@ -100,7 +100,7 @@ def test_every_mkg_term_of_the_data_model_is_declared():
         ("Organisation", [ORG.Organization, SCHEMA.Organization]),
         ("PublicBody", [ORG.FormalOrganization, SCHEMA.GovernmentOrganization]),
         ("Network", [ORG.Organization]),
-        ("Project", [SCHEMA.Project, URIRef("http://www.w3.org/ns/prov#Activity")]),
+        ("Project", [URIRef("http://www.w3.org/ns/prov#Activity")]),
         ("CarrierRole", [URIRef("http://www.w3.org/ns/prov#Association")]),
         ("Funding", [SCHEMA.MonetaryGrant]),
         ("Offer", [SCHEMA.Service]),

@@ -7,6 +7,7 @@ records of any file. Every problem of every file is collected and raised togethe
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -19,6 +20,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 from ..errors import Location, Problem, Text
 from ..namespaces import DEFAULT_BASE, GEO, LEGAL, LOCN, MKG, ORG, SCHEMA, VCARD, WD, Iris, is_slug
 from ..vocabularies import Vocabularies
+from .periods import date_literal, reference_date, status_code, time_triples
 from .schema import LIST_SEPARATOR, SOURCE_KINDS, Column, SourceKind
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -82,23 +84,6 @@ def split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
 
 
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def date_literal(value: str) -> Literal:
-    """YYYY → xsd:gYear, YYYY-MM → xsd:gYearMonth, YYYY-MM-DD → xsd:date; anything else stays a plain
-    string, which the shapes then report as a wrong date."""
-    match = DATE_RE.match(value)
-    if not match:
-        return Literal(value)
-    year, month, day = match.groups()
-    if day:
-        return Literal(value, datatype=XSD.date)
-    if month:
-        return Literal(value, datatype=XSD.gYearMonth)
-    return Literal(year, datatype=XSD.gYear)
-
-
 def phone_iri(value: str) -> URIRef:
     """'030 40 75 75 51' → tel:+493040757551; what cannot be read stays recognisably wrong for the shapes."""
     compact = re.sub(r"[\s/()\-.]", "", value)
@@ -122,9 +107,10 @@ def url_term(value: str) -> URIRef | Literal:
 class Builder:
     """Turns the rows of all files into triples; collects problems."""
 
-    def __init__(self, files: list[SourceFile], vocab: Vocabularies):
+    def __init__(self, files: list[SourceFile], vocab: Vocabularies, *, as_of: dt.date | None = None):
         self.files = files
         self.vocab = vocab
+        self.as_of = as_of or reference_date()  # statuses of time-bound facts are computed for this day
         self.problems: list[Problem] = []
         self.slugs: dict[str, dict[str, Row]] = {}
         self.index: dict[URIRef, RecordRef] = {}
@@ -345,6 +331,7 @@ class Builder:
                 out.append((node, col.predicate, term))
                 used_nodes.add(col.node)
         out.extend(self.kind_triples(row, subject))
+        out.extend(time_triples(spec.kind, subject, row.values, self.as_of, self.status(row)))
         provenance = [(p, o) for s, p, o in out if s == subject and p in (DCTERMS.source, MKG.sourceDate)]
         if "contact" in used_nodes:
             out.append((contact, RDF.type, VCARD.Organization))
@@ -388,7 +375,7 @@ class Builder:
             if name:
                 t.append((s, SCHEMA.name, Literal(name, lang="de")))
         elif kind == "project":
-            t += [(s, RDF.type, MKG.Project), (s, RDF.type, SCHEMA.Project), (s, RDF.type, PROV.Activity)]
+            t += [(s, RDF.type, MKG.Project), (s, RDF.type, PROV.Activity)]
             if name:
                 t.append((s, SKOS.prefLabel, Literal(name, lang="de")))
         elif kind == "offer":
@@ -425,12 +412,21 @@ class Builder:
             t += [(s, RDF.type, ORG.Membership)]
             network = IRIS.id("network", v["network"])
             member = self.ref_of(v["member"], ("organisation", "network"))
-            if member is not None and v["network"] in self.slugs.get("network", {}):
+            # the shortcut links say "is a member now": only for current memberships (the qualified
+            # org:Membership keeps role, period and status for every other one)
+            if member is not None and v["network"] in self.slugs.get("network", {}) and self.is_current(row):
                 t += [(member, ORG.memberOf, network), (network, ORG.hasMember, member)]
         elif kind == "carrier-role":
             t += [(s, RDF.type, MKG.CarrierRole), (s, RDF.type, PROV.Association)]
             if v["project"] in self.slugs.get("project", {}) and v["carrier"] in self.slugs.get("organisation", {}):
-                t.append((IRIS.id("project", v["project"]), MKG.hasCarrier, IRIS.id("organisation", v["carrier"])))
+                project, carrier = IRIS.id("project", v["project"]), IRIS.id("organisation", v["carrier"])
+                # PROV's qualified form: the project (an activity) is associated with its carrier in this role
+                t += [(project, PROV.qualifiedAssociation, s), (s, PROV.agent, carrier)]
+                role = self.vocab.codes("role").get(v.get("role", ""))
+                if role is not None:
+                    t.append((s, PROV.hadRole, role))
+                if self.is_current(row):
+                    t.append((project, MKG.hasCarrier, carrier))
         elif kind == "funding":
             t += [(s, RDF.type, MKG.Funding), (s, RDF.type, SCHEMA.MonetaryGrant)]
             if v.get("amount"):
@@ -446,6 +442,24 @@ class Builder:
                 (s, SCHEMA.name, Literal(v.get("name_de", ""), lang="de")),
             ]
         return t
+
+    def time_values(self, row: Row) -> dict[str, str]:
+        """start / end / source_date a time-bound row's status is judged by: a carrier role without an end
+        of its own ends with its project (a Träger cannot outlast the project it carries). Only the status
+        uses this; the period states what the source states."""
+        values = row.values
+        if row.spec.kind == "carrier-role" and not values.get("end"):
+            project = self.slugs.get("project", {}).get(values.get("project", ""))
+            if project is not None and project.values.get("end"):
+                return {**values, "end": project.values["end"]}
+        return values
+
+    def status(self, row: Row) -> str:
+        v = self.time_values(row)
+        return status_code(v.get("start", ""), v.get("end", ""), v.get("source_date", ""), self.as_of)
+
+    def is_current(self, row: Row) -> bool:
+        return self.status(row) == "current"
 
     def ref_of(self, slug: str, kinds: tuple[str, ...]) -> URIRef | None:
         found = [k for k in kinds if slug in self.slugs.get(k, {})]
