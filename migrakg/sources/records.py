@@ -25,6 +25,7 @@ from .schema import LIST_SEPARATOR, SOURCE_KINDS, Column, SourceKind
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 IRIS = Iris(DEFAULT_BASE)
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 REGISTERED_FORMS = {"ev", "ggmbh", "gmbh", "foundation", "public-law-body", "church-body"}
 BERLIN = IRIS.id("place", "berlin")
 
@@ -228,6 +229,8 @@ class Builder:
         kind = col.type
         if kind == "text":
             return Literal(value)
+        if kind == "text@de" and col.name == "name":
+            return Literal(value, lang=self.name_language(row))
         if kind in ("text@de", "names"):
             return Literal(value, lang="de")
         if kind == "text@en":
@@ -352,16 +355,21 @@ class Builder:
         v = row.values
         t: list[Triple] = []
         name = v.get("name", "")
+        t += self.inferred_triples(row, s)
         if kind == "organisation":
             t += [(s, RDF.type, MKG.Organisation), (s, RDF.type, ORG.Organization), (s, RDF.type, SCHEMA.Organization)]
             if name:
-                t.append((s, SCHEMA.name, Literal(name, lang="de")))
+                t.append((s, SCHEMA.name, Literal(name, lang=self.name_language(row, report=False))))
+            body = self.kind_of_body(row)
             if v.get("public_body", "").lower() in ("yes", "ja", "true", "1", "y", "j"):
-                t += [
-                    (s, RDF.type, MKG.PublicBody),
-                    (s, RDF.type, ORG.FormalOrganization),
-                    (s, RDF.type, SCHEMA.GovernmentOrganization),
-                ]
+                t += [(s, RDF.type, MKG.PublicBody), (s, RDF.type, SCHEMA.GovernmentOrganization)]
+                # a unit (Stabsstelle) or a post (Integrationsbeauftragte) is part of an authority, not one itself
+                if body == "unit":
+                    t.append((s, RDF.type, ORG.OrganizationalUnit))
+                elif body == "post":
+                    t.append((s, RDF.type, ORG.Post))
+                else:
+                    t.append((s, RDF.type, ORG.FormalOrganization))
             else:
                 t.append((s, RDF.type, SCHEMA.NGO))
             if v.get("legal_form") in REGISTERED_FORMS:
@@ -373,7 +381,7 @@ class Builder:
         elif kind == "network":
             t += [(s, RDF.type, MKG.Network), (s, RDF.type, ORG.Organization), (s, RDF.type, SCHEMA.Organization)]
             if name:
-                t.append((s, SCHEMA.name, Literal(name, lang="de")))
+                t.append((s, SCHEMA.name, Literal(name, lang=self.name_language(row, report=False))))
         elif kind == "project":
             t += [(s, RDF.type, MKG.Project), (s, RDF.type, PROV.Activity)]
             if name:
@@ -430,7 +438,16 @@ class Builder:
         elif kind == "funding":
             t += [(s, RDF.type, MKG.Funding), (s, RDF.type, SCHEMA.MonetaryGrant)]
             if v.get("amount"):
-                t.append((s, SCHEMA.currency, Literal("EUR")))
+                # schema:currency belongs to a MonetaryAmount, not to the grant: the amount is a node of its own
+                amount = URIRef(f"{s}#amount")
+                value = self.value_term(row, Column("amount", "decimal", SCHEMA.value), v["amount"])
+                t += [
+                    (s, SCHEMA.amount, amount),
+                    (amount, RDF.type, SCHEMA.MonetaryAmount),
+                    (amount, SCHEMA.currency, Literal("EUR")),
+                ]
+                if value is not None:
+                    t.append((amount, SCHEMA.value, value))
         elif kind == "district":
             t += [
                 (s, RDF.type, MKG.District),
@@ -442,6 +459,64 @@ class Builder:
                 (s, SCHEMA.name, Literal(v.get("name_de", ""), lang="de")),
             ]
         return t
+
+    def name_language(self, row: Row, *, report: bool = True) -> str:
+        """The language of the record's name (column name_language, BCP 47: de, en, es, pl, vi …); German
+        where the column is empty. A name is tagged with its own language, not the page's."""
+        tag = row.values.get("name_language", "").strip()
+        if not tag:
+            return "de"
+        if LANGUAGE_TAG.match(tag):
+            return tag.lower()
+        if report:
+            self.problems.append(
+                Problem(
+                    row.location("name_language"),
+                    Text(
+                        f"„{tag}“ ist kein Sprachkürzel (BCP 47, z. B. de, en, es, pl, vi)",
+                        f"'{tag}' is not a language tag (BCP 47, e.g. de, en, es, pl, vi)",
+                    ),
+                )
+            )
+        return "de"
+
+    def kind_of_body(self, row: Row) -> str:
+        """'' | unit | post (column kind_of_body of an authority's part: a Stabsstelle, a Beauftragte)."""
+        value = row.values.get("kind_of_body", "").strip().lower()
+        if value in ("", "unit", "post"):
+            return value
+        self.problems.append(
+            Problem(
+                row.location("kind_of_body"),
+                Text(
+                    f"„{value}“ ist weder unit (Organisationseinheit, z. B. Stabsstelle) noch post (Amt, z. B. Beauftragte)",
+                    f"'{value}' is neither unit (organisational unit, e.g. a Stabsstelle) nor post (an office, e.g. a commissioner)",
+                ),
+            )
+        )
+        return ""
+
+    def inferred_triples(self, row: Row, s: URIRef) -> list[Triple]:
+        """Column inferred: the columns whose values were inferred (e.g. a field of activity read from the
+        name), not stated by the source → `<record> mkg:inferred <property>` for each, so pages, SPARQL and
+        exports can tell sourced values from inferred ones."""
+        out: list[Triple] = []
+        for name in split_list(row.values.get("inferred", "")):
+            column = next((c for c in row.spec.columns if c.name == name and c.predicate is not None), None)
+            if column is None:
+                known = ", ".join(c.name for c in row.spec.columns if c.predicate is not None)
+                self.problems.append(
+                    Problem(
+                        row.location("inferred"),
+                        Text(
+                            f"„{name}“ ist keine Spalte mit Wert; möglich: {known}",
+                            f"'{name}' is not a value column; possible: {known}",
+                        ),
+                    )
+                )
+                continue
+            out.append((s, MKG.inferred, column.predicate))
+        return out
 
     def time_values(self, row: Row) -> dict[str, str]:
         """start / end / source_date a time-bound row's status is judged by: a carrier role without an end
