@@ -312,8 +312,13 @@ def funding(w: Writer, i: int, plan: Plan, rng: random.Random) -> None:
     start = rng.randint(2015, 2025)
     w.q(s, SCHEMA + "startDate", lit(str(start), datatype=XSD + "gYear"))
     w.q(s, SCHEMA + "endDate", lit(str(start + rng.randint(0, 3)), datatype=XSD + "gYear"))
-    w.q(s, SCHEMA + "amount", lit(f"{rng.randint(5, 500) * 1000}.00", datatype=XSD + "decimal"))
-    w.q(s, SCHEMA + "currency", lit("EUR"))
+    amount = s[:-1] + "#amount>"  # the amount is a schema:MonetaryAmount node, as the build writes it
+    w.q(s, SCHEMA + "amount", amount)
+    w.q(amount, RDF_TYPE, u(SCHEMA + "MonetaryAmount"))
+    w.q(amount, SCHEMA + "value", lit(f"{rng.randint(5, 500) * 1000}.00", datatype=XSD + "decimal"))
+    w.q(amount, SCHEMA + "currency", lit("EUR"))
+    w.q(amount, DCT + "source", u(SYNTHETIC_SOURCE))
+    w.q(amount, RDFS + "comment", lit(SYNTHETIC_NOTE))
     w.q(s, DCT + "description", lit(f"Synthetische Förderung Nr. {i}; keine echten Angaben.", "de"))
 
 

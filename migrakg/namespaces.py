@@ -29,6 +29,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 LANG = Namespace("http://publications.europa.eu/resource/authority/language/")
 WD = Namespace("http://www.wikidata.org/entity/")
+TIME = Namespace("http://www.w3.org/2006/time#")
 
 #: prefix → namespace IRI, in the order they are shown to people.
 PREFIXES: dict[str, str] = {
@@ -48,6 +49,7 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
     "lang": str(LANG),
     "wd": str(WD),
+    "time": str(TIME),
     "dcat": str(DCAT),
     "void": str(VOID),
     "sh": str(SH),

@@ -27,7 +27,7 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 LEGAL = Namespace("http://www.w3.org/ns/legal#")
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
-SCHEMES = ["legal-form", "field", "target-group", "offer-type", "network-type", "role", "funding-programme", "language"]
+SCHEMES = ["legal-form", "field", "target-group", "offer-type", "network-type", "role", "funding-programme", "language", "status"]
 
 
 @functools.cache
@@ -98,9 +98,9 @@ def test_every_mkg_term_of_the_data_model_is_declared():
     "cls,supers",
     [
         ("Organisation", [ORG.Organization, SCHEMA.Organization]),
-        ("PublicBody", [ORG.FormalOrganization, SCHEMA.GovernmentOrganization]),
+        ("PublicBody", [SCHEMA.GovernmentOrganization]),
         ("Network", [ORG.Organization]),
-        ("Project", [SCHEMA.Project, URIRef("http://www.w3.org/ns/prov#Activity")]),
+        ("Project", [URIRef("http://www.w3.org/ns/prov#Activity")]),
         ("CarrierRole", [URIRef("http://www.w3.org/ns/prov#Association")]),
         ("Funding", [SCHEMA.MonetaryGrant]),
         ("Offer", [SCHEMA.Service]),

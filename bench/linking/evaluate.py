@@ -56,7 +56,7 @@ def table(index: Index, theirs: list[Entity], gold: set[tuple[str, str]]) -> lis
 
 def errors(index: Index, theirs: list[Entity], gold: set[tuple[str, str]]) -> tuple[list[str], list[str]]:
     links = decide(index, theirs, threshold=DEFAULT_THRESHOLD)
-    same = {(l.ours, l.theirs): l for l in links if l.relation == "sameAs"}
+    same = {(l.ours, l.theirs): l for l in links if l.proposed}
     names = {e.id: e.label for e in theirs}
     fps = [f"`{names.get(t, t)}` → `{o.rsplit('/id/', 1)[-1]}` ({same[(o, t)].score:.2f})" for o, t in sorted(set(same) - gold)]
     fns = []

@@ -56,15 +56,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     )
     de = lang == "de"
     same = sum(1 for l in result.links if l.relation == "sameAs")
-    close = sum(1 for l in result.links if l.relation == "closeMatch")
+    proposed = sum(1 for l in result.links if l.best)
+    close = sum(1 for l in result.links if l.relation == "closeMatch" and not l.best)
     for link in result.links:
-        mark = "=" if link.relation == "sameAs" else "~"
+        mark = "=" if link.relation == "sameAs" else "?" if link.best else "~"
         print(f"{mark} {link.score:.3f}  {link.ours_name}  ⇄  {link.theirs_name}   <{link.theirs}>")
     print(
         (
-            f"{result.compared} Datensätze verglichen: {same} owl:sameAs, {close} skos:closeMatch zur Prüfung"
+            f"{result.compared} Datensätze verglichen: {same} geprüft gleich (owl:sameAs), {proposed} vorgeschlagen und"
+            f" {close} weitere Kandidaten zur Prüfung (skos:closeMatch)"
             if de
-            else f"{result.compared} records compared: {same} owl:sameAs, {close} skos:closeMatch to review"
+            else f"{result.compared} records compared: {same} reviewed as the same (owl:sameAs), {proposed} proposed and"
+            f" {close} further candidates to review (skos:closeMatch)"
         ),
         file=sys.stderr,
     )

@@ -1,7 +1,7 @@
 """Describing one resource: what `/id/{kind}/{slug}`, `/ontology` and `/vocab/…` serve.
 
 The description of a record is every triple with its IRI as subject (in any graph) plus those of its
-`#contact` and `#address` sub-nodes — nothing else. The ontology is described with all its `#Term`s,
+`#contact`, `#address`, `#amount`, `#period`, `#start` and `#end` sub-nodes — nothing else. The ontology is described with all its `#Term`s,
 a SKOS scheme with all its concepts. The RDF formats are exactly that description, read from the store
 with one CONSTRUCT through the query service; pages additionally read the records that point at the
 resource (memberships, offers, fundings …) and the labels of everything they link to, but none of that
@@ -90,13 +90,21 @@ def concept_target(service: Any, iris: Iris, scheme: str, code: str) -> Target:
     raise ResourceNotFound(own)
 
 
+#: the nodes of a record that are part of its description: contact, address, amount, period and its ends
+SUB_NODES = ("contact", "address", "amount", "period", "start", "end")
+
+
+def _sub_nodes(iri: str) -> str:
+    return " ".join(f"<{iri}#{name}>" for name in SUB_NODES)
+
+
 def _subjects_pattern(target: Target) -> str:
     iri = target.iri
     if target.mode == "ontology":
         return f"{{ BIND(<{iri}> AS ?s) }} UNION {{ ?s <{PREFIXES['rdfs']}isDefinedBy> <{iri}> }}"
     if target.mode == "scheme":
         return f"{{ BIND(<{iri}> AS ?s) }} UNION {{ ?s <{PREFIXES['skos']}inScheme> <{iri}> }}"
-    return f"VALUES ?s {{ <{iri}> <{iri}#contact> <{iri}#address> }}"
+    return f"VALUES ?s {{ <{iri}> {_sub_nodes(iri)} }}"
 
 
 def describe_query(target: Target) -> str:
@@ -257,7 +265,7 @@ def _view_query(target: Target, base: str) -> str:
         return f"SELECT DISTINCT ?s WHERE {{ {_subjects_pattern(target)} }}"
     return (
         "SELECT DISTINCT ?s WHERE { "
-        f"{{ VALUES ?s {{ <{iri}> <{iri}#contact> <{iri}#address> }} }} "
+        f"{{ VALUES ?s {{ <{iri}> {_sub_nodes(iri)} }} }} "
         f"UNION {{ <{iri}> ?out ?s FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ids})) }} "
         f'UNION {{ <{iri}> ?out ?r FILTER(isIRI(?r) && STRSTARTS(STR(?r), {ids}) && !CONTAINS(STR(?r), "#")) '
         'BIND(IRI(CONCAT(STR(?r), "#address")) AS ?s) } '

@@ -343,17 +343,29 @@ class Index:
 class Link:
     ours: str
     theirs: str
-    relation: str  # "sameAs" | "closeMatch"
+    relation: str  # "sameAs" (only after a person's review, same kind) | "closeMatch" (a candidate)
     score: float
     evidence: list[str]
     method: str  # "automatic" | "reviewed"
     ours_name: str = ""
     theirs_name: str = ""
+    best: bool = False  # the best candidate at or above the threshold: proposed as the same, for review
+
+    @property
+    def proposed(self) -> bool:
+        """Taken as the same organisation: accepted by a person, or proposed by the score (for review)."""
+        return self.relation == "sameAs" or self.best
 
     @property
     def id(self) -> str:
         """Stable per pair (not per relation): a reviewed link keeps its IRI."""
         return hashlib.sha256(f"{self.ours} {self.theirs}".encode()).hexdigest()[:16]
+
+
+def accepted_relation(ours: Entity, theirs: Entity) -> str:
+    """What an accepted pair becomes: owl:sameAs for two records of the same kind (or of an unknown kind
+    on their side), never across kinds — a place and the organisation at it stay skos:closeMatch."""
+    return "sameAs" if not theirs.kind or not ours.kind or ours.kind == theirs.kind else "closeMatch"
 
 
 def decide(
@@ -364,9 +376,9 @@ def decide(
     floor: float = PROBABLE_FLOOR,
     decisions: dict[tuple[str, str], str] | None = None,
 ) -> list[Link]:
-    """Links for every record of theirs: sameAs for the best candidate at or above *threshold*, closeMatch for
-    the other candidates at or above *floor*. A person's decision wins: accepted → sameAs whatever the score,
-    rejected → never linked."""
+    """Links for every record of theirs: the best candidate at or above *threshold* is proposed (closeMatch,
+    `best`), the other candidates at or above *floor* are closeMatch for review. Only a person's decision
+    makes sameAs: accepted → sameAs whatever the score (same kind only), rejected → never linked."""
     decisions = decisions or {}
     links: list[Link] = []
     by_theirs: dict[str, list[tuple[str, str]]] = {}
@@ -385,13 +397,33 @@ def decide(
                 continue
             if decision == "accepted":
                 links.append(
-                    Link(cand.ours.id, entity.id, "sameAs", cand.score, cand.evidence, "reviewed", cand.ours.label, entity.label)
+                    Link(
+                        cand.ours.id,
+                        entity.id,
+                        accepted_relation(cand.ours, entity),
+                        cand.score,
+                        cand.evidence,
+                        "reviewed",
+                        cand.ours.label,
+                        entity.label,
+                    )
                 )
                 continue
             if cand.score >= threshold and not same_done:
+                # a score alone never makes owl:sameAs: the best candidate is proposed, a person decides
                 same_done = True
                 links.append(
-                    Link(cand.ours.id, entity.id, "sameAs", cand.score, cand.evidence, "automatic", cand.ours.label, entity.label)
+                    Link(
+                        cand.ours.id,
+                        entity.id,
+                        "closeMatch",
+                        cand.score,
+                        cand.evidence,
+                        "automatic",
+                        cand.ours.label,
+                        entity.label,
+                        best=True,
+                    )
                 )
             elif cand.score >= floor:
                 links.append(
@@ -410,7 +442,16 @@ def decide(
             if decision == "accepted" and ours_id not in seen and ours_id in ours_by_id:
                 score, evidence = score_pair(ours_by_id[ours_id], entity)
                 links.append(
-                    Link(ours_id, entity.id, "sameAs", score, evidence, "reviewed", ours_by_id[ours_id].label, entity.label)
+                    Link(
+                        ours_id,
+                        entity.id,
+                        accepted_relation(ours_by_id[ours_id], entity),
+                        score,
+                        evidence,
+                        "reviewed",
+                        ours_by_id[ours_id].label,
+                        entity.label,
+                    )
                 )
     links.sort(key=lambda l: (l.theirs, -l.score, l.ours))
     return links
@@ -442,6 +483,6 @@ class Quality:
 
 def evaluate(links: list[Link], gold: set[tuple[str, str]], threshold: float) -> Quality:
     """Precision/recall/F1 of the sameAs links against the true pairs (ours, theirs)."""
-    predicted = {(l.ours, l.theirs) for l in links if l.relation == "sameAs"}
+    predicted = {(l.ours, l.theirs) for l in links if l.proposed}
     tp = len(predicted & gold)
     return Quality(threshold, tp, len(predicted - gold), len(gold - predicted))

@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .. import formats
 from ..namespaces import LEGAL, LOCN, MKG, ORG, SCHEMA, VCARD
@@ -166,6 +166,25 @@ def datapackage(release_date: dt.date, base: str, license_url: str) -> dict:
     }
 
 
+STATUS = "https://w3id.org/migrakg/vocab/status/"
+#: the record's derived status (vocab/status) → HSDS service status; HSDS has no "unknown", so an offer
+#: whose latest evidence is old is "inactive" with an alert saying when it was last evidenced
+HSDS_STATUS = {"current": "active", "ended": "defunct", "unknown": "inactive"}
+
+
+def carriers_of(source: ReleaseSource, project: URIRef) -> list[URIRef]:
+    """The organisations carrying *project* (prov:qualifiedAssociation in the role carrier), current
+    ones first — whatever their status: a program of an ended project still had its carrier."""
+    found = []
+    for association in source.objects(project, PROV.qualifiedAssociation):
+        agent = source.first(association, PROV.agent)
+        role = source.first(association, PROV.hadRole)
+        if isinstance(agent, URIRef) and role is not None and str(role).endswith("/role/carrier"):
+            current = str(source.first(association, MKG.status) or "").endswith("/current")
+            found.append((not current, str(agent), agent))
+    return [agent for _, _, agent in sorted(found)]
+
+
 def _text(value: object) -> str:
     return "" if value is None else str(value)
 
@@ -209,7 +228,7 @@ def export(source: ReleaseSource, release_date: dt.date) -> dict[str, list[dict[
     programs: dict[URIRef, str] = {}
     used_orgs: set[str] = set()
     for project in source.instances(MKG.Project):
-        carriers = [c for c in source.objects(project, MKG.hasCarrier) if c in org_ids and org_ids[c] not in used_orgs]
+        carriers = [c for c in carriers_of(source, project) if c in org_ids and org_ids[c] not in used_orgs]
         if not carriers:
             continue  # HSDS programs need an organization, and one program per organization
         used_orgs.add(org_ids[carriers[0]])
@@ -271,8 +290,17 @@ def export(source: ReleaseSource, release_date: dt.date) -> dict[str, list[dict[
             continue
         service_id = hsds_id(str(offer))
         project = source.first(offer, MKG.partOfProject)
+        derived = str(source.first(offer, MKG.status) or STATUS + "unknown")[len(STATUS) :]
         ended = _text(source.first(project, SCHEMA.endDate)) if project is not None else ""
-        status = "inactive" if ended and ended < release_date.isoformat()[: len(ended)] else "active"
+        if ended and ended < release_date.isoformat()[: len(ended)]:
+            derived = "ended"  # the project it belongs to has ended
+        status = HSDS_STATUS.get(derived, "inactive")
+        evidenced = _text(source.first(offer, MKG.lastEvidenced))
+        alert = (
+            f"Status unbekannt: zuletzt belegt {evidenced or 'ohne Datum'} / status unknown: last evidenced {evidenced or 'undated'}"
+            if derived == "unknown"
+            else ""
+        )
         contact = source.first(offer, SCHEMA.contactPoint)
         description = source.first(offer, DCTERMS.description, "de") or source.first(offer, DCTERMS.description, "en")
         schedule = source.first(offer, MKG.schedule)
@@ -287,6 +315,7 @@ def export(source: ReleaseSource, release_date: dt.date) -> dict[str, list[dict[
                 "url": _text(source.first(offer, SCHEMA.url)),
                 "email": _strip(source.first(contact, VCARD.hasEmail), "mailto:") if contact else "",
                 "status": status,
+                "alert": alert,
                 "last_modified": release_date.isoformat() + "T00:00:00Z",
             }
         )
@@ -334,7 +363,7 @@ def export(source: ReleaseSource, release_date: dt.date) -> dict[str, list[dict[
             elif item in service_of:
                 targets.append(("service_id", service_of[item]))
             else:  # a project: the organisations carrying it receive the funding
-                targets.extend(("organization_id", org_ids[c]) for c in source.objects(item, MKG.hasCarrier) if c in org_ids)
+                targets.extend(("organization_id", org_ids[c]) for c in carriers_of(source, item) if c in org_ids)
             for key, target in targets:
                 tables["funding"].append({"id": hsds_id(f"{funding}#{target}"), key: target, "source": text})
     for rows in tables.values():

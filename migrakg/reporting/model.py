@@ -400,7 +400,12 @@ def _network(report: Report, queries: dict[str, ReportQuery], run: Any, scope: t
         add(src)
         add(tgt)
         role = report.label(r["role"]) if r["role"] else ""
-        edges.append(netmod.Edge(src, tgt, r["type"] or "", r["relation"], role, report.href(r["relation"])))
+        status = (r.get("status") or "").rsplit("/", 1)[-1]
+        edges.append(
+            netmod.Edge(
+                src, tgt, r["type"] or "", r["relation"], role, report.href(r["relation"]), status, r.get("evidenced") or ""
+            )
+        )
     net = netmod.build_network(nodes, edges)
     report.network = net
     kinds = kind_names(report)
@@ -425,8 +430,8 @@ def _network(report: Report, queries: dict[str, ReportQuery], run: Any, scope: t
         "network-edges",
         queries["network-edges"],
         edge_text,
-        ["relation", "type", "source", "target", "role"],
-        [[e.relation or "", e.type, e.source, e.target, e.role] for e in edges],
+        ["relation", "type", "source", "target", "role", "status", "evidenced"],
+        [[e.relation or "", e.type, e.source, e.target, e.role, e.status, e.evidenced] for e in edges],
     )
     report.totals["memberships"] = sum(1 for e in edges if e.type == "membership")
 

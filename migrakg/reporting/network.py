@@ -54,6 +54,23 @@ class Edge:
     relation: str | None  # the IRI of the membership / carrier role / funding, if the relation is a resource
     role: str  # label of the role or programme, may be ""
     href: str | None = None
+    status: str = ""  # current | ended | unknown for time-bound relations (vocab/status), "" otherwise
+    evidenced: str = ""  # the date a source last evidenced the relation
+
+    @property
+    def holds(self) -> bool:
+        """Drawn as holding today: current, or a relation that has no time (coordination, units)."""
+        return self.status in ("", "current")
+
+
+def status_note(edge: Edge) -> str:
+    """— beendet / — zuletzt belegt 2012 (German and English, as the map's other tooltips)."""
+    if edge.status == "ended":
+        return " — beendet / ended"
+    if edge.status == "unknown":
+        when = edge.evidenced or "?"
+        return f" — Status unbekannt, zuletzt belegt {when} / status unknown, last evidenced {when}"
+    return ""
 
 
 @dataclass
@@ -252,9 +269,11 @@ def network_svg(
         if a is None or b is None:
             continue
         colour, dash = EDGE_STYLES.get(e.type, ("#6b7280", ""))
+        if not e.holds:  # an old composition is not drawn as current: dotted, and the tooltip says why
+            dash = "2 3"
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         label = edge_names.get(e.type, e.type)
-        tip = f"{a.label} → {b.label}: {label}" + (f" ({e.role})" if e.role else "")
+        tip = f"{a.label} → {b.label}: {label}" + (f" ({e.role})" if e.role else "") + status_note(e)
         line = (
             f'<line class="edge edge-{esc(e.type)}" x1="{a.x}" y1="{a.y}" x2="{b.x}" y2="{b.y}" stroke="{colour}" '
             f'stroke-width="1.6"{dash_attr} data-type="{esc(e.type)}" data-source="{ids[e.source]}" '

@@ -7,6 +7,7 @@ records of any file. Every problem of every file is collected and raised togethe
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -19,10 +20,12 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 from ..errors import Location, Problem, Text
 from ..namespaces import DEFAULT_BASE, GEO, LEGAL, LOCN, MKG, ORG, SCHEMA, VCARD, WD, Iris, is_slug
 from ..vocabularies import Vocabularies
+from .periods import date_literal, reference_date, status_code, time_triples
 from .schema import LIST_SEPARATOR, SOURCE_KINDS, Column, SourceKind
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 IRIS = Iris(DEFAULT_BASE)
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 REGISTERED_FORMS = {"ev", "ggmbh", "gmbh", "foundation", "public-law-body", "church-body"}
 BERLIN = IRIS.id("place", "berlin")
 
@@ -82,23 +85,6 @@ def split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
 
 
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def date_literal(value: str) -> Literal:
-    """YYYY → xsd:gYear, YYYY-MM → xsd:gYearMonth, YYYY-MM-DD → xsd:date; anything else stays a plain
-    string, which the shapes then report as a wrong date."""
-    match = DATE_RE.match(value)
-    if not match:
-        return Literal(value)
-    year, month, day = match.groups()
-    if day:
-        return Literal(value, datatype=XSD.date)
-    if month:
-        return Literal(value, datatype=XSD.gYearMonth)
-    return Literal(year, datatype=XSD.gYear)
-
-
 def phone_iri(value: str) -> URIRef:
     """'030 40 75 75 51' → tel:+493040757551; what cannot be read stays recognisably wrong for the shapes."""
     compact = re.sub(r"[\s/()\-.]", "", value)
@@ -122,9 +108,10 @@ def url_term(value: str) -> URIRef | Literal:
 class Builder:
     """Turns the rows of all files into triples; collects problems."""
 
-    def __init__(self, files: list[SourceFile], vocab: Vocabularies):
+    def __init__(self, files: list[SourceFile], vocab: Vocabularies, *, as_of: dt.date | None = None):
         self.files = files
         self.vocab = vocab
+        self.as_of = as_of or reference_date()  # statuses of time-bound facts are computed for this day
         self.problems: list[Problem] = []
         self.slugs: dict[str, dict[str, Row]] = {}
         self.index: dict[URIRef, RecordRef] = {}
@@ -242,6 +229,8 @@ class Builder:
         kind = col.type
         if kind == "text":
             return Literal(value)
+        if kind == "text@de" and col.name == "name":
+            return Literal(value, lang=self.name_language(row))
         if kind in ("text@de", "names"):
             return Literal(value, lang="de")
         if kind == "text@en":
@@ -345,6 +334,7 @@ class Builder:
                 out.append((node, col.predicate, term))
                 used_nodes.add(col.node)
         out.extend(self.kind_triples(row, subject))
+        out.extend(time_triples(spec.kind, subject, row.values, self.as_of, self.status(row)))
         provenance = [(p, o) for s, p, o in out if s == subject and p in (DCTERMS.source, MKG.sourceDate)]
         if "contact" in used_nodes:
             out.append((contact, RDF.type, VCARD.Organization))
@@ -365,16 +355,21 @@ class Builder:
         v = row.values
         t: list[Triple] = []
         name = v.get("name", "")
+        t += self.inferred_triples(row, s)
         if kind == "organisation":
             t += [(s, RDF.type, MKG.Organisation), (s, RDF.type, ORG.Organization), (s, RDF.type, SCHEMA.Organization)]
             if name:
-                t.append((s, SCHEMA.name, Literal(name, lang="de")))
+                t.append((s, SCHEMA.name, Literal(name, lang=self.name_language(row, report=False))))
+            body = self.kind_of_body(row)
             if v.get("public_body", "").lower() in ("yes", "ja", "true", "1", "y", "j"):
-                t += [
-                    (s, RDF.type, MKG.PublicBody),
-                    (s, RDF.type, ORG.FormalOrganization),
-                    (s, RDF.type, SCHEMA.GovernmentOrganization),
-                ]
+                t += [(s, RDF.type, MKG.PublicBody), (s, RDF.type, SCHEMA.GovernmentOrganization)]
+                # a unit (Stabsstelle) or a post (Integrationsbeauftragte) is part of an authority, not one itself
+                if body == "unit":
+                    t.append((s, RDF.type, ORG.OrganizationalUnit))
+                elif body == "post":
+                    t.append((s, RDF.type, ORG.Post))
+                else:
+                    t.append((s, RDF.type, ORG.FormalOrganization))
             else:
                 t.append((s, RDF.type, SCHEMA.NGO))
             if v.get("legal_form") in REGISTERED_FORMS:
@@ -386,9 +381,9 @@ class Builder:
         elif kind == "network":
             t += [(s, RDF.type, MKG.Network), (s, RDF.type, ORG.Organization), (s, RDF.type, SCHEMA.Organization)]
             if name:
-                t.append((s, SCHEMA.name, Literal(name, lang="de")))
+                t.append((s, SCHEMA.name, Literal(name, lang=self.name_language(row, report=False))))
         elif kind == "project":
-            t += [(s, RDF.type, MKG.Project), (s, RDF.type, SCHEMA.Project), (s, RDF.type, PROV.Activity)]
+            t += [(s, RDF.type, MKG.Project), (s, RDF.type, PROV.Activity)]
             if name:
                 t.append((s, SKOS.prefLabel, Literal(name, lang="de")))
         elif kind == "offer":
@@ -425,16 +420,34 @@ class Builder:
             t += [(s, RDF.type, ORG.Membership)]
             network = IRIS.id("network", v["network"])
             member = self.ref_of(v["member"], ("organisation", "network"))
-            if member is not None and v["network"] in self.slugs.get("network", {}):
+            # the shortcut links say "is a member now": only for current memberships (the qualified
+            # org:Membership keeps role, period and status for every other one)
+            if member is not None and v["network"] in self.slugs.get("network", {}) and self.is_current(row):
                 t += [(member, ORG.memberOf, network), (network, ORG.hasMember, member)]
         elif kind == "carrier-role":
             t += [(s, RDF.type, MKG.CarrierRole), (s, RDF.type, PROV.Association)]
             if v["project"] in self.slugs.get("project", {}) and v["carrier"] in self.slugs.get("organisation", {}):
-                t.append((IRIS.id("project", v["project"]), MKG.hasCarrier, IRIS.id("organisation", v["carrier"])))
+                project, carrier = IRIS.id("project", v["project"]), IRIS.id("organisation", v["carrier"])
+                # PROV's qualified form: the project (an activity) is associated with its carrier in this role
+                t += [(project, PROV.qualifiedAssociation, s), (s, PROV.agent, carrier)]
+                role = self.vocab.codes("role").get(v.get("role", ""))
+                if role is not None:
+                    t.append((s, PROV.hadRole, role))
+                if self.is_current(row):
+                    t.append((project, MKG.hasCarrier, carrier))
         elif kind == "funding":
             t += [(s, RDF.type, MKG.Funding), (s, RDF.type, SCHEMA.MonetaryGrant)]
             if v.get("amount"):
-                t.append((s, SCHEMA.currency, Literal("EUR")))
+                # schema:currency belongs to a MonetaryAmount, not to the grant: the amount is a node of its own
+                amount = URIRef(f"{s}#amount")
+                value = self.value_term(row, Column("amount", "decimal", SCHEMA.value), v["amount"])
+                t += [
+                    (s, SCHEMA.amount, amount),
+                    (amount, RDF.type, SCHEMA.MonetaryAmount),
+                    (amount, SCHEMA.currency, Literal("EUR")),
+                ]
+                if value is not None:
+                    t.append((amount, SCHEMA.value, value))
         elif kind == "district":
             t += [
                 (s, RDF.type, MKG.District),
@@ -446,6 +459,82 @@ class Builder:
                 (s, SCHEMA.name, Literal(v.get("name_de", ""), lang="de")),
             ]
         return t
+
+    def name_language(self, row: Row, *, report: bool = True) -> str:
+        """The language of the record's name (column name_language, BCP 47: de, en, es, pl, vi …); German
+        where the column is empty. A name is tagged with its own language, not the page's."""
+        tag = row.values.get("name_language", "").strip()
+        if not tag:
+            return "de"
+        if LANGUAGE_TAG.match(tag):
+            return tag.lower()
+        if report:
+            self.problems.append(
+                Problem(
+                    row.location("name_language"),
+                    Text(
+                        f"„{tag}“ ist kein Sprachkürzel (BCP 47, z. B. de, en, es, pl, vi)",
+                        f"'{tag}' is not a language tag (BCP 47, e.g. de, en, es, pl, vi)",
+                    ),
+                )
+            )
+        return "de"
+
+    def kind_of_body(self, row: Row) -> str:
+        """'' | unit | post (column kind_of_body of an authority's part: a Stabsstelle, a Beauftragte)."""
+        value = row.values.get("kind_of_body", "").strip().lower()
+        if value in ("", "unit", "post"):
+            return value
+        self.problems.append(
+            Problem(
+                row.location("kind_of_body"),
+                Text(
+                    f"„{value}“ ist weder unit (Organisationseinheit, z. B. Stabsstelle) noch post (Amt, z. B. Beauftragte)",
+                    f"'{value}' is neither unit (organisational unit, e.g. a Stabsstelle) nor post (an office, e.g. a commissioner)",
+                ),
+            )
+        )
+        return ""
+
+    def inferred_triples(self, row: Row, s: URIRef) -> list[Triple]:
+        """Column inferred: the columns whose values were inferred (e.g. a field of activity read from the
+        name), not stated by the source → `<record> mkg:inferred <property>` for each, so pages, SPARQL and
+        exports can tell sourced values from inferred ones."""
+        out: list[Triple] = []
+        for name in split_list(row.values.get("inferred", "")):
+            column = next((c for c in row.spec.columns if c.name == name and c.predicate is not None), None)
+            if column is None:
+                known = ", ".join(c.name for c in row.spec.columns if c.predicate is not None)
+                self.problems.append(
+                    Problem(
+                        row.location("inferred"),
+                        Text(
+                            f"„{name}“ ist keine Spalte mit Wert; möglich: {known}",
+                            f"'{name}' is not a value column; possible: {known}",
+                        ),
+                    )
+                )
+                continue
+            out.append((s, MKG.inferred, column.predicate))
+        return out
+
+    def time_values(self, row: Row) -> dict[str, str]:
+        """start / end / source_date a time-bound row's status is judged by: a carrier role without an end
+        of its own ends with its project (a Träger cannot outlast the project it carries). Only the status
+        uses this; the period states what the source states."""
+        values = row.values
+        if row.spec.kind == "carrier-role" and not values.get("end"):
+            project = self.slugs.get("project", {}).get(values.get("project", ""))
+            if project is not None and project.values.get("end"):
+                return {**values, "end": project.values["end"]}
+        return values
+
+    def status(self, row: Row) -> str:
+        v = self.time_values(row)
+        return status_code(v.get("start", ""), v.get("end", ""), v.get("source_date", ""), self.as_of)
+
+    def is_current(self, row: Row) -> bool:
+        return self.status(row) == "current"
 
     def ref_of(self, slug: str, kinds: tuple[str, ...]) -> URIRef | None:
         found = [k for k in kinds if slug in self.slugs.get(k, {})]

@@ -92,8 +92,10 @@ ORGANISATIONS = SourceKind(
     (
         Column("slug", "slug", required=True),
         Column("name", "text@de", SKOS.prefLabel, required=True),
+        Column("name_language", "special", None),
         Column("alt_names", "names", SKOS.altLabel, multi=True),
         Column("legal_form", "vocab", LEGAL.companyType, targets=("legal-form",)),
+        Column("kind_of_body", "special", None),
         Column("public_body", "bool", None),
         Column("migrant_organisation", "bool", MKG.isMigrantOrganisation),
         Column("unit_of", "ref", ORG.unitOf, targets=("organisation",)),
@@ -104,6 +106,7 @@ ORGANISATIONS = SourceKind(
         Column("description_de", "text@de", DCTERMS.description),
         Column("description_en", "text@en", DCTERMS.description),
         *_contact(),
+        Column("inferred", "special", None),
         *_provenance(),
     ),
     label="organisation",
@@ -134,6 +137,7 @@ NETWORKS = SourceKind(
     (
         Column("slug", "slug", required=True),
         Column("name", "text@de", SKOS.prefLabel, required=True),
+        Column("name_language", "special", None),
         Column("alt_names", "names", SKOS.altLabel, multi=True),
         Column("network_type", "vocab", MKG.networkType, targets=("network-type",)),
         Column("districts", "ref", SCHEMA.areaServed, multi=True, targets=("district",)),
@@ -215,7 +219,7 @@ FUNDINGS = SourceKind(
         Column("programme", "vocab", MKG.programme, targets=("funding-programme",)),
         Column("start", "date", SCHEMA.startDate),
         Column("end", "date", SCHEMA.endDate),
-        Column("amount", "decimal", SCHEMA.amount),
+        Column("amount", "special", None),  # → schema:amount <#amount> a schema:MonetaryAmount (value, EUR)
         Column("description_de", "text@de", DCTERMS.description),
         Column("description_en", "text@en", DCTERMS.description),
         *_provenance(),
@@ -242,6 +246,7 @@ OFFERS = SourceKind(
         Column("description_de", "text@de", DCTERMS.description),
         Column("description_en", "text@en", DCTERMS.description),
         *_contact(),
+        Column("inferred", "special", None),
         *_provenance(),
     ),
     label="offer",

@@ -22,11 +22,13 @@ def test_links_against_the_osm_table(settings, built, shared, tmp_path):
     result = run_link(
         settings, str(shared / OSM), threshold=DEFAULT_THRESHOLD, floor=PROBABLE_FLOOR, out=out, review=review, source="osm"
     )
-    same = {(l.ours, l.theirs) for l in result.links if l.relation == "sameAs"}
+    same = {(l.ours, l.theirs) for l in result.links if l.proposed}
     assert (f"{BASE}id/organisation/bgff-ev", f"{BASE}id/place/osm--1471943097") in same
     assert (f"{BASE}id/place/stadtteilzentrum-obstallee", f"{BASE}id/place/osm--8435917975") in same
     graph = Graph().parse(out)
-    assert (URIRef(f"{BASE}id/organisation/bgff-ev"), OWL.sameAs, URIRef(f"{BASE}id/place/osm--1471943097")) in graph
+    # proposed for review (a score alone never asserts owl:sameAs)
+    assert (URIRef(f"{BASE}id/organisation/bgff-ev"), SKOS.closeMatch, URIRef(f"{BASE}id/place/osm--1471943097")) in graph
+    assert not list(graph.triples((None, OWL.sameAs, None)))
     nodes = set(graph.subjects(SSSOM.confidence, None))
     assert nodes and all(str(n).startswith(f"{BASE}id/link/") for n in nodes)
     assert not any(t.__class__.__name__ == "BNode" for triple in graph for t in triple)
@@ -60,7 +62,8 @@ def test_review_decisions_are_kept_and_respected(settings, built, shared, tmp_pa
     pairs = {(l.ours, l.theirs): l for l in result.links}
     assert (f"{BASE}id/organisation/bgff-ev", f"{BASE}id/place/osm--1471943097") not in pairs
     accepted = pairs[(f"{BASE}id/organisation/gemeinwesenverein-heerstrasse-nord-ev", f"{BASE}id/place/osm--8435917975")]
-    assert accepted.relation == "sameAs" and accepted.method == "reviewed" and accepted.score < DEFAULT_THRESHOLD
+    # accepted by a person, but an organisation and a place are never the same thing: closeMatch, reviewed
+    assert accepted.relation == "closeMatch" and accepted.method == "reviewed" and accepted.score < DEFAULT_THRESHOLD
     kept = {(r["ours"], r["theirs"]): r["decision"] for r in csv.DictReader(review.open(encoding="utf-8"))}
     assert kept[(f"{BASE}id/organisation/bgff-ev", f"{BASE}id/place/osm--1471943097")] == "rejected"
 
@@ -97,10 +100,10 @@ def test_links_go_into_the_store_and_survive_a_rebuild(settings, built, shared, 
 
 def test_links_against_a_remote_sparql_endpoint(settings, live_server):
     result = run_link(settings, f"{live_server.url}/sparql", threshold=DEFAULT_THRESHOLD, floor=PROBABLE_FLOOR)
-    same = {(l.ours, l.theirs) for l in result.links if l.relation == "sameAs"}
+    same = {(l.ours, l.theirs) for l in result.links if l.proposed}
     narud = f"{BASE}id/organisation/narud-ev"
     assert (narud, narud) in same  # our own data behind another endpoint: everyone is found
-    assert not any(l.relation == "sameAs" and l.ours != l.theirs for l in result.links)
+    assert not any(l.proposed and l.ours != l.theirs for l in result.links)
 
 
 def test_close_matches_are_skos(settings, built, tmp_path):

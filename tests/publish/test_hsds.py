@@ -71,3 +71,16 @@ def test_counts_match_the_data(dist, release):
     assert rows(dist, "languages.csv") and rows(dist, "service_at_location.csv") and rows(dist, "funding.csv")
     narud = [r for r in rows(dist, "organizations.csv") if r["uri"].endswith("/organisation/narud-ev")]
     assert narud and narud[0]["name"].startswith("NARUD")
+
+
+def test_service_status_follows_the_evidence(dist, source):
+    """A 2016 Integrationsfonds measure is not "active": status comes from the record's derived status
+    (vocab/status), and an offer whose status is unknown says when it was last evidenced."""
+    services = {r["name"]: r for r in rows(dist, "services.csv")}
+    assert {r["status"] for r in services.values()} <= {"active", "inactive", "defunct"}
+    measure = services["Schulanfang leicht gemacht"]
+    assert measure["status"] != "active"
+    for row in services.values():
+        if row["status"] == "inactive":
+            assert "zuletzt belegt" in row["alert"] and "last evidenced" in row["alert"]
+    assert any(r["status"] != "active" for r in services.values())
