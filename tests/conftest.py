@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import socket
@@ -18,6 +19,23 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives headless Chromium")
+
+
+@pytest.fixture(scope="session")
+def data_rows():
+    """The records of one of the data/*.csv source tables, so tests follow the data instead of fixed figures."""
+
+    def rows(table: str) -> list[dict[str, str]]:
+        with open(ROOT / "data" / f"{table}.csv", newline="", encoding="utf-8") as f:
+            return list(csv.DictReader(f))
+
+    return rows
+
+
+@pytest.fixture(scope="session")
+def data_count(data_rows):
+    """Number of records in one of the data/*.csv source tables."""
+    return lambda table: len(data_rows(table))
 
 
 @pytest.fixture(scope="session")
