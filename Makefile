@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test build validate serve clean install
+.PHONY: run test build validate serve clean install system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ validate: $(STAMP)
 run: build
 	$(BIN)/migrakg serve --host 127.0.0.1 --port 8000
 
-test: $(STAMP)
+# Chromium, Node.js + axe-core (in .cache/axe/), a headless JRE for the HTML validator: quick when present
+system-deps:
+	bash scripts/install-system-deps.sh
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
 clean:
