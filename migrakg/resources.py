@@ -18,6 +18,7 @@ from .errors import MigrakgError, Text
 from .namespaces import KINDS, PREFIXES, Iris, is_slug
 from .query import QueryRequest
 from .results import XSD_STRING
+from .terms import standard_label
 
 Term = tuple[str, str, str | None, str | None]
 
@@ -176,7 +177,7 @@ class View:
         notation = node.first("skos:notation")
         if notation:
             return notation[1]
-        return local_name(iri)
+        return standard_label(iri, lang) or local_name(iri)
 
     def other_labels(self, iri: str) -> list[tuple[str, str]]:
         """Labels in languages other than German and English (e.g. a language's own name): [(lang, text)]."""

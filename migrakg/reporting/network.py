@@ -202,10 +202,17 @@ def node_id(index: int) -> str:
     return f"node-{index}"
 
 
+WORDS = {"degree": "degree", "betweenness": "betweenness", "layout": f"layout: Fruchterman–Reingold per component, seed {SEED}"}
+
+
 def network_svg(net: NetworkMap, *, title: str, kind_names: dict[str, str], edge_names: dict[str, str],
-                chart_id: str = "network-map") -> str:
-    """The map: edges first (lines with a tooltip, linked to the relation's page), then nodes (circles
-    sized by degree, linked to the resource page, labelled). `data-neighbours` feeds the hover script."""
+                chart_id: str = "network-map", words: dict[str, str] | None = None) -> str:
+    """The map: edges first (lines with a tooltip; the relation's page in `data-relation`), then nodes
+    (circles sized by degree, linked to the resource page, labelled). `data-neighbours` feeds the script
+    that highlights a node's neighbours on hover and on keyboard focus. The map is a group of links, not
+    an image (`role="group"`): only the nodes are links, so the keyboard meets one stop per record.
+    *words* names degree, betweenness and the layout note in the page's language (WORDS: English)."""
+    words = {**WORDS, **(words or {})}
     width, height = int(net.width), int(math.ceil(net.height))
     order = sorted(net.nodes)
     ids = {iri: node_id(i) for i, iri in enumerate(order)}
@@ -216,7 +223,7 @@ def network_svg(net: NetworkMap, *, title: str, kind_names: dict[str, str], edge
             adjacency[e.target].add(e.source)
     legend_h = 46
     out = [f'<svg class="network" id="{esc(chart_id)}" viewBox="0 0 {width} {height + legend_h}" width="100%" '
-           f'role="img" aria-labelledby="{esc(chart_id)}-t" {FONT} font-size="10">',
+           f'role="group" aria-labelledby="{esc(chart_id)}-t" {FONT} font-size="10">',
            f'<title id="{esc(chart_id)}-t">{esc(title)}</title>']
     lx = 8.0
     for kind, name in kind_names.items():
@@ -244,14 +251,15 @@ def network_svg(net: NetworkMap, *, title: str, kind_names: dict[str, str], edge
                 f'stroke-width="1.6"{dash_attr} data-type="{esc(e.type)}" data-source="{ids[e.source]}" '
                 f'data-target="{ids[e.target]}"' + (f' data-relation="{esc(e.href)}"' if e.href else "") +
                 f'><title>{esc(tip)}</title></line>')
-        out.append(f'<a href="{esc(e.href)}">{line}</a>' if e.href else line)
+        out.append(line)
     out.append("</g>")
     out.append('<g class="nodes">')
     for iri in order:
         node = net.nodes[iri]
         r = 5 + min(12, 1.6 * math.sqrt(node.degree) * 2)
         colour = KIND_COLOURS.get(node.kind, KIND_COLOURS["other"])
-        tip = f"{node.label} — {kind_names.get(node.kind, node.kind)}; degree {node.degree}, betweenness {node.betweenness:.3f}"
+        tip = (f"{node.label} — {kind_names.get(node.kind, node.kind)}; {words['degree']} {node.degree}, "
+               f"{words['betweenness']} {node.betweenness:.3f}")
         anchor = "start" if node.x < width * 0.75 else "end"
         dx = r + 3 if anchor == "start" else -(r + 3)
         major = node.kind in ("network", "project") or node.degree >= 4
@@ -267,6 +275,6 @@ def network_svg(net: NetworkMap, *, title: str, kind_names: dict[str, str], edge
                    f'data-href="{esc(node.href or "")}">{inner}</g>')
     out.append("</g></g>")
     out.append(f'<text x="{width - 8}" y="{height + legend_h - 6}" text-anchor="end" fill="{MUTED}" font-size="9">'
-               f'layout: Fruchterman–Reingold per component, seed {SEED}</text>')
+               f'{esc(words["layout"])}</text>')
     out.append("</svg>")
     return "\n".join(out)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import jinja2
 from fastapi import Depends, FastAPI, Request
@@ -20,6 +21,7 @@ from ..namespaces import Iris
 from ..query import QueryService, default_workers
 from ..settings import Settings
 from ..store import KnowledgeStore
+from ..terms import count_of
 from . import errors
 from .i18n import COOKIE, LANGS, request_lang, t
 
@@ -117,13 +119,24 @@ class HeadAsGet:
 
 def make_templates() -> Jinja2Templates:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        # the report's own templates too: the served report shares its content with the stand-alone file
+        loader=jinja2.FileSystemLoader([str(HERE / "templates"), str(HERE.parent / "reporting" / "templates")]),
         autoescape=True,  # every literal is escaped wherever it is shown
         undefined=jinja2.StrictUndefined,
     )
     env.globals["t"] = t
     env.globals["version"] = __version__
+    env.globals["switch_url"] = switch_url
+    env.globals["count_of"] = count_of
     return Jinja2Templates(env=env)
+
+
+@jinja2.pass_context
+def switch_url(context: Any, lang: str) -> str:
+    """The current page in *lang*: same path, same query (search words, facets, SPARQL text), other language."""
+    request: Request = context["request"]
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", lang)]
+    return request.url.path + "?" + urlencode(params)
 
 
 def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryService | None = None,
@@ -165,9 +178,9 @@ def create_app(settings: Settings, store: KnowledgeStore, *, service: QueryServi
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from . import catalog, health, pages, reconcile, report, search, sparql, update
+    from . import accessibility, catalog, health, pages, reconcile, report, search, sparql, update
 
-    for module in (health, sparql, update, pages, search, catalog, reconcile, report):
+    for module in (health, sparql, update, pages, search, catalog, reconcile, report, accessibility):
         app.include_router(module.router)
     app.add_middleware(HeadAsGet, routes=app.router.routes)
     app.add_middleware(CorsAndLang)
