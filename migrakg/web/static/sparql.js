@@ -118,7 +118,7 @@
         });
       }
       return response.text().then(function (text) {
-        var pre = document.createElement("pre"); pre.textContent = text; results.appendChild(pre);
+        var pre = document.createElement("pre"); pre.textContent = text; pre.setAttribute("tabindex", "0"); results.appendChild(pre);
         setDownloads(query, true); done(tr("graph"));
       });
     }).catch(function (err) {
