@@ -5,7 +5,7 @@
 For each size: writes synthetic N-Quads with bench/synthetic.py (every record labelled SYNTHETIC; files in
 bench/work/, never published), loads them into an in-memory KnowledgeStore, starts a QueryService as
 `migrakg serve` does (2 workers), builds the search index through it (the same three SPARQL queries the
-server runs: migrakg.search.build_index) and times search calls on the index (median and p99 over --runs
+server runs: migrakg.linkeddata.search.build_index) and times search calls on the index (median and p99 over --runs
 runs after one warm-up). Prints a Markdown table and writes bench/results/search-{size}.json.
 Speed is measured here, never asserted in tests.
 """
@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from migrakg.query import QueryService  # noqa: E402
-from migrakg.search import build_index  # noqa: E402
-from migrakg.store import KnowledgeStore  # noqa: E402
+from migrakg.sparql.service import QueryService
+from migrakg.linkeddata.search import build_index
+from migrakg.sparql.store import KnowledgeStore
 
 QUERIES = [  # (name, q, filters, kind)
     ("everything (no terms, no filters)", "", {}, None),

@@ -4,12 +4,12 @@
 
 Stages, each measured on its own (medians of repeated runs), all with results as SPARQL JSON:
   engine        pyoxigraph: store.query(...) and iterating every solution            (as `raw` in run_bench)
-  collect       engine + migrakg.results.collect_solutions() (rows of pyoxigraph terms)
-  serialise     migrakg.results.serialise_select() alone, on rows collected beforehand (the Python JSON writer)
+  collect       engine + migrakg.sparql.results.collect_solutions() (rows of pyoxigraph terms)
+  serialise     migrakg.sparql.results.serialise_select() alone, on rows collected beforehand (the Python JSON writer)
   native_json   engine + pyoxigraph's own QuerySolutions.serialize(format=JSON): the same document, written in Rust
-  execute       migrakg.query.execute() in this process: engine + pyoxigraph's serialiser under the byte limit
+  execute       migrakg.sparql.service.execute() in this process: engine + pyoxigraph's serialiser under the byte limit
   service       QueryService.run(): execute in a forked worker + the socket round trip (pickled reply)
-  scan          migrakg.sparqlscan.scan() on the query text (the /sparql handler calls it twice)
+  scan          migrakg.sparql.guard.scan() on the query text (the /sparql handler calls it twice)
   http_health   GET /health over HTTP (uvicorn + FastAPI + middleware + the benchmark's client, no query at all)
   http_sparql   GET /sparql?query=… over HTTP with the benchmark's client (run_bench.HttpClient, a plain socket)
                 (as `migrakg` in run_bench)
@@ -35,10 +35,10 @@ sys.path.insert(0, str(HERE))
 import pyoxigraph as ox
 import run_bench
 
-from migrakg.query import QueryRequest, QueryService, execute
-from migrakg.results import collect_solutions, serialise_select
-from migrakg.sparqlscan import scan
-from migrakg.store import KnowledgeStore
+from migrakg.sparql.service import QueryRequest, QueryService, execute
+from migrakg.sparql.results import collect_solutions, serialise_select
+from migrakg.sparql.guard import scan
+from migrakg.sparql.store import KnowledgeStore
 
 JSON = "application/sparql-results+json"
 

@@ -11,9 +11,9 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
@@ -21,9 +21,9 @@ from rdflib.plugins.serializers.nquads import _nq_row
 
 from .errors import Location, NotConforming, Problem, SourceError, Text
 from .namespaces import DEFAULT_BASE, MKG, PREFIXES, Iris
-from .project import ProjectPaths
-from .settings import Settings
-from .sources.csvsource import Records, data_files, read_sources
+from .settings import ProjectPaths, Settings
+from .sources.csvsource import data_files, read_sources
+from .sources.records import Records
 from .validate import Report, load_shapes, validate_graph
 from .vocabularies import Vocabularies, load_vocabularies
 
@@ -61,7 +61,9 @@ def parse_turtle_dir(folder: Path, shown: str) -> Graph:
         try:
             graph.parse(path, format="turtle")
         except Exception as exc:  # rdflib raises several syntax error types
-            problems.append(Problem(Location(f"{shown}/{path.name}"), Text(f"Turtle-Syntaxfehler: {exc}", f"Turtle syntax error: {exc}")))
+            problems.append(
+                Problem(Location(f"{shown}/{path.name}"), Text(f"Turtle-Syntaxfehler: {exc}", f"Turtle syntax error: {exc}"))
+            )
     if problems:
         raise SourceError(problems)
     return graph
@@ -73,8 +75,14 @@ def assemble(paths: ProjectPaths, data_dir: Path | None = None) -> Assembled:
     vocab = load_vocabularies(paths.vocab)
     sources = data_files(data_dir or paths.data)
     if not sources:
-        raise SourceError([Problem(Location(str(data_dir or paths.data)), Text(
-            "keine Quelldateien (organisations.csv …) gefunden", "no source files (organisations.csv …) found"))])
+        raise SourceError(
+            [
+                Problem(
+                    Location(str(data_dir or paths.data)),
+                    Text("keine Quelldateien (organisations.csv …) gefunden", "no source files (organisations.csv …) found"),
+                )
+            ]
+        )
     records = read_sources(sources, vocab)
     graphs: dict[URIRef, Graph] = {}
     meta = Graph()
@@ -146,9 +154,13 @@ def build(settings: Settings, out_dir: Path | None = None, *, progress: Progress
     progress(f"{assembled.triple_count()} triples in {len(assembled.graphs)} graphs; validating …")
     report = validate_assembled(assembled, paths)
     if not report.conforms:
-        raise NotConforming(Text(
-            f"die Daten sind nicht konform ({len(report.violations)} Fehler); nichts wurde geschrieben",
-            f"the data does not conform ({len(report.violations)} violations); nothing was written"), report)
+        raise NotConforming(
+            Text(
+                f"die Daten sind nicht konform ({len(report.violations)} Fehler); nichts wurde geschrieben",
+                f"the data does not conform ({len(report.violations)} violations); nothing was written",
+            ),
+            report,
+        )
     iris = settings.iris
     graphs = {iris.rebase(g): rebase_graph(graph, iris) for g, graph in assembled.graphs.items()}
     counts = kind_counts(assembled)
@@ -161,11 +173,14 @@ def build(settings: Settings, out_dir: Path | None = None, *, progress: Progress
         "warnings": len(report.warnings),
     }
     progress("writing …")
-    write_atomically(out_dir, {
-        NQUADS: "".join(nquads_lines(graphs)).encode("utf-8"),
-        TURTLE: turtle_text(graphs, iris).encode("utf-8"),
-        INFO: (json.dumps(info, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"),
-    })
+    write_atomically(
+        out_dir,
+        {
+            NQUADS: "".join(nquads_lines(graphs)).encode("utf-8"),
+            TURTLE: turtle_text(graphs, iris).encode("utf-8"),
+            INFO: (json.dumps(info, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"),
+        },
+    )
     return BuildResult(out_dir, report, info["triples"], counts)
 
 

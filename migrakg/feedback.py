@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import Text, UsageError
@@ -31,18 +31,31 @@ def check(message: str, reply_to: str, page: str) -> dict[str, str]:
     """
     message, reply_to, page = message.strip(), reply_to.strip(), page.strip()
     if not message:
-        raise UsageError(Text("Feld „Nachricht“: bitte beschreiben Sie die Barriere.",
-                              "Field 'message': please describe the barrier."))
+        raise UsageError(
+            Text("Feld „Nachricht“: bitte beschreiben Sie die Barriere.", "Field 'message': please describe the barrier.")
+        )
     if len(message) > MAX_MESSAGE:
-        raise UsageError(Text(f"Feld „Nachricht“: höchstens {MAX_MESSAGE} Zeichen ({len(message)} eingegeben).",
-                              f"Field 'message': at most {MAX_MESSAGE} characters ({len(message)} given)."))
+        raise UsageError(
+            Text(
+                f"Feld „Nachricht“: höchstens {MAX_MESSAGE} Zeichen ({len(message)} eingegeben).",
+                f"Field 'message': at most {MAX_MESSAGE} characters ({len(message)} given).",
+            )
+        )
     if len(reply_to) > MAX_REPLY or (reply_to and ("@" not in reply_to or " " in reply_to)):
-        raise UsageError(Text("Feld „E-Mail für die Antwort“: keine gültige E-Mail-Adresse (oder leer lassen).",
-                              "Field 'email for the answer': not a valid e-mail address (or leave it empty)."))
+        raise UsageError(
+            Text(
+                "Feld „E-Mail für die Antwort“: keine gültige E-Mail-Adresse (oder leer lassen).",
+                "Field 'email for the answer': not a valid e-mail address (or leave it empty).",
+            )
+        )
     if page and not page.startswith("/"):
         page = ""
-    return {"received": datetime.now(timezone.utc).isoformat(timespec="seconds"), "message": message,
-            "reply_to": reply_to, "page": page[:300]}
+    return {
+        "received": datetime.now(UTC).isoformat(timespec="seconds"),
+        "message": message,
+        "reply_to": reply_to,
+        "page": page[:300],
+    }
 
 
 def record(build_dir: Path, message: str, reply_to: str = "", page: str = "") -> Path:

@@ -30,13 +30,13 @@ from rdflib.plugins.serializers.nquads import _nq_row
 from .build import parse_turtle_dir
 from .errors import Location, NotConforming, Problem, SourceError, Text, UsageError
 from .namespaces import DEFAULT_BASE, KINDS, MKG, Iris, is_slug
-from .oxrdf import to_rdflib
-from .project import ProjectPaths
-from .settings import Settings
+from .settings import ProjectPaths, Settings
 from .sources import hsds, osm
-from .sources.csvsource import Builder, RecordRef, Records, SourceFile, read_csv_file
+from .sources.csvsource import read_csv_file
 from .sources.rdffile import is_rdf_file, read_rdf
-from .store import KnowledgeStore
+from .sources.records import Builder, RecordRef, Records, SourceFile
+from .sparql.store import KnowledgeStore
+from .terms import to_rdflib
 from .validate import Report, load_shapes, validate_graph
 from .vocabularies import load_vocabularies
 
@@ -80,6 +80,7 @@ class ImportOutcome:
 
 # -- formats -------------------------------------------------------------------------------------
 
+
 def detect_format(path: Path) -> str:
     """Format by folder/extension/header. Raises UsageError for what it cannot tell."""
     if path.is_dir():
@@ -103,13 +104,17 @@ def detect_format(path: Path) -> str:
         return "rdf" if "@context" in head else "hsds"
     if is_rdf_file(path):
         return "rdf"
-    raise UsageError(Text(f"Format von {path.name} nicht erkennbar: bitte --format csv|xlsx|hsds|rdf angeben",
-                          f"cannot tell the format of {path.name}: give --format csv|xlsx|hsds|rdf"))
+    raise UsageError(
+        Text(
+            f"Format von {path.name} nicht erkennbar: bitte --format csv|xlsx|hsds|rdf angeben",
+            f"cannot tell the format of {path.name}: give --format csv|xlsx|hsds|rdf",
+        )
+    )
 
 
 def source_name_for(path: Path) -> str:
     """A slug from the file or folder name: `Pankow Liste 2024.xlsx` → `pankow-liste-2024`."""
-    from .normalise import fold
+    from .linking.normalise import fold
 
     stem = path.name if path.is_dir() else path.stem
     slug = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-")
@@ -212,8 +217,9 @@ def build_records(files: list[SourceFile], vocab, source: str, kb_slugs: dict[st
 
 # -- the store -----------------------------------------------------------------------------------
 
+
 def to_default_base(iri: str, base: str) -> str:
-    return DEFAULT_BASE + iri[len(base):] if base != DEFAULT_BASE and iri.startswith(base) else iri
+    return DEFAULT_BASE + iri[len(base) :] if base != DEFAULT_BASE and iri.startswith(base) else iri
 
 
 def kb_slugs_of(store: ox.Store, base: str) -> dict[str, set[str]]:
@@ -242,8 +248,15 @@ def reference_graph(store: ox.Store, graph: Graph, base: str, paths: ProjectPath
         iri = str(target)
         stored = Iris(base).rebase(URIRef(iri)) if iri.startswith(DEFAULT_BASE) else URIRef(iri)
         for quad in store.quads_for_pattern(ox.NamedNode(str(stored)), rdf_type, None, None):
-            reference.add((target, RDF.type, URIRef(to_default_base(quad.object.value, base))
-                           if isinstance(quad.object, ox.NamedNode) else to_rdflib(quad.object)))
+            reference.add(
+                (
+                    target,
+                    RDF.type,
+                    URIRef(to_default_base(quad.object.value, base))
+                    if isinstance(quad.object, ox.NamedNode)
+                    else to_rdflib(quad.object),
+                )
+            )
         if "/id/district/" in iri:  # districts are checked as concepts in Berlin: take their record
             for quad in store.quads_for_pattern(ox.NamedNode(str(stored)), None, None, None):
                 reference.add((target, to_rdflib(quad.predicate), _unbase(quad.object, base)))
@@ -343,8 +356,9 @@ def _user() -> str:
         return "unknown"
 
 
-def _write_kept_file(store: KnowledgeStore, source: str, data: Graph, data_iri: URIRef, meta: Graph,
-                     meta_iri: URIRef) -> Path | None:
+def _write_kept_file(
+    store: KnowledgeStore, source: str, data: Graph, data_iri: URIRef, meta: Graph, meta_iri: URIRef
+) -> Path | None:
     """Write the import's quads beside the store (as a temporary file, renamed once the store has them)."""
     folder = imports_dir(store)
     if folder is None:
@@ -362,7 +376,9 @@ def _update_text(data_iri: URIRef, data: Graph, meta_iri: URIRef, meta: Graph) -
     return (
         f"DROP SILENT GRAPH <{data_iri}> ;\n"
         f"DELETE WHERE {{ GRAPH <{meta_iri}> {{ <{data_iri}> ?p ?o }} }} ;\n"
-        + "".join(f"DELETE WHERE {{ GRAPH <{meta_iri}> {{ <{data_iri}#{n}> ?p ?o }} }} ;\n" for n in ("file", "agent", "activity"))
+        + "".join(
+            f"DELETE WHERE {{ GRAPH <{meta_iri}> {{ <{data_iri}#{n}> ?p ?o }} }} ;\n" for n in ("file", "agent", "activity")
+        )
         + f"INSERT DATA {{ GRAPH <{data_iri}> {{\n{body}}}\nGRAPH <{meta_iri}> {{\n{meta_body}}} }}"
     )
 
@@ -378,33 +394,51 @@ def validate_import(parsed: Parsed, reference: Graph, shapes: Graph) -> Report:
 
 def open_target_store(settings: Settings, store_path: str | None) -> KnowledgeStore:
     """The on-disk store an import goes into; a new store first gets the latest build."""
-    from .serving import open_store
+    from .sparql.opening import open_store
 
     path = store_path or str(settings.build_path / "store")
     return open_store(settings, store=path)
 
 
-def run_import(settings: Settings, path: Path, *, fmt: str | None = None, source: str | None = None,
-               dry_run: bool = False, store: KnowledgeStore, agent: str | None = None,
-               now: dt.datetime | None = None) -> ImportOutcome:
+def run_import(
+    settings: Settings,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    source: str | None = None,
+    dry_run: bool = False,
+    store: KnowledgeStore,
+    agent: str | None = None,
+    now: dt.datetime | None = None,
+) -> ImportOutcome:
     """Import *path* into *store* (all or nothing). Raises SourceError (unreadable input, exit 2),
     NotConforming (SHACL violations, exit 1), UsageError."""
     source = source or source_name_for(path)
     if not is_slug(source) or "--" in source:
-        raise UsageError(Text(f"Quellname „{source}“ ist kein gültiger slug (a–z, 0–9, einzelne Bindestriche)",
-                              f"source name '{source}' is not a valid slug (a-z, 0-9, single hyphens)"))
+        raise UsageError(
+            Text(
+                f"Quellname „{source}“ ist kein gültiger slug (a–z, 0–9, einzelne Bindestriche)",
+                f"source name '{source}' is not a valid slug (a-z, 0-9, single hyphens)",
+            )
+        )
     iris = settings.iris
     paths = ProjectPaths.from_settings(settings)
     live = store.store
     parsed = read_import(path, fmt=fmt, source=source, kb_slugs=kb_slugs_of(live, iris.base), vocab_dir=paths.vocab)
     if len(parsed.graph) == 0:
-        raise SourceError([Problem(Location(parsed.display), Text("die Datei enthält keine Datensätze", "the file holds no records"))])
+        raise SourceError(
+            [Problem(Location(parsed.display), Text("die Datei enthält keine Datensätze", "the file holds no records"))]
+        )
     reference = reference_graph(live, parsed.graph, iris.base, paths)
     report = validate_import(parsed, reference, load_shapes(paths.shapes))
     if not report.conforms:
-        raise NotConforming(Text(
-            f"der Import verletzt die Formregeln ({len(report.violations)} Fehler); nichts wurde geändert",
-            f"the import breaks the shapes ({len(report.violations)} violations); nothing was changed"), report)
+        raise NotConforming(
+            Text(
+                f"der Import verletzt die Formregeln ({len(report.violations)} Fehler); nichts wurde geändert",
+                f"the import breaks the shapes ({len(report.violations)} violations); nothing was changed",
+            ),
+            report,
+        )
     data_iri = iris.graph(f"import/{source}")
     meta_iri = iris.graph("meta")
     data = rebased(parsed.graph, iris)
@@ -414,7 +448,7 @@ def run_import(settings: Settings, path: Path, *, fmt: str | None = None, source
     unchanged = diff.empty and stored_checksum(live, str(data_iri), str(meta_iri)) == parsed.sha256
     if dry_run or unchanged:
         return ImportOutcome(parsed, str(data_iri), diff, report, False, unchanged)
-    when = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    when = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     meta = rebased(meta_triples(data_iri, parsed, agent or _user(), when, iris), iris)
     kept = _write_kept_file(store, source, data, data_iri, meta, meta_iri)
     try:

@@ -91,9 +91,7 @@ class Iris:
 
     def __post_init__(self) -> None:
         if not re.match(r"^https?://[^\s<>\"{}|\\^`]+/$", self.base):
-            raise ValueError(
-                f"base IRI {self.base!r} must be an http(s) IRI ending with '/'"
-            )
+            raise ValueError(f"base IRI {self.base!r} must be an http(s) IRI ending with '/'")
 
     def id(self, kind: str, slug: str) -> URIRef:
         return URIRef(f"{self.base}id/{kind}/{slug}")
@@ -114,7 +112,7 @@ class Iris:
         """Map an IRI written with DEFAULT_BASE (ontology, vocab and shapes files) to this base."""
         text = str(term)
         if self.base != DEFAULT_BASE and text.startswith(DEFAULT_BASE):
-            return URIRef(self.base + text[len(DEFAULT_BASE):])
+            return URIRef(self.base + text[len(DEFAULT_BASE) :])
         return term
 
     def split(self, iri: str) -> tuple[str, str] | None:
@@ -122,7 +120,7 @@ class Iris:
         prefix = self.base + "id/"
         if not iri.startswith(prefix):
             return None
-        rest = iri[len(prefix):]
+        rest = iri[len(prefix) :]
         kind, _, slug = rest.partition("/")
         if kind in KINDS and slug and is_slug(slug.split("#")[0]):
             return kind, slug.split("#")[0]

@@ -26,18 +26,69 @@ def _project_root() -> Path:
 class Settings:
     """Everything configurable. Make with `Settings.from_env(**overrides)`."""
 
-    base_iri: str = field(default=DEFAULT_BASE, metadata={"env": "MIGRAKG_BASE_IRI", "help": "base of every IRI (`{base}id/{kind}/{slug}`)"})
-    root: Path = field(default_factory=_project_root, metadata={"env": "MIGRAKG_ROOT", "help": "project folder holding data/, ontology/, vocab/, shapes/, queries/"})
-    build_dir: Path | None = field(default=None, metadata={"env": "MIGRAKG_BUILD", "help": "where `build` writes and `serve` reads the dataset (default: ROOT/build)"})
-    query_timeout: float = field(default=10.0, metadata={"env": "MIGRAKG_QUERY_TIMEOUT", "help": "seconds a SPARQL query may run before it is stopped"})
-    result_limit: int = field(default=100_000, metadata={"env": "MIGRAKG_RESULT_LIMIT", "help": "most rows (or triples) one query may return where rows are built one by one (graph results, pages, CLI)"})
-    result_bytes: int = field(default=64 * 1024 * 1024, metadata={"env": "MIGRAKG_RESULT_BYTES", "help": "largest serialised SELECT/ASK answer in bytes (the engine's own serialiser stops there)"})
-    service_allow: tuple[str, ...] = field(default=(), metadata={"env": "MIGRAKG_SERVICE_ALLOW", "help": "SPARQL endpoints a SERVICE clause may reach, space-separated (empty: none)"})
-    write_token: str | None = field(default=None, metadata={"env": "MIGRAKG_WRITE_TOKEN", "help": "bearer token that enables POST /update (unset: updates are off)"})
-    public_url: str | None = field(default=None, metadata={"env": "MIGRAKG_PUBLIC_URL", "help": "address the server is reached at, for links in the catalogue and the service description"})
+    base_iri: str = field(
+        default=DEFAULT_BASE, metadata={"env": "MIGRAKG_BASE_IRI", "help": "base of every IRI (`{base}id/{kind}/{slug}`)"}
+    )
+    root: Path = field(
+        default_factory=_project_root,
+        metadata={"env": "MIGRAKG_ROOT", "help": "project folder holding data/, ontology/, vocab/, shapes/, queries/"},
+    )
+    build_dir: Path | None = field(
+        default=None,
+        metadata={"env": "MIGRAKG_BUILD", "help": "where `build` writes and `serve` reads the dataset (default: ROOT/build)"},
+    )
+    query_timeout: float = field(
+        default=10.0, metadata={"env": "MIGRAKG_QUERY_TIMEOUT", "help": "seconds a SPARQL query may run before it is stopped"}
+    )
+    result_limit: int = field(
+        default=100_000,
+        metadata={
+            "env": "MIGRAKG_RESULT_LIMIT",
+            "help": "most rows (or triples) one query may return where rows are built one by one (graph results, pages, CLI)",
+        },
+    )
+    result_bytes: int = field(
+        default=64 * 1024 * 1024,
+        metadata={
+            "env": "MIGRAKG_RESULT_BYTES",
+            "help": "largest serialised SELECT/ASK answer in bytes (the engine's own serialiser stops there)",
+        },
+    )
+    service_allow: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "env": "MIGRAKG_SERVICE_ALLOW",
+            "help": "SPARQL endpoints a SERVICE clause may reach, space-separated (empty: none)",
+        },
+    )
+    write_token: str | None = field(
+        default=None,
+        metadata={"env": "MIGRAKG_WRITE_TOKEN", "help": "bearer token that enables POST /update (unset: updates are off)"},
+    )
+    public_url: str | None = field(
+        default=None,
+        metadata={
+            "env": "MIGRAKG_PUBLIC_URL",
+            "help": "address the server is reached at, for links in the catalogue and the service description",
+        },
+    )
     lang: str = field(default="", metadata={"env": "MIGRAKG_LANG", "help": "language of messages: de or en (default: from LANG)"})
-    feedback_contact: str = field(default="", metadata={"env": "MIGRAKG_FEEDBACK_CONTACT", "help": "where people report barriers and ask for content in an accessible form: a `mailto:` or `https:` address of the operator (an office, never a private person); unset: the form on /barrierefreiheit keeps the messages in BUILD/feedback/"})
-    reload_interval: float = field(default=2.0, metadata={"env": "MIGRAKG_RELOAD_INTERVAL", "help": "seconds between checks for a rebuilt dataset to swap in while serving"})
+    feedback_contact: str = field(
+        default="",
+        metadata={
+            "env": "MIGRAKG_FEEDBACK_CONTACT",
+            "help": "where people report barriers and ask for content in an accessible form: a `mailto:` or `https:` "
+            "address of the operator (an office, never a private person); unset: the form on /barrierefreiheit "
+            "keeps the messages in BUILD/feedback/",
+        },
+    )
+    reload_interval: float = field(
+        default=2.0,
+        metadata={
+            "env": "MIGRAKG_RELOAD_INTERVAL",
+            "help": "seconds between checks for a rebuilt dataset to swap in while serving",
+        },
+    )
 
     def __post_init__(self) -> None:
         try:
@@ -71,7 +122,7 @@ class Settings:
         return self.build_dir or self.root / "build"
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from the environment, then *overrides* (None values are ignored)."""
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
@@ -83,7 +134,7 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
-    def with_(self, **changes: object) -> "Settings":
+    def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
@@ -109,3 +160,36 @@ def settings_table() -> list[tuple[str, str, str, str]]:
         default = "(project folder)" if f.name == "root" else repr(f.default) if f.default is not None else "unset"
         rows.append((f.name, f.metadata["env"], default, f.metadata["help"]))
     return rows
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    root: Path
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def ontology(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def vocab(self) -> Path:
+        return self.root / "vocab"
+
+    @property
+    def shapes(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries(self) -> Path:
+        return self.root / "queries"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ProjectPaths:
+        paths = cls(settings.root)
+        for folder in (paths.ontology, paths.vocab, paths.shapes):
+            if not folder.is_dir():
+                raise UsageError(f"{folder} is missing: is {settings.root} a migrakg project folder? (set MIGRAKG_ROOT)")
+        return paths

@@ -7,18 +7,18 @@ Exit codes of `migrakg validate`: 0 conforms (warnings allowed), 1 violations, 2
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from .errors import Location, SourceError, Problem, Text
+from .errors import Location, Problem, SourceError, Text
 from .namespaces import MKGSH, SH
-from .sources.csvsource import RecordRef, Records
+from .sources.records import RecordRef, Records
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -30,7 +30,9 @@ def load_shapes(shapes_dir: Path) -> Graph:
         try:
             graph.parse(path, format="turtle")
         except Exception as exc:  # rdflib raises many syntax error types
-            problems.append(Problem(Location(f"shapes/{path.name}"), Text(f"Turtle-Syntaxfehler: {exc}", f"Turtle syntax error: {exc}")))
+            problems.append(
+                Problem(Location(f"shapes/{path.name}"), Text(f"Turtle-Syntaxfehler: {exc}", f"Turtle syntax error: {exc}"))
+            )
     if problems:
         raise SourceError(problems)
     return graph
@@ -47,13 +49,15 @@ class Result:
     location: Location | None = None
 
     def message(self, lang: str) -> str:
-        return self.messages.get(lang) or self.messages.get("en") or self.messages.get("") or next(iter(self.messages.values()), "")
+        return (
+            self.messages.get(lang) or self.messages.get("en") or self.messages.get("") or next(iter(self.messages.values()), "")
+        )
 
     def shape_name(self) -> str:
         if self.shape is None:
             return "?"
         text = str(self.shape)
-        return "mkgsh:" + text[len(str(MKGSH)):] if text.startswith(str(MKGSH)) else text
+        return "mkgsh:" + text[len(str(MKGSH)) :] if text.startswith(str(MKGSH)) else text
 
     def where(self, lang: str) -> str:
         if self.location is not None:
@@ -61,7 +65,9 @@ class Result:
         return f"<{self.focus}>"
 
     def render(self, lang: str) -> str:
-        severity = {"Violation": ("Fehler", "error"), "Warning": ("Warnung", "warning"), "Info": ("Hinweis", "info")}[self.severity]
+        severity = {"Violation": ("Fehler", "error"), "Warning": ("Warnung", "warning"), "Info": ("Hinweis", "info")}[
+            self.severity
+        ]
         label = severity[0] if lang == "de" else severity[1]
         text = f"{self.where(lang)}: {label}: {self.message(lang)}"
         if self.value is not None:
@@ -89,7 +95,7 @@ def display_value(value: Node) -> str:
     text = str(value)
     for scheme in ("mailto:", "tel:"):
         if text.startswith(scheme):
-            return text[len(scheme):]
+            return text[len(scheme) :]
     return text
 
 
@@ -122,16 +128,19 @@ class Report:
         return "\n".join(lines) + "\n"
 
     def render_json(self, lang: str) -> str:
-        return json.dumps(
-            {
-                "conforms": self.conforms,
-                "violations": len(self.violations),
-                "warnings": len(self.warnings),
-                "results": [r.as_json(lang) for r in self.results],
-            },
-            ensure_ascii=False,
-            indent=2,
-        ) + "\n"
+        return (
+            json.dumps(
+                {
+                    "conforms": self.conforms,
+                    "violations": len(self.violations),
+                    "warnings": len(self.warnings),
+                    "results": [r.as_json(lang) for r in self.results],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
 
     def render_turtle(self) -> str:
         graph = self.results_graph if self.results_graph is not None else Graph()
@@ -186,12 +195,28 @@ def validate_graph(
             if isinstance(message, Literal):
                 messages.setdefault(message.language or "", str(message))
         location = locate(focus_node, path, records) if records is not None else None
-        results.append(Result(focus_node, path if isinstance(path, URIRef) else None, value,
-                              shape if isinstance(shape, URIRef) else None, severity, messages, location))
-    results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 3),
-                                r.location.file if r.location else "",
-                                r.location.row or 0 if r.location else 0,
-                                str(r.focus), str(r.path), str(r.shape), str(r.value)))
+        results.append(
+            Result(
+                focus_node,
+                path if isinstance(path, URIRef) else None,
+                value,
+                shape if isinstance(shape, URIRef) else None,
+                severity,
+                messages,
+                location,
+            )
+        )
+    results.sort(
+        key=lambda r: (
+            SEVERITY_ORDER.get(r.severity, 3),
+            r.location.file if r.location else "",
+            r.location.row or 0 if r.location else 0,
+            str(r.focus),
+            str(r.path),
+            str(r.shape),
+            str(r.value),
+        )
+    )
     return Report(results, results_graph)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from .errors import SourceError, Location, Problem, Text
+from .errors import Location, Problem, SourceError, Text
 from .namespaces import DEFAULT_BASE, LANG
 
 
@@ -37,16 +37,18 @@ def load_vocabularies(vocab_dir: Path) -> Vocabularies:
         try:
             graph.parse(path, format="turtle")
         except Exception as exc:  # rdflib raises many exception types for syntax errors
-            problems.append(Problem(Location(f"vocab/{path.name}"), Text(f"Turtle-Syntaxfehler: {exc}", f"Turtle syntax error: {exc}")))
+            problems.append(
+                Problem(Location(f"vocab/{path.name}"), Text(f"Turtle-Syntaxfehler: {exc}", f"Turtle syntax error: {exc}"))
+            )
     if problems:
         raise SourceError(problems)
     schemes: dict[str, dict[str, URIRef]] = {}
     prefix = DEFAULT_BASE + "vocab/"
     for concept in graph.subjects(RDF.type, SKOS.Concept):
         for scheme in graph.objects(concept, SKOS.inScheme):
-            scheme_name = str(scheme)[len(prefix):] if str(scheme).startswith(prefix) else str(scheme)
+            scheme_name = str(scheme)[len(prefix) :] if str(scheme).startswith(prefix) else str(scheme)
             if str(concept).startswith(str(LANG)):
-                code = str(concept)[len(str(LANG)):]
+                code = str(concept)[len(str(LANG)) :]
             else:
                 code = str(concept).rsplit("/", 1)[-1]
             schemes.setdefault(scheme_name, {})[code] = URIRef(concept)

@@ -51,14 +51,14 @@ def built(settings):
 
 @pytest.fixture(scope="session")
 def kb_store(settings, built):
-    from migrakg.serving import open_store
+    from migrakg.sparql.opening import open_store
 
     return open_store(settings)
 
 
 @pytest.fixture(scope="session")
 def service(kb_store):
-    from migrakg.query import QueryService
+    from migrakg.sparql.service import QueryService
 
     svc = QueryService(kb_store, workers=2, timeout=10)
     svc.start()
@@ -106,7 +106,7 @@ class LiveServer:
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> "LiveServer":
+    def __enter__(self) -> LiveServer:
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:
@@ -123,7 +123,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(settings, kb_store):
     """A real server over the real data (own query workers)."""
-    from migrakg.query import QueryService
+    from migrakg.sparql.service import QueryService
     from migrakg.web.app import create_app
 
     app = create_app(settings, kb_store, service=QueryService(kb_store, workers=2, timeout=10))
@@ -147,8 +147,19 @@ def browser():
     path = chromium_path()
     assert path, "chromium is not installed: run scripts/install-system-deps.sh"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
+        b = p.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
         yield b
         b.close()

@@ -30,8 +30,11 @@ def imported(path: Path) -> set[str]:
 
 
 def test_core_does_not_import_adapter_libraries():
-    offenders = {str(p.relative_to(PACKAGE)): sorted(imported(p) & ADAPTER_LIBS)
-                 for p, adapter in modules() if not adapter and imported(p) & ADAPTER_LIBS}
+    offenders = {
+        str(p.relative_to(PACKAGE)): sorted(imported(p) & ADAPTER_LIBS)
+        for p, adapter in modules()
+        if not adapter and imported(p) & ADAPTER_LIBS
+    }
     assert not offenders, offenders
 
 

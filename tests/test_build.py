@@ -22,7 +22,9 @@ ID = "https://w3id.org/migrakg/id/"
 
 def run_cli(*args: str, root: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {**os.environ, "MIGRAKG_ROOT": str(root), "MIGRAKG_LANG": "en", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "migrakg.cli", *args], capture_output=True, text=True, env=environment, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "migrakg.cli", *args], capture_output=True, text=True, env=environment, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,16 +41,32 @@ def test_real_data_counts(built, dataset):
     assert built.counts["project"] >= 2
     members = set(dataset.objects(URIRef(ID + "network/ak-lingua-pankow"), ORG.hasMember))
     assert len(members) == 18
-    for iri in ("organisation/narud-ev", "project/migraktiv-spandau", "project/migraup-pankow",
-                "network/ak-lingua-pankow", "district/pankow", "district/spandau", "organisation/senstadt"):
+    for iri in (
+        "organisation/narud-ev",
+        "project/migraktiv-spandau",
+        "project/migraup-pankow",
+        "network/ak-lingua-pankow",
+        "district/pankow",
+        "district/spandau",
+        "organisation/senstadt",
+    ):
         assert (URIRef(ID + iri), RDF.type, None) in dataset, iri
     funders = set(dataset.objects(None, URIRef("https://schema.org/funder")))
     assert URIRef(ID + "organisation/senstadt") in funders
 
 
 def test_every_record_has_provenance(built, dataset):
-    kinds = (MKG.Organisation, MKG.Network, MKG.Project, MKG.Offer, MKG.Funding, MKG.Place, MKG.District,
-             MKG.CarrierRole, ORG.Membership)
+    kinds = (
+        MKG.Organisation,
+        MKG.Network,
+        MKG.Project,
+        MKG.Offer,
+        MKG.Funding,
+        MKG.Place,
+        MKG.District,
+        MKG.CarrierRole,
+        ORG.Membership,
+    )
     records = {s for k in kinds for s in dataset.subjects(RDF.type, k)}
     assert len(records) > 100
     for record in records:
@@ -68,8 +86,12 @@ def test_build_is_deterministic_across_processes(tmp_path):
         out = tmp_path / f"build-{seed}"
         result = run_cli("build", "--out", str(out), env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
-        hashes.append({name: hashlib.sha256((out / name).read_bytes()).hexdigest()
-                       for name in ("migrakg.nq", "migrakg.ttl", "build-info.json")})
+        hashes.append(
+            {
+                name: hashlib.sha256((out / name).read_bytes()).hexdigest()
+                for name in ("migrakg.nq", "migrakg.ttl", "build-info.json")
+            }
+        )
     assert hashes[0] == hashes[1]
 
 
@@ -96,6 +118,7 @@ def test_base_iri_is_configurable(tmp_path):
 
 # --- broken input -------------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def project(tmp_path) -> Path:
     """A copy of the project's data folders to break."""
@@ -121,7 +144,9 @@ def assert_input_error(result, *fragments: str) -> None:
 def test_unknown_column(project):
     edit(project / "data/organisations.csv", "slug,name,", "slug,nmae,")
     result = run_cli("build", "--out", str(project / "build"), root=project)
-    assert_input_error(result, "data/organisations.csv row 1, column nmae: unknown column 'nmae'", "required column 'name' is missing")
+    assert_input_error(
+        result, "data/organisations.csv row 1, column nmae: unknown column 'nmae'", "required column 'name' is missing"
+    )
 
 
 def test_bad_csv_syntax(project):

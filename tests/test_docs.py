@@ -24,8 +24,19 @@ def test_every_command_is_documented():
 
 def test_every_contract_path_is_documented():
     text = (ROOT / "docs/http.md").read_text(encoding="utf-8")
-    for path in ("/sparql", "/update", "/id/{kind}/{slug}", "/ontology", "/vocab/{scheme}", "/search", "/catalog",
-                 "/dumps/{file}", "/.well-known/void", "/reconcile", "/health"):
+    for path in (
+        "/sparql",
+        "/update",
+        "/id/{kind}/{slug}",
+        "/ontology",
+        "/vocab/{scheme}",
+        "/search",
+        "/catalog",
+        "/dumps/{file}",
+        "/.well-known/void",
+        "/reconcile",
+        "/health",
+    ):
         assert path in text, path
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from migrakg.examples import load_examples
-from migrakg.query import QueryRequest, check_query
+from migrakg.sparql.examples import load_examples
+from migrakg.sparql.service import QueryRequest, check_query
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = load_examples(ROOT / "queries")

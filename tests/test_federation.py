@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from migrakg.examples import load_examples
-from migrakg.query import QueryService, ServiceNotAllowed, check_query
+from migrakg.sparql.examples import load_examples
+from migrakg.sparql.service import QueryService, ServiceNotAllowed, check_query
 
 from .conftest import LiveServer
 

@@ -64,6 +64,7 @@ def declared_terms() -> set[URIRef]:
 
 # --- ontology ----------------------------------------------------------------------------------------
 
+
 def test_ontology_header():
     g = ontology()
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in g
@@ -93,17 +94,20 @@ def test_every_mkg_term_of_the_data_model_is_declared():
     assert used - declared_terms() == set()
 
 
-@pytest.mark.parametrize("cls,supers", [
-    ("Organisation", [ORG.Organization, SCHEMA.Organization]),
-    ("PublicBody", [ORG.FormalOrganization, SCHEMA.GovernmentOrganization]),
-    ("Network", [ORG.Organization]),
-    ("Project", [SCHEMA.Project, URIRef("http://www.w3.org/ns/prov#Activity")]),
-    ("CarrierRole", [URIRef("http://www.w3.org/ns/prov#Association")]),
-    ("Funding", [SCHEMA.MonetaryGrant]),
-    ("Offer", [SCHEMA.Service]),
-    ("Place", [ORG.Site, SCHEMA.Place]),
-    ("District", [SCHEMA.AdministrativeArea]),
-])
+@pytest.mark.parametrize(
+    "cls,supers",
+    [
+        ("Organisation", [ORG.Organization, SCHEMA.Organization]),
+        ("PublicBody", [ORG.FormalOrganization, SCHEMA.GovernmentOrganization]),
+        ("Network", [ORG.Organization]),
+        ("Project", [SCHEMA.Project, URIRef("http://www.w3.org/ns/prov#Activity")]),
+        ("CarrierRole", [URIRef("http://www.w3.org/ns/prov#Association")]),
+        ("Funding", [SCHEMA.MonetaryGrant]),
+        ("Offer", [SCHEMA.Service]),
+        ("Place", [ORG.Site, SCHEMA.Place]),
+        ("District", [SCHEMA.AdministrativeArea]),
+    ],
+)
 def test_class_alignment_as_in_the_data_model(cls: str, supers: list[URIRef]):
     for sup in supers:
         assert (MKG[cls], RDFS.subClassOf, sup) in ontology(), (cls, sup)
@@ -127,6 +131,7 @@ def test_external_labels_are_bilingual_and_define_nothing_of_ours():
 
 
 # --- vocabularies ------------------------------------------------------------------------------------
+
 
 def documented_codes() -> dict[str, list[str]]:
     """The code table of docs/vocabularies.md (the district row excluded: it comes from data/districts.csv)."""
@@ -196,11 +201,18 @@ def test_extra_concept_types():
 # --- shapes ------------------------------------------------------------------------------------------
 
 NODE_SHAPES = {
-    "OrganisationShape": MKG.Organisation, "PublicBodyShape": MKG.PublicBody, "NetworkShape": MKG.Network,
-    "MembershipShape": ORG.Membership, "ProjectShape": MKG.Project, "CarrierRoleShape": MKG.CarrierRole,
-    "FundingShape": MKG.Funding, "OfferShape": MKG.Offer, "PlaceShape": MKG.Place,
+    "OrganisationShape": MKG.Organisation,
+    "PublicBodyShape": MKG.PublicBody,
+    "NetworkShape": MKG.Network,
+    "MembershipShape": ORG.Membership,
+    "ProjectShape": MKG.Project,
+    "CarrierRoleShape": MKG.CarrierRole,
+    "FundingShape": MKG.Funding,
+    "OfferShape": MKG.Offer,
+    "PlaceShape": MKG.Place,
     "AddressShape": URIRef("http://www.w3.org/ns/locn#Address"),
-    "ContactPointShape": URIRef("http://www.w3.org/2006/vcard/ns#Organization"), "DistrictShape": MKG.District,
+    "ContactPointShape": URIRef("http://www.w3.org/2006/vcard/ns#Organization"),
+    "DistrictShape": MKG.District,
 }
 MKGSH = Namespace("https://w3id.org/migrakg/shapes#")
 
@@ -252,13 +264,26 @@ def test_every_sh_in_belongs_to_an_explained_shape():
 
 
 FULL_SCHEME_PROPERTIES = {
-    LEGAL.companyType: "legal-form", MKG.fieldOfActivity: "field", SCHEMA.audience: "target-group",
-    MKG.offerType: "offer-type", MKG.networkType: "network-type", MKG.programme: "funding-programme",
+    LEGAL.companyType: "legal-form",
+    MKG.fieldOfActivity: "field",
+    SCHEMA.audience: "target-group",
+    MKG.offerType: "offer-type",
+    MKG.networkType: "network-type",
+    MKG.programme: "funding-programme",
     DCTERMS.language: "language",
 }
-ROLE_PROPERTIES = {ORG.role: {"member", "chair", "deputy-chair", "board-member", "mo-representative",
-                              "association-representative", "founding-member"},
-                   MKG.carrierRole: {"carrier", "tandem-partner"}}
+ROLE_PROPERTIES = {
+    ORG.role: {
+        "member",
+        "chair",
+        "deputy-chair",
+        "board-member",
+        "mo-representative",
+        "association-representative",
+        "founding-member",
+    },
+    MKG.carrierRole: {"carrier", "tandem-partner"},
+}
 
 
 def test_sh_in_lists_agree_with_the_vocabularies():

@@ -13,7 +13,7 @@ import time
 import pytest
 import uvloop
 
-from migrakg.query import EngineError, QueryRequest, QueryService, QueryTimeout
+from migrakg.sparql.service import EngineError, QueryRequest, QueryService, QueryTimeout
 
 JSON = "application/sparql-results+json"
 EVERYTHING = "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
@@ -76,16 +76,24 @@ def test_large_replies_alternate_between_event_loop_and_thread(one_worker, run_l
 
 
 def test_event_loop_answers_match_blocking_answers_for_every_form(one_worker, run_loop):
-    requests = [QueryRequest(SIMPLE, JSON), QueryRequest("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 50", "text/turtle"),
-                QueryRequest(EVERYTHING + " LIMIT 5", "text/csv"), QueryRequest(EVERYTHING + " LIMIT 5")]
+    requests = [
+        QueryRequest(SIMPLE, JSON),
+        QueryRequest("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 50", "text/turtle"),
+        QueryRequest(EVERYTHING + " LIMIT 5", "text/csv"),
+        QueryRequest(EVERYTHING + " LIMIT 5"),
+    ]
 
     async def all_via_loop() -> list:
         return [await one_worker.run_async(r) for r in requests]
 
     for via_loop, request in zip(run_loop(all_via_loop()), requests):
         blocking = one_worker.run(request)
-        assert (via_loop.form, via_loop.media, via_loop.body, via_loop.rows) == \
-            (blocking.form, blocking.media, blocking.body, blocking.rows)
+        assert (via_loop.form, via_loop.media, via_loop.body, via_loop.rows) == (
+            blocking.form,
+            blocking.media,
+            blocking.body,
+            blocking.rows,
+        )
 
 
 def test_timeout_on_the_event_loop_while_another_query_answers(kb_store, run_loop):
@@ -169,7 +177,7 @@ def test_dead_worker_is_reported_and_replaced(one_worker, run_loop):
 def test_waiting_for_a_busy_worker_has_its_own_limit(one_worker, run_loop):
     """While the only worker runs a long query, another request waits for it at most its limit (503
     busy), and the long query goes on."""
-    from migrakg.query import EngineBusy
+    from migrakg.sparql.service import EngineBusy
 
     async def scenario() -> tuple[BaseException | None, float, BaseException | None]:
         long = asyncio.ensure_future(one_worker.run_async(QueryRequest(EXPLOSIVE, JSON), timeout=2.5))

@@ -9,15 +9,17 @@ import time
 
 import httpx
 
-from migrakg.query import QueryService
-from migrakg.serving import open_store
-from migrakg.store import KnowledgeStore, write_generation
+from migrakg.sparql.opening import open_store
+from migrakg.sparql.service import QueryService
+from migrakg.sparql.store import KnowledgeStore, write_generation
 from migrakg.web.app import create_app
 from tests.conftest import LiveServer
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/migrakg/ontology#Organisation> }"
-NEW = ("<https://w3id.org/migrakg/id/organisation/synthetic-reload-test> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
-       "<https://w3id.org/migrakg/ontology#Organisation> <https://w3id.org/migrakg/graph/organisations> .\n")
+NEW = (
+    "<https://w3id.org/migrakg/id/organisation/synthetic-reload-test> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+    "<https://w3id.org/migrakg/ontology#Organisation> <https://w3id.org/migrakg/graph/organisations> .\n"
+)
 
 
 def count(url: str) -> int:
@@ -92,24 +94,29 @@ def test_serve_warms_landing_and_search_at_start_and_after_a_rebuild(settings, b
     app = create_app(local, store, service=QueryService(store, workers=2, timeout=10), warm_up=True)
 
     def warmed() -> bool:
-        figures = getattr(app.state, "landing_figures", None)
-        index = getattr(app.state, "search_index", None)
-        return (figures is not None and figures[0] == store.generation
-                and index is not None and index._index is not None and index._index.generation == store.generation
-                and {(store.generation, "de"), (store.generation, "en")} <= set(getattr(app.state, "landing_lists", {})))
+        state = app.state.kb
+        figures = state.landing_figures
+        index = state.search_index
+        return (
+            figures is not None
+            and figures[0] == store.generation
+            and index._index is not None
+            and index._index.generation == store.generation
+            and {(store.generation, "de"), (store.generation, "en")} <= set(state.landing_lists)
+        )
 
     with LiveServer(app) as server:
         assert wait_for(warmed), "no warm-up after start"
         assert wait_for(lambda: httpx.get(server.url + "/health", timeout=10).json()["warm_up"] == "done")
-        figures = app.state.landing_figures
+        figures = app.state.kb.landing_figures
         organisations = figures[1][1]["organisation"]
         page = httpx.get(server.url + "/", timeout=30)
         assert page.status_code == 200 and f">{organisations}<" in page.text.replace(" ", "").replace("\u202f", "")
-        assert app.state.landing_figures is figures  # used, not computed again
+        assert app.state.kb.landing_figures is figures  # used, not computed again
         first = store.generation
         text = (build_dir / "migrakg.nq").read_text()
         tmp = build_dir / "migrakg.nq.tmp"
         tmp.write_text(text + NEW)
         os.replace(tmp, build_dir / "migrakg.nq")
         assert wait_for(lambda: store.generation > first and warmed()), "no warm-up after the rebuild"
-        assert app.state.landing_figures[1][1]["organisation"] == organisations + 1
+        assert app.state.kb.landing_figures[1][1]["organisation"] == organisations + 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from migrakg.remote import RemoteQueryService
-from migrakg.store import KnowledgeStore
+from migrakg.sparql.remote import RemoteQueryService
+from migrakg.sparql.store import KnowledgeStore
 from migrakg.web.app import create_app
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/migrakg/ontology#Organisation> }"
@@ -19,8 +19,11 @@ def test_backend_answers_and_checks_stay(settings, live_server, built):
         r = client.get("/sparql", params={"query": COUNT}, headers={"Accept": "application/sparql-results+json"})
         assert r.status_code == 200
         assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == built.counts["organisation"]
-        ttl = client.get("/sparql", params={"query": "DESCRIBE <https://w3id.org/migrakg/id/organisation/narud-ev>"},
-                         headers={"Accept": "text/turtle"})
+        ttl = client.get(
+            "/sparql",
+            params={"query": "DESCRIBE <https://w3id.org/migrakg/id/organisation/narud-ev>"},
+            headers={"Accept": "text/turtle"},
+        )
         assert ttl.status_code == 200 and "narud" in ttl.text.lower()
         assert client.get("/sparql", params={"query": "SELECT * WHERE {"}).status_code == 400
         refused = client.get("/sparql", params={"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from migrakg.query import QueryRequest, execute
+from migrakg.sparql.service import QueryRequest, execute
 
 QUERIES = [
     "SELECT ?o ?n ?d WHERE { ?o a <https://w3id.org/migrakg/ontology#Organisation> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?n "
@@ -25,8 +25,10 @@ def rows_of(media: str, body: bytes) -> list[tuple]:
     if media.endswith("json"):
         data = json.loads(text)
         names = data["head"]["vars"]
-        return [tuple((b.get(n, {}).get("value"), b.get(n, {}).get("xml:lang"), b.get(n, {}).get("datatype")) for n in names)
-                for b in data["results"]["bindings"]]
+        return [
+            tuple((b.get(n, {}).get("value"), b.get(n, {}).get("xml:lang"), b.get(n, {}).get("datatype")) for n in names)
+            for b in data["results"]["bindings"]
+        ]
     if media.endswith("xml"):
         ns = "{http://www.w3.org/2005/sparql-results#}"
         names = [v.get("name") for v in ET.fromstring(text).iter(ns + "variable")]
@@ -35,7 +37,11 @@ def rows_of(media: str, body: bytes) -> list[tuple]:
             values = {}
             for binding in result:
                 term = binding[0]
-                values[binding.get("name")] = (term.text or "", term.get("{http://www.w3.org/XML/1998/namespace}lang"), term.get("datatype"))
+                values[binding.get("name")] = (
+                    term.text or "",
+                    term.get("{http://www.w3.org/XML/1998/namespace}lang"),
+                    term.get("datatype"),
+                )
             out.append(tuple(values.get(n, (None, None, None)) for n in names))
         return out
     if media == "text/csv":
@@ -43,8 +49,9 @@ def rows_of(media: str, body: bytes) -> list[tuple]:
     return [tuple(line.split("\t")) for line in text.rstrip("\n").split("\n")[1:]]
 
 
-@pytest.mark.parametrize("media", ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                                   "text/tab-separated-values"])
+@pytest.mark.parametrize(
+    "media", ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"]
+)
 @pytest.mark.parametrize("query", QUERIES)
 def test_native_and_python_serialisers_agree(kb_store, media, query):
     native = execute(kb_store.store, QueryRequest(query, media), 100000)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrakg.search import SearchIndex, normalise, tokens
+from migrakg.linkeddata.search import SearchIndex, normalise, tokens
 
 B = "https://w3id.org/migrakg/"
 
@@ -21,9 +21,11 @@ def index():
         (B + "id/offer/c", "district", B + "id/district/spandau"),
         (B + "id/offer/c", "language", "http://publications.europa.eu/resource/authority/language/ARA"),
     ]
-    labels = [(B + "id/district/pankow", "de", "Pankow"),
-              ("http://publications.europa.eu/resource/authority/language/ARA", "de", "Arabisch"),
-              ("http://publications.europa.eu/resource/authority/language/ARA", "ar", "العربية")]
+    labels = [
+        (B + "id/district/pankow", "de", "Pankow"),
+        ("http://publications.europa.eu/resource/authority/language/ARA", "de", "Arabisch"),
+        ("http://publications.europa.eu/resource/authority/language/ARA", "ar", "العربية"),
+    ]
     return SearchIndex.from_rows(text, facets, labels)
 
 
@@ -49,7 +51,13 @@ def test_facets():
     r = idx.search("", filters={"language": ["ARA"]})
     assert r.total == 1 and r.kind_counts == {"organisation": 0, "offer": 1}
     lang = r.facets["language"][0]
-    assert (lang.code, lang.label, lang.count, lang.selected, lang.other_labels) == ("ARA", "Arabisch", 1, True, (("ar", "العربية"),))
+    assert (lang.code, lang.label, lang.count, lang.selected, lang.other_labels) == (
+        "ARA",
+        "Arabisch",
+        1,
+        True,
+        (("ar", "العربية"),),
+    )
     assert idx.search("", filters={"district": ["pankow", "spandau"]}).total == 2
     assert idx.search("polnisch", filters={"district": ["pankow"]}).total == 1
     assert idx.search("", kind="organisation").total == 2
@@ -60,8 +68,8 @@ def test_facets():
 
 def test_build_index_pages_past_the_row_limit(kb_store):
     """With a tiny result limit every query is read in ordered pages; the index is the same."""
-    from migrakg.query import QueryService
-    from migrakg.search import build_index
+    from migrakg.linkeddata.search import build_index
+    from migrakg.sparql.service import QueryService
 
     small = QueryService(kb_store, workers=1, timeout=30, limit=7)
     small.start()

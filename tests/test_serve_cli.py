@@ -19,8 +19,13 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/migrakg/ontology
 
 def start(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "migrakg.cli", "serve", "--port", str(port), *args],
-                            env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "migrakg.cli", "serve", "--port", str(port), *args],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -38,7 +43,9 @@ def start(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, str]:
 @pytest.mark.parametrize("mode", ["memory", "disk", "data"])
 def test_serve_modes(mode, settings, built, tmp_path):
     env = {"MIGRAKG_BUILD": str(settings.build_path), "MIGRAKG_ROOT": str(ROOT)}
-    args = {"memory": [], "disk": ["--store", str(tmp_path / "store")], "data": ["--data", str(built.out_dir / "migrakg.nq")]}[mode]
+    args = {"memory": [], "disk": ["--store", str(tmp_path / "store")], "data": ["--data", str(built.out_dir / "migrakg.nq")]}[
+        mode
+    ]
     proc, url = start(args, env)
     try:
         health = httpx.get(url + "/health").json()
@@ -52,17 +59,29 @@ def test_serve_modes(mode, settings, built, tmp_path):
 
 
 def test_serve_without_build_is_a_clear_error(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "migrakg.cli", "serve", "--port", str(free_port())],
-                            env={**os.environ, "MIGRAKG_BUILD": str(tmp_path / "none"), "MIGRAKG_ROOT": str(ROOT)},
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "migrakg.cli", "serve", "--port", str(free_port())],
+        env={**os.environ, "MIGRAKG_BUILD": str(tmp_path / "none"), "MIGRAKG_ROOT": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "run `migrakg build`" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_query_command(settings, built, tmp_path):
     env = {**os.environ, "MIGRAKG_BUILD": str(settings.build_path), "MIGRAKG_ROOT": str(ROOT)}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "migrakg.cli", "query", *a], env=env,  # noqa: E731
-                                    capture_output=True, text=True, timeout=60)
+
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, "-m", "migrakg.cli", "query", *a],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
     result = run(COUNT, "--format", "csv")
     assert result.returncode == 0 and result.stdout.splitlines()[1] == str(built.counts["organisation"])
     result = run(str(ROOT / "queries/02-members-ak-lingua-pankow.rq"), "--format", "json")

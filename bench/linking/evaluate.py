@@ -26,8 +26,8 @@ sys.path.insert(0, str(HERE))
 
 from gold import gold_set  # noqa: E402
 
-from migrakg.link import DEFAULT_THRESHOLD, Entity, Index, decide, evaluate  # noqa: E402
-from migrakg.link_io import our_entities, store_select  # noqa: E402
+from migrakg.linking.match import DEFAULT_THRESHOLD, Entity, Index, decide, evaluate
+from migrakg.linking.io import our_entities, store_select
 
 THRESHOLDS = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0)
 
@@ -96,7 +96,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from migrakg.build import build
-    from migrakg.serving import open_store
+    from migrakg.sparql.opening import open_store
     from migrakg.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:

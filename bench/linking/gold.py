@@ -12,9 +12,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from migrakg.link import Address, Entity
+from migrakg.linking.match import Address, Entity
 from migrakg.namespaces import Iris
-from migrakg.normalise import district_slugs
+from migrakg.linking.normalise import district_slugs
 
 HERE = Path(__file__).resolve().parent
 OSM_FILE = "data/osm/berlin-community-centres-2025-09.csv"
@@ -46,7 +46,7 @@ def osm_gold(iris: Iris, source: str = "osm") -> set[tuple[str, str]]:
 
 def gold_set(settings, shared: Path) -> tuple[list[Entity], set[tuple[str, str]]]:  # type: ignore[no-untyped-def]
     """All records of theirs (mentions, variants, negatives, every OSM row) and the true pairs."""
-    from migrakg.link_io import their_entities
+    from migrakg.linking.io import their_entities
 
     iris = settings.iris
     theirs, gold = mention_entities(iris)

@@ -24,7 +24,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for warning in result.report.warnings:
         print(warning.render(lang), file=sys.stderr)
     if args.store:
-        from ..store import kept_files, write_generation
+        from ..sparql.store import kept_files, write_generation
 
         root = Path(args.store)
         if root.exists() and not root.is_dir():

@@ -12,26 +12,35 @@ from ..settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, help="CSV/XLSX in the template of data/README.md, an HSDS 3.0 folder or JSON, "
-                        "the OSM community-centre table, or RDF (Turtle, JSON-LD, N-Triples)")
+    parser.add_argument(
+        "file",
+        type=Path,
+        help="CSV/XLSX in the template of data/README.md, an HSDS 3.0 folder or JSON, "
+        "the OSM community-centre table, or RDF (Turtle, JSON-LD, N-Triples)",
+    )
     parser.add_argument("--format", choices=FORMATS, help="input format (default: from name, extension and header)")
-    parser.add_argument("--source", help="source name: graph {base}graph/import/NAME, IRIs id/{kind}/NAME--{slug} (default: from the file name)")
+    parser.add_argument(
+        "--source", help="source name: graph {base}graph/import/NAME, IRIs id/{kind}/NAME--{slug} (default: from the file name)"
+    )
     parser.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
-    parser.add_argument("--store", help="on-disk store (created if absent, then loaded with the latest build; default build/store)")
+    parser.add_argument(
+        "--store", help="on-disk store (created if absent, then loaded with the latest build; default build/store)"
+    )
     parser.add_argument("--agent", help="who runs the import, for the provenance (default: $USER)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.lang or user_language()
     if args.dry_run and not (Path(args.store) if args.store else settings.build_path / "store").exists():
-        from ..serving import open_store
+        from ..sparql.opening import open_store
 
         store = open_store(settings)  # a dry run creates no store: compare with the latest build in memory
     else:
         store = open_target_store(settings, args.store)
     try:
-        outcome = run_import(settings, args.file, fmt=args.format, source=args.source, dry_run=args.dry_run,
-                             store=store, agent=args.agent)
+        outcome = run_import(
+            settings, args.file, fmt=args.format, source=args.source, dry_run=args.dry_run, store=store, agent=args.agent
+        )
     except SourceError as exc:
         _both(f"migrakg import: {args.file}: nicht lesbar, nichts wurde geändert / cannot be read, nothing was changed")
         for problem in exc.problems:
@@ -59,12 +68,20 @@ def _print(outcome: ImportOutcome, lang: str, dry_run: bool) -> None:
         print(warning.render(lang), file=sys.stderr)
     diff = outcome.diff
     if outcome.unchanged:
-        print(f"{outcome.graph_iri}: " + ("unverändert (gleiche Prüfsumme, gleicher Inhalt)" if de
-                                          else "unchanged (same checksum, same content)"))
+        print(
+            f"{outcome.graph_iri}: "
+            + ("unverändert (gleiche Prüfsumme, gleicher Inhalt)" if de else "unchanged (same checksum, same content)")
+        )
         return
     verb = ("würde ändern" if de else "would change") if dry_run else ("geändert" if de else "changed")
-    print(f"{outcome.graph_iri}: {verb}: {len(diff.added)} " + ("neu" if de else "added") + f", {len(diff.changed)} "
-          + ("geändert" if de else "changed") + f", {len(diff.removed)} " + ("entfernt" if de else "removed"))
+    print(
+        f"{outcome.graph_iri}: {verb}: {len(diff.added)} "
+        + ("neu" if de else "added")
+        + f", {len(diff.changed)} "
+        + ("geändert" if de else "changed")
+        + f", {len(diff.removed)} "
+        + ("entfernt" if de else "removed")
+    )
     for label, items in (("+", diff.added), ("~", diff.changed), ("-", diff.removed)):
         for item in items:
             print(f"  {label} {item}")

@@ -7,13 +7,18 @@ import sys
 from pathlib import Path
 
 from ..errors import EXIT_NONCONFORMING, EXIT_OK, Text, UsageError
-from ..query import QueryRequest, QuerySyntaxError, check_query, execute, query_form
 from ..settings import Settings
+from ..sparql.service import QueryRequest, QuerySyntaxError, check_query, execute, query_form
 
 MEDIA = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-    "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
 }
 
 
@@ -25,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from ..serving import open_store
+    from ..sparql.opening import open_store
 
     text = args.query
     path = Path(text)

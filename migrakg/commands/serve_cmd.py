@@ -25,8 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from ..query import QueryService, default_workers
-    from ..serving import open_store
+    from ..sparql.opening import open_store
+    from ..sparql.service import QueryService, default_workers
     from ..web.app import create_app
 
     settings = settings.with_(
@@ -37,18 +37,23 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     )
     settings.__post_init__()
     if args.backend:
-        from ..remote import RemoteQueryService
+        from ..sparql.remote import RemoteQueryService
 
         store = open_store(settings, data=None) if (settings.build_path / "migrakg.nq").exists() else None
-        from ..store import KnowledgeStore
+        from ..sparql.store import KnowledgeStore
 
         store = store or KnowledgeStore.memory()
         service = RemoteQueryService(args.backend, timeout=settings.query_timeout, limit=settings.result_limit)
     else:
         store = open_store(settings, store=args.store, data=args.data)
-        service = QueryService(store, workers=args.workers or default_workers(), timeout=settings.query_timeout,
-                               limit=settings.result_limit, max_bytes=settings.result_bytes,
-                               service_allow=settings.service_allow)
+        service = QueryService(
+            store,
+            workers=args.workers or default_workers(),
+            timeout=settings.query_timeout,
+            limit=settings.result_limit,
+            max_bytes=settings.result_bytes,
+            service_allow=settings.service_allow,
+        )
     app = create_app(settings, store, service=service, warm_up=True)
     print(f"migrakg serving {store.triple_count()} triples ({store.kind}) on http://{args.host}:{args.port}/", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")

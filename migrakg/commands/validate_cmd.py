@@ -10,14 +10,15 @@ from rdflib import Graph
 
 from ..build import assemble, parse_turtle_dir
 from ..errors import EXIT_NONCONFORMING, EXIT_OK, Location, Problem, SourceError, Text, user_language
-from ..formats import GRAPH_FORMATS, DATASET_FORMATS, by_extension
-from ..project import ProjectPaths
-from ..settings import Settings
+from ..formats import DATASET_FORMATS, GRAPH_FORMATS, by_extension
+from ..settings import ProjectPaths, Settings
 from ..validate import load_shapes, validate_graph
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="*", type=Path, help="RDF files, or CSV source files (their folder is read as a whole); default: data/")
+    parser.add_argument(
+        "files", nargs="*", type=Path, help="RDF files, or CSV source files (their folder is read as a whole); default: data/"
+    )
     parser.add_argument("--format", choices=("text", "json", "turtle"), default="text", help="report format")
 
 
@@ -41,8 +42,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         for path in rdf_files:
             fmt = by_extension(path.name, GRAPH_FORMATS + DATASET_FORMATS)
             if fmt is None:
-                problems.append(Problem(Location(str(path)), Text("unbekanntes Dateiformat (erwartet .ttl, .nt, .jsonld, .rdf, .nq, .trig, .csv)",
-                                                               "unknown file format (expected .ttl, .nt, .jsonld, .rdf, .nq, .trig, .csv)")))
+                problems.append(
+                    Problem(
+                        Location(str(path)),
+                        Text(
+                            "unbekanntes Dateiformat (erwartet .ttl, .nt, .jsonld, .rdf, .nq, .trig, .csv)",
+                            "unknown file format (expected .ttl, .nt, .jsonld, .rdf, .nq, .trig, .csv)",
+                        ),
+                    )
+                )
                 continue
             try:
                 if fmt.kind == "dataset":
@@ -55,7 +63,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 else:
                     graph.parse(path, format=fmt.rdflib)
             except Exception as exc:  # parsers raise many types; the message names the file
-                problems.append(Problem(Location(str(path)), Text(f"nicht lesbar als {fmt.name}: {exc}", f"cannot be read as {fmt.name}: {exc}")))
+                problems.append(
+                    Problem(
+                        Location(str(path)), Text(f"nicht lesbar als {fmt.name}: {exc}", f"cannot be read as {fmt.name}: {exc}")
+                    )
+                )
         if problems:
             raise SourceError(problems)
         graph += parse_turtle_dir(paths.ontology, "ontology")

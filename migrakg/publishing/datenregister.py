@@ -13,7 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from ..errors import MigrakgError, Text
-from .dcat import DATENREGISTER_LICENSE, ATTRIBUTION, FileEntry, Publisher, download_url, public_base
+from .dcat import ATTRIBUTION, DATENREGISTER_LICENSE, FileEntry, Publisher, download_url, public_base
 
 NAME = "migrakg-migrantenorganisationen-berlin"
 BERLIN_SOURCE = "api-migrakg"
@@ -25,8 +25,16 @@ class PushError(MigrakgError):
     status = 502
 
 
-def record(files: list[FileEntry], *, public_url: str | None, released: dt.date, publisher: Publisher,
-           period: tuple[dt.date, dt.date] | None, counts: dict[str, int], owner_org: str | None = None) -> dict:
+def record(
+    files: list[FileEntry],
+    *,
+    public_url: str | None,
+    released: dt.date,
+    publisher: Publisher,
+    period: tuple[dt.date, dt.date] | None,
+    counts: dict[str, int],
+    owner_org: str | None = None,
+) -> dict:
     """The dataset as a Datenregister record. Dates are `YYYY-MM-DD` (the portal's `isodate_notime`).
     *counts*: German label → number, for the description."""
     base = public_base(public_url)
@@ -47,7 +55,8 @@ def record(files: list[FileEntry], *, public_url: str | None, released: dt.date,
             "in Berlin (bisher vor allem Pankow und Spandau), jeder Eintrag mit Quelle und Datum. "
             f"Stand {released.isoformat()}: {summary}.\n\n"
             "Als Linked Open Data (Turtle, N-Triples, JSON-LD), als Tabellen (CSV, UTF-8), im Format Open Referral "
-            f"HSDS 3.0 und über den SPARQL-Endpunkt {base}/sparql. Keine Daten über Privatpersonen."),
+            f"HSDS 3.0 und über den SPARQL-Endpunkt {base}/sparql. Keine Daten über Privatpersonen."
+        ),
         "license_id": DATENREGISTER_LICENSE,
         "attribution_text": ATTRIBUTION,
         "date_released": released.isoformat(),
@@ -56,18 +65,24 @@ def record(files: list[FileEntry], *, public_url: str | None, released: dt.date,
         "geographical_coverage": "Berlin",
         "temporal_granularity": "Keine",
         "groups": [{"name": "sozial"}],
-        "tags": [{"name": t} for t in ("Integration", "Linked Open Data", "Migration", "Migrantenorganisationen",
-                                      "Netzwerke", "Pankow", "Spandau")],
-        "resources": [{
-            "url": download_url(public_url, entry.name),
-            "format": _format(entry),
-            "description": entry.title_de,
-            "language": "de",
-            "hash": entry.sha256,
-        } for entry in files],
+        "tags": [
+            {"name": t}
+            for t in ("Integration", "Linked Open Data", "Migration", "Migrantenorganisationen", "Netzwerke", "Pankow", "Spandau")
+        ],
+        "resources": [
+            {
+                "url": download_url(public_url, entry.name),
+                "format": _format(entry),
+                "description": entry.title_de,
+                "language": "de",
+                "hash": entry.sha256,
+            }
+            for entry in files
+        ],
     }
-    item["resources"].append({"url": base + "/sparql", "format": "SPARQL", "language": "de",
-                              "description": "SPARQL-Endpunkt (SPARQL 1.1 Protocol)"})
+    item["resources"].append(
+        {"url": base + "/sparql", "format": "SPARQL", "language": "de", "description": "SPARQL-Endpunkt (SPARQL 1.1 Protocol)"}
+    )
     if period is not None:
         item["temporal_coverage_from"] = period[0].isoformat()
         item["temporal_coverage_to"] = period[1].isoformat()
@@ -77,14 +92,21 @@ def record(files: list[FileEntry], *, public_url: str | None, released: dt.date,
 
 
 def _format(entry: FileEntry) -> str:
-    for suffix, label in ((".ttl", "Turtle"), (".nt.gz", "N-Triples"), (".nq.gz", "N-Quads"), (".jsonld", "JSON-LD"),
-                          (".csv", "CSV"), (".json", "JSON")):
+    for suffix, label in (
+        (".ttl", "Turtle"),
+        (".nt.gz", "N-Triples"),
+        (".nq.gz", "N-Quads"),
+        (".jsonld", "JSON-LD"),
+        (".csv", "CSV"),
+        (".json", "JSON"),
+    ):
         if entry.name.endswith(suffix):
             return label
     return "Datei"
 
 
 # -- push ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PushResult:
@@ -96,8 +118,11 @@ def push(item: dict, url: str, token: str, *, timeout: float = 30.0) -> PushResu
     """Send *item* to the CKAN at *url*: package_show, then package_create or package_update.
     Raises PushError with a message for a person (network error, refused token, CKAN validation)."""
     if not url.startswith(("http://", "https://")):
-        raise PushError(Text(f"„{url}“ ist keine http(s)-Adresse einer CKAN-Instanz",
-                             f"'{url}' is not the http(s) address of a CKAN instance"))
+        raise PushError(
+            Text(
+                f"„{url}“ ist keine http(s)-Adresse einer CKAN-Instanz", f"'{url}' is not the http(s) address of a CKAN instance"
+            )
+        )
     api = url.rstrip("/") + "/api/3/action/"
     exists = _call(api + "package_show", {"id": item["name"]}, token, timeout, missing_ok=True)
     if exists is None:
@@ -109,12 +134,20 @@ def push(item: dict, url: str, token: str, *, timeout: float = 30.0) -> PushResu
 
 def _call(endpoint: str, body: dict, token: str, timeout: float, *, missing_ok: bool = False) -> dict | None:
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(endpoint, data=data, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8", "Accept": "application/json", "Authorization": token,
-        "User-Agent": "migrakg-publish"})
+    request = urllib.request.Request(
+        endpoint,
+        data=data,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "Accept": "application/json",
+            "Authorization": token,
+            "User-Agent": "migrakg-publish",
+        },
+    )
     action = endpoint.rsplit("/", 1)[-1]
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) checked above)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             payload = _json(response.read())
     except urllib.error.HTTPError as exc:
         payload = _json(exc.read())
@@ -122,14 +155,22 @@ def _call(endpoint: str, body: dict, token: str, timeout: float, *, missing_ok: 
         if missing_ok and exc.code == 404:
             return None
         if exc.code in (401, 403):
-            raise PushError(Text(f"{action}: die CKAN-Instanz lehnt den Token ab (HTTP {exc.code}); Token und Rechte der Organisation prüfen",
-                                 f"{action}: the CKAN instance refused the token (HTTP {exc.code}); check the token and the organisation's rights")) from None
+            raise PushError(
+                Text(
+                    f"{action}: die CKAN-Instanz lehnt den Token ab (HTTP {exc.code}); Token und Rechte der Organisation prüfen",
+                    f"{action}: the CKAN instance refused the token (HTTP {exc.code}); check the token and the organisation's rights",
+                )
+            ) from None
         detail = _ckan_error(error) or f"HTTP {exc.code}"
         raise PushError(Text(f"{action} abgelehnt: {detail}", f"{action} refused: {detail}")) from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise PushError(Text(f"CKAN-Instanz unter {endpoint} nicht erreichbar: {reason}",
-                             f"cannot reach the CKAN instance at {endpoint}: {reason}")) from None
+        raise PushError(
+            Text(
+                f"CKAN-Instanz unter {endpoint} nicht erreichbar: {reason}",
+                f"cannot reach the CKAN instance at {endpoint}: {reason}",
+            )
+        ) from None
     if not isinstance(payload, dict) or not payload.get("success"):
         detail = _ckan_error(payload.get("error") if isinstance(payload, dict) else None) or "unexpected answer"
         raise PushError(Text(f"{action} abgelehnt: {detail}", f"{action} refused: {detail}"))

@@ -28,8 +28,10 @@ LICENSE = URIRef("http://dcat-ap.de/def/licenses/cc-by/4.0")
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 DATENREGISTER_LICENSE = "cc-by/4.0"
 ODBL = URIRef("http://dcat-ap.de/def/licenses/odbl")
-ATTRIBUTION = ("migrakg – Wissensgraph der Migrant:innenorganisationen in Berlin (Quellen je Eintrag); "
-               "Bevölkerungszahlen © Amt für Statistik Berlin-Brandenburg; CC BY 4.0")
+ATTRIBUTION = (
+    "migrakg – Wissensgraph der Migrant:innenorganisationen in Berlin (Quellen je Eintrag); "
+    "Bevölkerungszahlen © Amt für Statistik Berlin-Brandenburg; CC BY 4.0"
+)
 CONTRIBUTOR = URIRef("http://dcat-ap.de/def/contributors/berlinOpenData")
 BERLIN_STATE = URIRef("http://dcat-ap.de/def/politicalGeocoding/stateKey/11")
 BERLIN_MUNICIPALITY = URIRef("http://dcat-ap.de/def/politicalGeocoding/municipalityKey/11000000")
@@ -48,14 +50,16 @@ TEXTS = {  # dataset key → (title de, title en, description de, description en
         "JSON-LD), als Tabellen (CSV), im Format HSDS 3.0 und über einen SPARQL-Endpunkt. Keine Daten über Privatpersonen.",
         "Migrant organisations, networks and committees, projects, offers, funding and memberships in Berlin "
         "(so far mainly Pankow and Spandau), each record with its source and date. As linked open data (Turtle, "
-        "N-Triples, JSON-LD), as tables (CSV), in HSDS 3.0 and through a SPARQL endpoint. No data about private persons."),
+        "N-Triples, JSON-LD), as tables (CSV), in HSDS 3.0 and through a SPARQL endpoint. No data about private persons.",
+    ),
     OSM_DATASET: (
         "Orte aus OpenStreetMap zum Wissensgraphen migrakg",
         "Places from OpenStreetMap for the migrakg knowledge base",
         "Aus OpenStreetMap abgeleitete Orte (Nachbarschafts- und Begegnungszentren), wie sie in migrakg importiert wurden. "
         "© OpenStreetMap-Mitwirkende, Open Database License (ODbL) 1.0.",
         "Places derived from OpenStreetMap (community centres) as imported into migrakg. "
-        "© OpenStreetMap contributors, Open Database License (ODbL) 1.0."),
+        "© OpenStreetMap contributors, Open Database License (ODbL) 1.0.",
+    ),
 }
 
 #: file suffix → (IANA media type, EU file type, compressed with)
@@ -68,9 +72,15 @@ FILE_TYPES: dict[str, tuple[str, str, str | None]] = {
     ".json": ("application/json", "JSON", None),
 }
 #: concept schemes of the EU vocabularies used, stated in the catalogue so validators can check membership
-SCHEMES = {"data-theme": "data-theme", "language": "language", "file-type": "file-type",
-           "frequency": "frequency", "access-right": "access-right", "planned-availability": "planned-availability",
-           "distribution-status": "distribution-status"}
+SCHEMES = {
+    "data-theme": "data-theme",
+    "language": "language",
+    "file-type": "file-type",
+    "frequency": "frequency",
+    "access-right": "access-right",
+    "planned-availability": "planned-availability",
+    "distribution-status": "distribution-status",
+}
 
 
 @dataclass(frozen=True)
@@ -132,12 +142,30 @@ def _date(value: dt.date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
-def catalogue(source: ReleaseSource, files: list[FileEntry], *, iris: Iris, public_url: str | None,
-              released: dt.date, publisher: Publisher, districts: list[URIRef]) -> Graph:
+def catalogue(
+    source: ReleaseSource,
+    files: list[FileEntry],
+    *,
+    iris: Iris,
+    public_url: str | None,
+    released: dt.date,
+    publisher: Publisher,
+    districts: list[URIRef],
+) -> Graph:
     """The DCAT-AP.de catalogue graph of a release."""
     g = Graph()
-    for prefix, ns in (("dcat", DCAT), ("dcatde", DCATDE), ("dcatap", DCATAP), ("dct", DCTERMS), ("foaf", FOAF),
-                       ("spdx", SPDX), ("vcard", VCARD), ("adms", ADMS), ("skos", SKOS), ("xsd", XSD)):
+    for prefix, ns in (
+        ("dcat", DCAT),
+        ("dcatde", DCATDE),
+        ("dcatap", DCATAP),
+        ("dct", DCTERMS),
+        ("foaf", FOAF),
+        ("spdx", SPDX),
+        ("vcard", VCARD),
+        ("adms", ADMS),
+        ("skos", SKOS),
+        ("xsd", XSD),
+    ):
         g.bind(prefix, ns, override=True, replace=True)
     base = public_base(public_url)
     catalog = URIRef(iris.base + "catalog")
@@ -161,10 +189,26 @@ def catalogue(source: ReleaseSource, files: list[FileEntry], *, iris: Iris, publ
     g.add((catalog, RDF.type, DCAT.Catalog))
     g.add((catalog, DCTERMS.title, Literal("migrakg – Katalog", lang="de")))
     g.add((catalog, DCTERMS.title, Literal("migrakg catalogue", lang="en")))
-    g.add((catalog, DCTERMS.description, Literal(
-        "Offene Daten des Wissensgraphen der Migrant:innenorganisationen in Berlin: Datenabzüge, Tabellen und SPARQL-Endpunkt.", lang="de")))
-    g.add((catalog, DCTERMS.description, Literal(
-        "Open data of the knowledge base of migrant organisations in Berlin: dumps, tables and SPARQL endpoint.", lang="en")))
+    g.add(
+        (
+            catalog,
+            DCTERMS.description,
+            Literal(
+                "Offene Daten des Wissensgraphen der Migrant:innenorganisationen in Berlin: Datenabzüge, Tabellen und SPARQL-Endpunkt.",
+                lang="de",
+            ),
+        )
+    )
+    g.add(
+        (
+            catalog,
+            DCTERMS.description,
+            Literal(
+                "Open data of the knowledge base of migrant organisations in Berlin: dumps, tables and SPARQL endpoint.",
+                lang="en",
+            ),
+        )
+    )
     g.add((catalog, DCTERMS.publisher, agent))
     g.add((catalog, FOAF.homepage, URIRef(base + "/catalog")))
     g.add((catalog, DCTERMS.license, LICENSE))
@@ -181,16 +225,37 @@ def catalogue(source: ReleaseSource, files: list[FileEntry], *, iris: Iris, publ
             datasets[entry.dataset] = URIRef(f"{iris.base}dataset/{entry.dataset}")
     for key, dataset in datasets.items():
         g.add((catalog, DCAT.dataset, dataset))
-        _dataset(g, dataset, key, source, iris=iris, base=base, released=released, agent=agent, contact=contact,
-                 period=period, districts=districts)
+        _dataset(
+            g,
+            dataset,
+            key,
+            source,
+            iris=iris,
+            base=base,
+            released=released,
+            agent=agent,
+            contact=contact,
+            period=period,
+            districts=districts,
+        )
 
     g.add((service, RDF.type, DCAT.DataService))
     g.add((service, DCTERMS.title, Literal("migrakg SPARQL-Endpunkt", lang="de")))
     g.add((service, DCTERMS.title, Literal("migrakg SPARQL endpoint", lang="en")))
-    g.add((service, DCTERMS.description, Literal(
-        "SPARQL-1.1-Abfragen über den ganzen Wissensgraphen (nur lesend, mit Zeit- und Ergebnisgrenze).", lang="de")))
-    g.add((service, DCTERMS.description, Literal(
-        "SPARQL 1.1 queries over the whole knowledge base (read-only, with time and result limits).", lang="en")))
+    g.add(
+        (
+            service,
+            DCTERMS.description,
+            Literal("SPARQL-1.1-Abfragen über den ganzen Wissensgraphen (nur lesend, mit Zeit- und Ergebnisgrenze).", lang="de"),
+        )
+    )
+    g.add(
+        (
+            service,
+            DCTERMS.description,
+            Literal("SPARQL 1.1 queries over the whole knowledge base (read-only, with time and result limits).", lang="en"),
+        )
+    )
     g.add((service, DCAT.endpointURL, URIRef(base + "/sparql")))
     g.add((service, DCAT.endpointDescription, URIRef(base + "/sparql")))
     g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
@@ -208,8 +273,20 @@ def catalogue(source: ReleaseSource, files: list[FileEntry], *, iris: Iris, publ
     return g
 
 
-def _dataset(g: Graph, dataset: URIRef, key: str, source: ReleaseSource, *, iris: Iris, base: str, released: dt.date,
-             agent: URIRef, contact: URIRef, period: tuple[dt.date, dt.date] | None, districts: list[URIRef]) -> None:
+def _dataset(
+    g: Graph,
+    dataset: URIRef,
+    key: str,
+    source: ReleaseSource,
+    *,
+    iris: Iris,
+    base: str,
+    released: dt.date,
+    agent: URIRef,
+    contact: URIRef,
+    period: tuple[dt.date, dt.date] | None,
+    districts: list[URIRef],
+) -> None:
     title_de, title_en, description_de, description_en = TEXTS[key]
     g.add((dataset, RDF.type, DCAT.Dataset))
     g.add((dataset, DCTERMS.title, Literal(title_de, lang="de")))
@@ -219,10 +296,19 @@ def _dataset(g: Graph, dataset: URIRef, key: str, source: ReleaseSource, *, iris
     g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
     g.add((dataset, DCATDE.contributorID, CONTRIBUTOR))
     g.add((dataset, DCAT.theme, THEME))
-    for keyword, lang in (("Migration", "de"), ("Integration", "de"), ("Migrantenorganisationen", "de"),
-                          ("Ehrenamt", "de"), ("Netzwerke", "de"), ("Linked Open Data", "de"),
-                          ("migration", "en"), ("integration", "en"), ("migrant organisations", "en"),
-                          ("networks", "en"), ("linked open data", "en")):
+    for keyword, lang in (
+        ("Migration", "de"),
+        ("Integration", "de"),
+        ("Migrantenorganisationen", "de"),
+        ("Ehrenamt", "de"),
+        ("Netzwerke", "de"),
+        ("Linked Open Data", "de"),
+        ("migration", "en"),
+        ("integration", "en"),
+        ("migrant organisations", "en"),
+        ("networks", "en"),
+        ("linked open data", "en"),
+    ):
         g.add((dataset, DCAT.keyword, Literal(keyword, lang=lang)))
     g.add((dataset, DCAT.landingPage, URIRef(base + "/catalog")))
     g.add((dataset, FOAF.page, URIRef(f"{base}/dumps/RELEASE.md")))
@@ -252,9 +338,18 @@ def _dataset(g: Graph, dataset: URIRef, key: str, source: ReleaseSource, *, iris
         g.add((temporal, DCAT.endDate, _date(period[1])))
     g.add((dataset, DCTERMS.provenance, URIRef(f"{dataset}#provenance")))
     g.add((URIRef(f"{dataset}#provenance"), RDF.type, DCTERMS.ProvenanceStatement))
-    g.add((URIRef(f"{dataset}#provenance"), RDFS.label, Literal(
-        "Aus OpenStreetMap (über das Datenprodukt open-lifeworlds) importiert." if key == OSM_DATASET else
-        "Von Hand aus öffentlichen Seiten zusammengetragen; jede Angabe nennt ihre Quelle (dct:source) und deren Datum.", lang="de")))
+    g.add(
+        (
+            URIRef(f"{dataset}#provenance"),
+            RDFS.label,
+            Literal(
+                "Aus OpenStreetMap (über das Datenprodukt open-lifeworlds) importiert."
+                if key == OSM_DATASET
+                else "Von Hand aus öffentlichen Seiten zusammengetragen; jede Angabe nennt ihre Quelle (dct:source) und deren Datum.",
+                lang="de",
+            ),
+        )
+    )
 
 
 def _distribution(g: Graph, dataset: URIRef, entry: FileEntry, *, base: str, released: dt.date) -> None:
@@ -273,8 +368,13 @@ def _distribution(g: Graph, dataset: URIRef, entry: FileEntry, *, base: str, rel
         g.add((dist, DCAT.compressFormat, URIRef(IANA + compressed)))
     license_ = ODBL if entry.dataset == OSM_DATASET else LICENSE
     g.add((dist, DCTERMS.license, license_))
-    g.add((dist, DCATDE.licenseAttributionByText, Literal(
-        "© OpenStreetMap-Mitwirkende, ODbL" if license_ == ODBL else ATTRIBUTION, lang="de")))
+    g.add(
+        (
+            dist,
+            DCATDE.licenseAttributionByText,
+            Literal("© OpenStreetMap-Mitwirkende, ODbL" if license_ == ODBL else ATTRIBUTION, lang="de"),
+        )
+    )
     g.add((dist, DCAT.byteSize, Literal(entry.size, datatype=XSD.nonNegativeInteger)))
     checksum = URIRef(f"{dist}#checksum")
     g.add((dist, SPDX.checksum, checksum))
@@ -294,7 +394,7 @@ def _concept_schemes(g: Graph) -> None:
     shapes look for), and the media types as dct:MediaType."""
     for _s, _p, o in list(g):
         if isinstance(o, URIRef) and str(o).startswith(EU):
-            scheme = str(o)[len(EU):].split("/")[0]
+            scheme = str(o)[len(EU) :].split("/")[0]
             if scheme in SCHEMES:
                 g.add((o, SKOS.inScheme, URIRef(EU + SCHEMES[scheme])))
         if isinstance(o, URIRef) and str(o).startswith(IANA):
@@ -311,8 +411,9 @@ def _concept_schemes(g: Graph) -> None:
         g.add((spatial, RDF.type, DCTERMS.Location))
 
 
-def void_description(source: ReleaseSource, files: list[FileEntry], *, iris: Iris, public_url: str | None,
-                     released: dt.date) -> Graph:
+def void_description(
+    source: ReleaseSource, files: list[FileEntry], *, iris: Iris, public_url: str | None, released: dt.date
+) -> Graph:
     """VoID: the dataset, its SPARQL endpoint, data dumps, size, vocabularies and one subset per named graph."""
     g = Graph()
     g.bind("void", VOID)
@@ -327,16 +428,22 @@ def void_description(source: ReleaseSource, files: list[FileEntry], *, iris: Iri
     g.add((dataset, VOID.sparqlEndpoint, URIRef(base + "/sparql")))
     g.add((dataset, VOID.uriSpace, Literal(iris.base + "id/")))
     g.add((dataset, VOID.triples, Literal(source.triple_count, datatype=XSD.integer)))
-    g.add((dataset, VOID.entities, Literal(len({s for s in source.union.subjects() if str(s).startswith(iris.base + "id/")}),
-                                           datatype=XSD.integer)))
+    g.add(
+        (
+            dataset,
+            VOID.entities,
+            Literal(len({s for s in source.union.subjects() if str(s).startswith(iris.base + "id/")}), datatype=XSD.integer),
+        )
+    )
     g.add((dataset, VOID.distinctSubjects, Literal(len(set(source.union.subjects())), datatype=XSD.integer)))
     g.add((dataset, VOID.properties, Literal(len(set(source.union.predicates())), datatype=XSD.integer)))
     g.add((dataset, VOID.exampleResource, URIRef(iris.base + "id/organisation/narud-ev")))
     for entry in files:
         if entry.dataset == "migrakg" and entry.name.startswith("migrakg."):
             g.add((dataset, VOID.dataDump, URIRef(download_url(public_url, entry.name))))
-    namespaces = sorted({str(p).rsplit("#", 1)[0] + "#" if "#" in str(p) else str(p).rsplit("/", 1)[0] + "/"
-                         for p in source.union.predicates()})
+    namespaces = sorted(
+        {str(p).rsplit("#", 1)[0] + "#" if "#" in str(p) else str(p).rsplit("/", 1)[0] + "/" for p in source.union.predicates()}
+    )
     for namespace in namespaces:
         g.add((dataset, VOID.vocabulary, URIRef(namespace)))
     for name, count in source.graphs.items():

@@ -15,7 +15,7 @@ from rdflib.plugins.serializers.nquads import _nq_row
 from rdflib.plugins.serializers.nt import _nt_row
 
 from ..namespaces import PREFIXES, Iris
-from ..oxrdf import to_rdflib
+from ..terms import to_rdflib
 from .source import ReleaseSource
 
 
@@ -102,7 +102,7 @@ class _Compactor:
     def __call__(self, iri: str) -> str:
         for namespace, prefix in self.pairs:
             if iri.startswith(namespace):
-                local = iri[len(namespace):]
+                local = iri[len(namespace) :]
                 if local and not local.startswith("//") and ":" not in local:
                     return f"{prefix}:{local}"
         return iri

@@ -31,30 +31,71 @@ HSDS_VERSION = "3.0.0"
 #: resource name → (file, fields). Field: name:type[/format][!required][*unique][=enum|values]
 #: (an underscore in an enum value stands for a space: "temporarily closed")
 SCHEMAS: dict[str, tuple[str, str]] = {
-    "organization": ("organizations.csv", "id:string/uuid!* name:string! alternate_name:string description:string! email:string/email website:string/uri tax_status:string tax_id:string year_incorporated:number legal_status:string logo:string uri:string/uri parent_organization_id:string/uuid"),
-    "program": ("programs.csv", "id:string/uuid!* organization_id:string/uuid!* name:string! alternate_name:string description:string!"),
-    "service": ("services.csv", "id:string/uuid!* organization_id:string/uuid! program_id:string/uuid name:string! alternate_name:string description:string url:string/uri email:string/email status:string!=active|inactive|defunct|temporarily_closed interpretation_services:string application_process:string fees_description:string wait_time:string fees:string accreditations:string eligibility_description:string minimum_age:number maximum_age:number assured_date:date assurer_email:string/email licenses:string alert:string last_modified:datetime"),
-    "location": ("locations.csv", "id:string/uuid!* location_type:string!=physical|postal|virtual url:string/uri organization_id:string/uuid name:string alternate_name:string description:string transportation:string latitude:number longitude:number external_identifier:string external_identifier_type:string"),
-    "address": ("addresses.csv", "id:string/uuid!* location_id:string/uuid attention:string address_1:string! address_2:string city:string! region:string state_province:string! postal_code:string! country:string! address_type:string!=physical|postal|virtual"),
-    "service_at_location": ("service_at_location.csv", "id:string/uuid!* service_id:string/uuid! location_id:string/uuid! description:string"),
-    "language": ("languages.csv", "id:string/uuid!* service_id:string/uuid location_id:string/uuid phone_id:string/uuid name:string code:string note:string"),
-    "contact": ("contacts.csv", "id:string/uuid!* organization_id:string/uuid service_id:string/uuid service_at_location_id:string/uuid location_id:string/uuid name:string title:string department:string email:string/email"),
-    "phone": ("phones.csv", "id:string/uuid!* location_id:string/uuid service_id:string/uuid organization_id:string/uuid contact_id:string/uuid service_at_location_id:string/uuid number:string! extension:number type:string description:string"),
+    "organization": (
+        "organizations.csv",
+        "id:string/uuid!* name:string! alternate_name:string description:string! email:string/email website:string/uri tax_status:string tax_id:string year_incorporated:number legal_status:string logo:string uri:string/uri parent_organization_id:string/uuid",
+    ),
+    "program": (
+        "programs.csv",
+        "id:string/uuid!* organization_id:string/uuid!* name:string! alternate_name:string description:string!",
+    ),
+    "service": (
+        "services.csv",
+        "id:string/uuid!* organization_id:string/uuid! program_id:string/uuid name:string! alternate_name:string description:string url:string/uri email:string/email status:string!=active|inactive|defunct|temporarily_closed interpretation_services:string application_process:string fees_description:string wait_time:string fees:string accreditations:string eligibility_description:string minimum_age:number maximum_age:number assured_date:date assurer_email:string/email licenses:string alert:string last_modified:datetime",
+    ),
+    "location": (
+        "locations.csv",
+        "id:string/uuid!* location_type:string!=physical|postal|virtual url:string/uri organization_id:string/uuid name:string alternate_name:string description:string transportation:string latitude:number longitude:number external_identifier:string external_identifier_type:string",
+    ),
+    "address": (
+        "addresses.csv",
+        "id:string/uuid!* location_id:string/uuid attention:string address_1:string! address_2:string city:string! region:string state_province:string! postal_code:string! country:string! address_type:string!=physical|postal|virtual",
+    ),
+    "service_at_location": (
+        "service_at_location.csv",
+        "id:string/uuid!* service_id:string/uuid! location_id:string/uuid! description:string",
+    ),
+    "language": (
+        "languages.csv",
+        "id:string/uuid!* service_id:string/uuid location_id:string/uuid phone_id:string/uuid name:string code:string note:string",
+    ),
+    "contact": (
+        "contacts.csv",
+        "id:string/uuid!* organization_id:string/uuid service_id:string/uuid service_at_location_id:string/uuid location_id:string/uuid name:string title:string department:string email:string/email",
+    ),
+    "phone": (
+        "phones.csv",
+        "id:string/uuid!* location_id:string/uuid service_id:string/uuid organization_id:string/uuid contact_id:string/uuid service_at_location_id:string/uuid number:string! extension:number type:string description:string",
+    ),
     "funding": ("funding.csv", "id:string/uuid!* organization_id:string/uuid service_id:string/uuid source:string"),
-    "service_area": ("service_areas.csv", "id:string/uuid!* service_id:string/uuid name:string description:string extent:string extent_type:string uri:string"),
+    "service_area": (
+        "service_areas.csv",
+        "id:string/uuid!* service_id:string/uuid name:string description:string extent:string extent_type:string uri:string",
+    ),
 }
 #: foreign keys of the tables above: (resource, field) → referenced resource (by id)
 FOREIGN_KEYS: dict[tuple[str, str], str] = {
-    ("program", "organization_id"): "organization", ("service", "organization_id"): "organization",
-    ("service", "program_id"): "program", ("location", "organization_id"): "organization",
-    ("address", "location_id"): "location", ("service_at_location", "service_id"): "service",
-    ("service_at_location", "location_id"): "location", ("language", "service_id"): "service",
-    ("language", "location_id"): "location", ("language", "phone_id"): "phone",
-    ("contact", "organization_id"): "organization", ("contact", "service_id"): "service",
-    ("contact", "service_at_location_id"): "service_at_location", ("contact", "location_id"): "location",
-    ("phone", "location_id"): "location", ("phone", "service_id"): "service", ("phone", "organization_id"): "organization",
-    ("phone", "contact_id"): "contact", ("phone", "service_at_location_id"): "service_at_location",
-    ("funding", "organization_id"): "organization", ("funding", "service_id"): "service",
+    ("program", "organization_id"): "organization",
+    ("service", "organization_id"): "organization",
+    ("service", "program_id"): "program",
+    ("location", "organization_id"): "organization",
+    ("address", "location_id"): "location",
+    ("service_at_location", "service_id"): "service",
+    ("service_at_location", "location_id"): "location",
+    ("language", "service_id"): "service",
+    ("language", "location_id"): "location",
+    ("language", "phone_id"): "phone",
+    ("contact", "organization_id"): "organization",
+    ("contact", "service_id"): "service",
+    ("contact", "service_at_location_id"): "service_at_location",
+    ("contact", "location_id"): "location",
+    ("phone", "location_id"): "location",
+    ("phone", "service_id"): "service",
+    ("phone", "organization_id"): "organization",
+    ("phone", "contact_id"): "contact",
+    ("phone", "service_at_location_id"): "service_at_location",
+    ("funding", "organization_id"): "organization",
+    ("funding", "service_id"): "service",
     ("service_area", "service_id"): "service",
 }
 
@@ -89,23 +130,36 @@ def datapackage(release_date: dt.date, base: str, license_url: str) -> dict:
     resources = []
     for name, (path, spec) in SCHEMAS.items():
         schema: dict = {"fields": parse_fields(spec), "primaryKey": "id"}
-        keys = [{"fields": f, "reference": {"resource": r, "fields": "id"}} for (res, f), r in FOREIGN_KEYS.items() if res == name]
+        keys = [
+            {"fields": f, "reference": {"resource": r, "fields": "id"}} for (res, f), r in FOREIGN_KEYS.items() if res == name
+        ]
         if keys:
             schema["foreignKeys"] = keys
-        resources.append({"name": name, "path": path, "format": "csv", "mediatype": "text/csv",
-                          "encoding": "utf-8", "profile": "tabular-data-resource", "schema": schema})
+        resources.append(
+            {
+                "name": name,
+                "path": path,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "profile": "tabular-data-resource",
+                "schema": schema,
+            }
+        )
     return {
         "profile": "tabular-data-package",
         "name": "migrakg-hsds",
         "title": "migrakg — Migrant organisations and their offers in Berlin (HSDS 3.0)",
         "description": "Organisations, projects and offers of the migrakg knowledge base in the Open Referral "
-                       "Human Services Data Specification 3.0. Ids are UUIDv5 of the migrakg IRIs.",
+        "Human Services Data Specification 3.0. Ids are UUIDv5 of the migrakg IRIs.",
         "version": release_date.isoformat(),
         "created": release_date.isoformat() + "T00:00:00Z",
         "homepage": base,
         "licenses": [{"name": "CC-BY-4.0", "path": license_url, "title": "Creative Commons Attribution 4.0"}],
-        "sources": [{"title": "migrakg knowledge base", "path": base},
-                    {"title": "HSDS 3.0 table schemas: Open Referral (CC BY-SA 4.0)", "path": "https://docs.openreferral.org/"}],
+        "sources": [
+            {"title": "migrakg knowledge base", "path": base},
+            {"title": "HSDS 3.0 table schemas: Open Referral (CC BY-SA 4.0)", "path": "https://docs.openreferral.org/"},
+        ],
         "hsds_version": HSDS_VERSION,
         "resources": resources,
     }
@@ -117,7 +171,7 @@ def _text(value: object) -> str:
 
 def _strip(value: object, prefix: str) -> str:
     text = _text(value)
-    return text[len(prefix):] if text.startswith(prefix) else text
+    return text[len(prefix) :] if text.startswith(prefix) else text
 
 
 def export(source: ReleaseSource, release_date: dt.date) -> dict[str, list[dict[str, str]]]:
@@ -135,14 +189,21 @@ def export(source: ReleaseSource, release_date: dt.date) -> dict[str, list[dict[
         legal = source.first(org, LEGAL.companyType)
         contact = source.first(org, SCHEMA.contactPoint)
         email = _strip(source.first(contact, VCARD.hasEmail), "mailto:") if contact else ""
-        tables["organization"].append({
-            "id": org_ids[org], "name": name, "alternate_name": " | ".join(alt),
-            "description": _text(description) or f"{name} — Eintrag im migrakg-Wissensgraphen / entry in the migrakg knowledge base: {org}",
-            "email": email, "website": _text(source.first(org, SCHEMA.url)),
-            "year_incorporated": founded if founded.isdigit() else "",
-            "legal_status": source.label(legal, "en") if legal is not None else "",
-            "uri": str(org), "parent_organization_id": org_ids.get(parent, "") if parent is not None else "",
-        })
+        tables["organization"].append(
+            {
+                "id": org_ids[org],
+                "name": name,
+                "alternate_name": " | ".join(alt),
+                "description": _text(description)
+                or f"{name} — Eintrag im migrakg-Wissensgraphen / entry in the migrakg knowledge base: {org}",
+                "email": email,
+                "website": _text(source.first(org, SCHEMA.url)),
+                "year_incorporated": founded if founded.isdigit() else "",
+                "legal_status": source.label(legal, "en") if legal is not None else "",
+                "uri": str(org),
+                "parent_organization_id": org_ids.get(parent, "") if parent is not None else "",
+            }
+        )
         _contact_rows(source, tables, contact, organization_id=org_ids[org])
     programs: dict[URIRef, str] = {}
     used_orgs: set[str] = set()
@@ -154,10 +215,15 @@ def export(source: ReleaseSource, release_date: dt.date) -> dict[str, list[dict[
         programs[project] = hsds_id(str(project))
         name = source.label(project)
         description = source.first(project, DCTERMS.description, "de") or source.first(project, DCTERMS.description, "en")
-        tables["program"].append({
-            "id": programs[project], "organization_id": org_ids[carriers[0]], "name": name,
-            "alternate_name": " | ".join(str(a) for a in source.objects(project, SKOS.altLabel)),
-            "description": _text(description) or f"{name} — {project}"})
+        tables["program"].append(
+            {
+                "id": programs[project],
+                "organization_id": org_ids[carriers[0]],
+                "name": name,
+                "alternate_name": " | ".join(str(a) for a in source.objects(project, SKOS.altLabel)),
+                "description": _text(description) or f"{name} — {project}",
+            }
+        )
     locations: dict[URIRef, str] = {}
     for place in source.instances(MKG.Place):
         if str(place).endswith("/berlin"):
@@ -165,19 +231,39 @@ def export(source: ReleaseSource, release_date: dt.date) -> dict[str, list[dict[
         locations[place] = hsds_id(str(place))
         owner = next((o for o in source.objects(place, ORG.siteOf) if o in org_ids), None)
         lat, lon = _point(source.first(place, LOCN.geometry))
-        tables["location"].append({
-            "id": locations[place], "location_type": "physical", "organization_id": org_ids.get(owner, "") if owner is not None else "",
-            "name": source.label(place), "latitude": lat, "longitude": lon,
-            "external_identifier": str(place), "external_identifier_type": "migrakg IRI"})
+        tables["location"].append(
+            {
+                "id": locations[place],
+                "location_type": "physical",
+                "organization_id": org_ids.get(owner, "") if owner is not None else "",
+                "name": source.label(place),
+                "latitude": lat,
+                "longitude": lon,
+                "external_identifier": str(place),
+                "external_identifier_type": "migrakg IRI",
+            }
+        )
         address = source.first(place, LOCN.address)
         if address is not None:
-            street = " ".join(x for x in (_text(source.first(address, LOCN.thoroughfare)), _text(source.first(address, LOCN.locatorDesignator))) if x)
+            street = " ".join(
+                x
+                for x in (_text(source.first(address, LOCN.thoroughfare)), _text(source.first(address, LOCN.locatorDesignator)))
+                if x
+            )
             postcode = _text(source.first(address, LOCN.postCode))
             if street and postcode:
-                tables["address"].append({
-                    "id": hsds_id(str(address)), "location_id": locations[place], "address_1": street,
-                    "city": _text(source.first(address, LOCN.postName)) or "Berlin", "state_province": "Berlin",
-                    "postal_code": postcode, "country": "DE", "address_type": "physical"})
+                tables["address"].append(
+                    {
+                        "id": hsds_id(str(address)),
+                        "location_id": locations[place],
+                        "address_1": street,
+                        "city": _text(source.first(address, LOCN.postName)) or "Berlin",
+                        "state_province": "Berlin",
+                        "postal_code": postcode,
+                        "country": "DE",
+                        "address_type": "physical",
+                    }
+                )
     for offer in source.instances(MKG.Offer):
         providers = [p for p in source.objects(offer, SCHEMA.provider) if p in org_ids]
         if not providers:
@@ -189,30 +275,51 @@ def export(source: ReleaseSource, release_date: dt.date) -> dict[str, list[dict[
         contact = source.first(offer, SCHEMA.contactPoint)
         description = source.first(offer, DCTERMS.description, "de") or source.first(offer, DCTERMS.description, "en")
         schedule = source.first(offer, MKG.schedule)
-        tables["service"].append({
-            "id": service_id, "organization_id": org_ids[providers[0]],
-            "program_id": programs.get(project, "") if project is not None else "",
-            "name": source.label(offer), "alternate_name": _text(source.first(offer, SCHEMA.name, "en")),
-            "description": _text(description) + (f" ({schedule})" if schedule else ""),
-            "url": _text(source.first(offer, SCHEMA.url)),
-            "email": _strip(source.first(contact, VCARD.hasEmail), "mailto:") if contact else "",
-            "status": status, "last_modified": release_date.isoformat() + "T00:00:00Z"})
+        tables["service"].append(
+            {
+                "id": service_id,
+                "organization_id": org_ids[providers[0]],
+                "program_id": programs.get(project, "") if project is not None else "",
+                "name": source.label(offer),
+                "alternate_name": _text(source.first(offer, SCHEMA.name, "en")),
+                "description": _text(description) + (f" ({schedule})" if schedule else ""),
+                "url": _text(source.first(offer, SCHEMA.url)),
+                "email": _strip(source.first(contact, VCARD.hasEmail), "mailto:") if contact else "",
+                "status": status,
+                "last_modified": release_date.isoformat() + "T00:00:00Z",
+            }
+        )
         _contact_rows(source, tables, contact, service_id=service_id)
         for place in source.objects(offer, SCHEMA.location):
             if place in locations:
-                tables["service_at_location"].append({
-                    "id": hsds_id(f"{offer}#at-{place}"), "service_id": service_id, "location_id": locations[place]})
+                tables["service_at_location"].append(
+                    {"id": hsds_id(f"{offer}#at-{place}"), "service_id": service_id, "location_id": locations[place]}
+                )
         for language in source.objects(offer, DCTERMS.language):
             code = str(language).rsplit("/", 1)[-1]
-            tables["language"].append({
-                "id": hsds_id(f"{offer}#language-{code}"), "service_id": service_id,
-                "name": source.label(language, "en"), "code": code.lower()})
+            tables["language"].append(
+                {
+                    "id": hsds_id(f"{offer}#language-{code}"),
+                    "service_id": service_id,
+                    "name": source.label(language, "en"),
+                    "code": code.lower(),
+                }
+            )
         for district in source.objects(offer, SCHEMA.areaServed):
-            tables["service_area"].append({
-                "id": hsds_id(f"{offer}#area-{district}"), "service_id": service_id,
-                "name": source.label(district), "description": "Berliner Bezirk / Berlin district", "uri": str(district)})
-    service_of = {offer: hsds_id(str(offer)) for offer in source.instances(MKG.Offer)
-                  if any(p in org_ids for p in source.objects(offer, SCHEMA.provider))}
+            tables["service_area"].append(
+                {
+                    "id": hsds_id(f"{offer}#area-{district}"),
+                    "service_id": service_id,
+                    "name": source.label(district),
+                    "description": "Berliner Bezirk / Berlin district",
+                    "uri": str(district),
+                }
+            )
+    service_of = {
+        offer: hsds_id(str(offer))
+        for offer in source.instances(MKG.Offer)
+        if any(p in org_ids for p in source.objects(offer, SCHEMA.provider))
+    }
     for funding in source.instances(MKG.Funding):
         funder = source.first(funding, SCHEMA.funder)
         programme = source.first(funding, MKG.programme)
@@ -229,7 +336,7 @@ def export(source: ReleaseSource, release_date: dt.date) -> dict[str, list[dict[
                 targets.extend(("organization_id", org_ids[c]) for c in source.objects(item, MKG.hasCarrier) if c in org_ids)
             for key, target in targets:
                 tables["funding"].append({"id": hsds_id(f"{funding}#{target}"), key: target, "source": text})
-    for name, rows in tables.items():
+    for rows in tables.values():
         rows.sort(key=lambda r: r["id"])
     return tables
 
@@ -243,8 +350,14 @@ def _contact_rows(source: ReleaseSource, tables: dict, contact, **owner: str) ->
     if email or name:
         tables["contact"].append({"id": contact_id, "name": name, "email": email, **owner})
     for phone in source.objects(contact, VCARD.hasTelephone):
-        tables["phone"].append({"id": hsds_id(str(phone) + "#" + str(contact)), "number": _strip(phone, "tel:"),
-                                **({"contact_id": contact_id} if (email or name) else {}), **owner})
+        tables["phone"].append(
+            {
+                "id": hsds_id(str(phone) + "#" + str(contact)),
+                "number": _strip(phone, "tel:"),
+                **({"contact_id": contact_id} if (email or name) else {}),
+                **owner,
+            }
+        )
 
 
 def _point(geometry: object) -> tuple[str, str]:

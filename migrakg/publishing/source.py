@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
 
 from ..errors import Text, UsageError
 from ..namespaces import MKG, SCHEMA, VCARD
-from ..oxrdf import to_rdflib
+from ..terms import to_rdflib
 
 #: Classes that mean "a private person". Anything typed so is left out of every release file
 #: unless it carries `mkg:isPublicContact true` (a person who published themselves as a contact).
@@ -33,15 +33,21 @@ SELECT DISTINCT ?p WHERE {
 
 #: Named graphs under the ODbL: OpenStreetMap imports (`graph/osm…`, `graph/import/osm…`) and any
 #: graph the meta graph licenses ODbL. They never go into the CC BY dumps (docs/decisions/2026-11-21-licence.md).
-_ODBL_GRAPHS_QUERY = """
+_ODBL_GRAPHS_QUERY = (
+    """
 SELECT DISTINCT ?g WHERE {
   { GRAPH ?g { ?s ?p ?o } FILTER(REGEX(STR(?g), "/graph/(import/)?osm([-/].*)?$", "i")) }
   UNION
   { ?g <%s> ?licence FILTER(CONTAINS(LCASE(STR(?licence)), "odbl")) }
-}""" % DCTERMS.license
+}"""
+    % DCTERMS.license
+)
 
-_DATES_QUERY = """
-SELECT ?d WHERE { ?s <%s> ?d }""" % MKG.sourceDate
+_DATES_QUERY = (
+    """
+SELECT ?d WHERE { ?s <%s> ?d }"""
+    % MKG.sourceDate
+)
 
 _PERIOD_QUERY = """
 SELECT ?d WHERE {
@@ -120,8 +126,9 @@ class ReleaseSource:
 def load_source(path: Path) -> ReleaseSource:
     """Read the built N-Quads file. Raises UsageError if it is missing or unreadable."""
     if not path.exists():
-        raise UsageError(Text(f"kein Build unter {path}: zuerst `migrakg build` ausführen",
-                              f"no build at {path}: run `migrakg build` first"))
+        raise UsageError(
+            Text(f"kein Build unter {path}: zuerst `migrakg build` ausführen", f"no build at {path}: run `migrakg build` first")
+        )
     store = ox.Store()
     try:
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
@@ -190,7 +197,7 @@ def release_date(source: ReleaseSource, environ: dict[str, str] | None = None) -
     epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
         except (ValueError, OverflowError):
             raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
     return source.newest_source_date() or dt.date(1970, 1, 1)

@@ -24,8 +24,13 @@ HTML_NAME = "report.html"
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return env
 
 
@@ -44,15 +49,28 @@ def report_context(report: Report, *, site: dict[str, Any] | None = None) -> dic
     for gap in report.gaps:
         gap_groups.setdefault((gap.district, gap.offer_type), []).append(gap.language)
     return dict(
-        r=report, rt=report.t, figures=figures, svg=lambda fid: Markup(figures[fid].svg), for_people=for_people,
-        matrix=matrix, field_matrix=field_matrix, chosen=chosen, gap_groups=gap_groups,
+        r=report,
+        rt=report.t,
+        figures=figures,
+        svg=lambda fid: Markup(figures[fid].svg),
+        for_people=for_people,
+        matrix=matrix,
+        field_matrix=field_matrix,
+        chosen=chosen,
+        gap_groups=gap_groups,
         language_gaps=matrix.empty_cells(chosen) if matrix else [],
         field_gaps=field_matrix.empty_cells(chosen) if field_matrix else [],
-        quality_names=quality_names(report), site=site, kind_names=kind_names(report),
-        network_svg=Markup(figures["network-nodes"].svg), ranked=report.network.ranked() if report.network else [])
+        quality_names=quality_names(report),
+        site=site,
+        kind_names=kind_names(report),
+        network_svg=Markup(figures["network-nodes"].svg),
+        ranked=report.network.ranked() if report.network else [],
+    )
 
 
-_CURIE_NOTE = re.compile(r"\s*\([^()]*\b[a-z]+:[A-Za-z][^()]*\)|\s*\(vocab/[\w-]+\)|\s*(des Vokabulars|of the vocabulary) vocab/[\w-]+")
+_CURIE_NOTE = re.compile(
+    r"\s*\([^()]*\b[a-z]+:[A-Za-z][^()]*\)|\s*\(vocab/[\w-]+\)|\s*(des Vokabulars|of the vocabulary) vocab/[\w-]+"
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -92,7 +110,8 @@ def write_report(report: Report, out: Path) -> list[Path]:
         written.append(path)
     summary = out / "data-quality-summary.csv"
     names = quality_names(report)
-    summary.write_text(figure_csv(["finding", "label", "records"],
-                                  [[k, names[k], len(v)] for k, v in report.quality.items()]), encoding="utf-8")
+    summary.write_text(
+        figure_csv(["finding", "label", "records"], [[k, names[k], len(v)] for k, v in report.quality.items()]), encoding="utf-8"
+    )
     written.append(summary)
     return written

@@ -22,10 +22,12 @@ MATRIX_LANGUAGES_NOTE = Text(
     "Sprachen: alle 28 Sprachen des Vokabulars vocab/language (EU-Sprachtabelle), d. h. die Sprachen, die migrakg kennt – "
     "von Deutsch und Englisch bis Tigrinya, Amharisch und Somali.",
     "Languages: all 28 languages of the vocabulary vocab/language (EU language table), i.e. the languages migrakg knows — "
-    "from German and English to Tigrinya, Amharic and Somali.")
+    "from German and English to Tigrinya, Amharic and Somali.",
+)
 ADVISORY_NOTE = Text(
     "Beratende Angebotsarten: Beratung, Lotsendienst und Sprechstunde.",
-    "Advisory offer types: counselling, guidance and consultation hour.")
+    "Advisory offer types: counselling, guidance and consultation hour.",
+)
 
 
 class UnknownDistrict(MigrakgError):
@@ -140,7 +142,7 @@ class Report:
 
 def store_select(store: Any, limit: int) -> Select:
     """A Select over a pyoxigraph store (command line): the same engine path as the query workers."""
-    from ..query import QueryRequest, execute
+    from ..sparql.service import QueryRequest, execute
 
     def run(text: str) -> tuple[list[str], list[list[Any]]]:
         result = execute(store, QueryRequest(text), limit)
@@ -153,8 +155,16 @@ def number(value: str | None) -> int:
     return int(float(value)) if value not in (None, "") else 0
 
 
-def build_report(select: Select, *, root: Path, base: str = DEFAULT_BASE, lang: str = "de",
-                 districts: tuple[str, ...] = (), as_of: str | None = None, link_base: str = "/") -> Report:
+def build_report(
+    select: Select,
+    *,
+    root: Path,
+    base: str = DEFAULT_BASE,
+    lang: str = "de",
+    districts: tuple[str, ...] = (),
+    as_of: str | None = None,
+    link_base: str = "/",
+) -> Report:
     """Run every report query and assemble the figures. Raises UnknownDistrict for a district slug
     that is not in the store, UsageError for a malformed --as-of."""
     queries = load_queries(root)
@@ -182,9 +192,12 @@ def build_report(select: Select, *, root: Path, base: str = DEFAULT_BASE, lang: 
     scope: list[str] = []
     for slug in districts:
         if slug not in known:
-            raise UnknownDistrict(Text(
-                f"unbekannter Bezirk {slug!r}; bekannt sind: {', '.join(sorted(known))}",
-                f"unknown district {slug!r}; known districts: {', '.join(sorted(known))}"))
+            raise UnknownDistrict(
+                Text(
+                    f"unbekannter Bezirk {slug!r}; bekannt sind: {', '.join(sorted(known))}",
+                    f"unknown district {slug!r}; known districts: {', '.join(sorted(known))}",
+                )
+            )
         if known[slug] not in scope:
             scope.append(known[slug])
     report.scope = scope
@@ -192,25 +205,65 @@ def build_report(select: Select, *, root: Path, base: str = DEFAULT_BASE, lang: 
     chosen = set(scope)
     by_district = sorted(rows, key=lambda r: (r["district"] is None, -number(r["organisations"]), report.label(r["district"])))
     report.figures["organisations-by-district"] = _bars(
-        report, queries["organisations-by-district"], text, by_district, key="district", count="organisations",
-        value_label=report.t("Organisationen", "organisations"), category_label=report.t("Bezirk", "district"),
-        highlight=chosen)
+        report,
+        queries["organisations-by-district"],
+        text,
+        by_district,
+        key="district",
+        count="organisations",
+        value_label=report.t("Organisationen", "organisations"),
+        category_label=report.t("Bezirk", "district"),
+        highlight=chosen,
+    )
 
     for qid, key, count, value_de, value_en, cat_de, cat_en in (
-            ("organisations-by-legal-form", "legalForm", "organisations", "Organisationen", "organisations", "Rechtsform", "legal form"),
-            ("organisations-by-field", "field", "organisations", "Organisationen", "organisations", "Tätigkeitsfeld", "field of activity"),
-            ("organisations-by-founding-year", "year", "organisations", "Organisationen", "organisations", "Gründungsjahr", "year founded"),
-            ("offers-by-type", "offerType", "offers", "Angebote", "offers", "Angebotsart", "offer type"),
-            ("offers-by-language", "language", "offers", "Angebote", "offers", "Sprache", "language"),
-            ("offers-by-target-group", "audience", "offers", "Angebote", "offers", "Zielgruppe", "target group")):
+        (
+            "organisations-by-legal-form",
+            "legalForm",
+            "organisations",
+            "Organisationen",
+            "organisations",
+            "Rechtsform",
+            "legal form",
+        ),
+        (
+            "organisations-by-field",
+            "field",
+            "organisations",
+            "Organisationen",
+            "organisations",
+            "Tätigkeitsfeld",
+            "field of activity",
+        ),
+        (
+            "organisations-by-founding-year",
+            "year",
+            "organisations",
+            "Organisationen",
+            "organisations",
+            "Gründungsjahr",
+            "year founded",
+        ),
+        ("offers-by-type", "offerType", "offers", "Angebote", "offers", "Angebotsart", "offer type"),
+        ("offers-by-language", "language", "offers", "Angebote", "offers", "Sprache", "language"),
+        ("offers-by-target-group", "audience", "offers", "Angebote", "offers", "Zielgruppe", "target group"),
+    ):
         text, rows = run(qid, scope_t)
         if qid == "organisations-by-founding-year":
             rows = sorted(rows, key=lambda r: (r["year"] is None, r["year"] or ""))
         else:
             rows = sorted(rows, key=lambda r: (r[key] is None, -number(r[count]), report.label(r[key]).lower()))
-        report.figures[qid] = _bars(report, queries[qid], text, rows, key=key, count=count,
-                                    value_label=report.t(value_de, value_en), category_label=report.t(cat_de, cat_en),
-                                    literal=(qid == "organisations-by-founding-year"))
+        report.figures[qid] = _bars(
+            report,
+            queries[qid],
+            text,
+            rows,
+            key=key,
+            count=count,
+            value_label=report.t(value_de, value_en),
+            category_label=report.t(cat_de, cat_en),
+            literal=(qid == "organisations-by-founding-year"),
+        )
 
     report.totals["organisations"] = _total(select, queries["organisations-by-legal-form"], base, scope_t, "organisations")
     report.totals["offers"] = _total(select, queries["offers-by-type"], base, scope_t, "offers")
@@ -219,26 +272,43 @@ def build_report(select: Select, *, root: Path, base: str = DEFAULT_BASE, lang: 
     text, rows = run("coverage-language-district")
     report.language_matrix = _matrix(report, rows, "language", "offers")
     report.figures["coverage-language-district"] = Figure(
-        "coverage-language-district", queries["coverage-language-district"], text,
+        "coverage-language-district",
+        queries["coverage-language-district"],
+        text,
         ["district", "district_label", "language", "language_label", "offers", "gap"],
-        [[c.column, report.label(c.column), c.row, report.label(c.row), c.count, "yes" if c.empty else "no"]
-         for c in _cells_in_order(report.language_matrix)], note=MATRIX_LANGUAGES_NOTE)
+        [
+            [c.column, report.label(c.column), c.row, report.label(c.row), c.count, "yes" if c.empty else "no"]
+            for c in _cells_in_order(report.language_matrix)
+        ],
+        note=MATRIX_LANGUAGES_NOTE,
+    )
     text, rows = run("coverage-field-district")
     report.field_matrix = _matrix(report, rows, "field", "organisations", extra="offers")
     report.figures["coverage-field-district"] = Figure(
-        "coverage-field-district", queries["coverage-field-district"], text,
+        "coverage-field-district",
+        queries["coverage-field-district"],
+        text,
         ["district", "district_label", "field", "field_label", "organisations", "offers", "gap"],
-        [[c.column, report.label(c.column), c.row, report.label(c.row), c.count, c.extra, "yes" if c.empty else "no"]
-         for c in _cells_in_order(report.field_matrix)])
+        [
+            [c.column, report.label(c.column), c.row, report.label(c.row), c.count, c.extra, "yes" if c.empty else "no"]
+            for c in _cells_in_order(report.field_matrix)
+        ],
+    )
     text, rows = run("counselling-gaps", scope_t)
     gaps = [Gap(r["district"], r["offerType"], r["language"]) for r in rows if number(r["offers"]) == 0]  # type: ignore[arg-type]
     gaps.sort(key=lambda g: (report.label(g.district), report.label(g.offer_type), report.label(g.language)))
     report.gaps = gaps
     report.figures["counselling-gaps"] = Figure(
-        "counselling-gaps", queries["counselling-gaps"], text,
+        "counselling-gaps",
+        queries["counselling-gaps"],
+        text,
         ["district", "district_label", "offer_type", "offer_type_label", "language", "language_label"],
-        [[g.district, report.label(g.district), g.offer_type, report.label(g.offer_type), g.language, report.label(g.language)]
-         for g in gaps], note=Text(MATRIX_LANGUAGES_NOTE.de + " " + ADVISORY_NOTE.de, MATRIX_LANGUAGES_NOTE.en + " " + ADVISORY_NOTE.en))
+        [
+            [g.district, report.label(g.district), g.offer_type, report.label(g.offer_type), g.language, report.label(g.language)]
+            for g in gaps
+        ],
+        note=Text(MATRIX_LANGUAGES_NOTE.de + " " + ADVISORY_NOTE.de, MATRIX_LANGUAGES_NOTE.en + " " + ADVISORY_NOTE.en),
+    )
 
     _network(report, queries, run, scope_t)
     _quality(report, queries, run, scope_t)
@@ -252,33 +322,59 @@ def _total(select: Select, query: ReportQuery, base: str, scope: tuple[str, ...]
     return sum(number(r[count]) for r in rows_as_dicts(names, rows))
 
 
-def _bars(report: Report, query: ReportQuery, text: str, rows: list[dict[str, str | None]], *, key: str, count: str,
-          value_label: str, category_label: str, highlight: set[str] | None = None, literal: bool = False) -> Figure:
+def _bars(
+    report: Report,
+    query: ReportQuery,
+    text: str,
+    rows: list[dict[str, str | None]],
+    *,
+    key: str,
+    count: str,
+    value_label: str,
+    category_label: str,
+    highlight: set[str] | None = None,
+    literal: bool = False,
+) -> Figure:
     bars = []
     csv_rows = []
     for r in rows:
         k = r[key]
-        label = (k if literal and k else report.label(k))
-        bars.append(svg.Bar(label, number(r[count]), href=None if literal else report.href(k), unknown=k is None,
-                            highlight=bool(highlight and k in highlight)))
+        label = k if literal and k else report.label(k)
+        bars.append(
+            svg.Bar(
+                label,
+                number(r[count]),
+                href=None if literal else report.href(k),
+                unknown=k is None,
+                highlight=bool(highlight and k in highlight),
+            )
+        )
         csv_rows.append([k or "", label, number(r[count])])
-    chart = svg.bar_chart(bars, title=report.text(query.title), value_label=value_label, category_label=category_label,
-                          chart_id=f"chart-{query.id}")
-    return Figure(query.id, query, text, [key, "label", count], csv_rows, svg=chart,
-                  **bar_table(bars, category_label, value_label))
+    chart = svg.bar_chart(
+        bars, title=report.text(query.title), value_label=value_label, category_label=category_label, chart_id=f"chart-{query.id}"
+    )
+    return Figure(
+        query.id, query, text, [key, "label", count], csv_rows, svg=chart, **bar_table(bars, category_label, value_label)
+    )
 
 
 def bar_table(bars: list[svg.Bar], category_label: str, value_label: str) -> dict[str, Any]:
     """A bar chart's numbers as a table for people: one row per bar, its label linked where it has a page."""
-    return {"table_headers": [category_label, value_label],
-            "table_rows": [[(bar.label, bar.href), (str(bar.value), None)] for bar in bars]}
+    return {
+        "table_headers": [category_label, value_label],
+        "table_rows": [[(bar.label, bar.href), (str(bar.value), None)] for bar in bars],
+    }
 
 
 def _matrix(report: Report, rows: list[dict[str, str | None]], row_key: str, count: str, extra: str | None = None) -> Matrix:
     cells: dict[tuple[str, str], Cell] = {}
     for r in rows:
-        cells[(r[row_key], r["district"])] = Cell(r[row_key], r["district"], number(r[count]),  # type: ignore[index, arg-type]
-                                                  number(r[extra]) if extra else 0)
+        cells[(r[row_key], r["district"])] = Cell(
+            r[row_key],
+            r["district"],
+            number(r[count]),  # type: ignore[index, arg-type]
+            number(r[extra]) if extra else 0,
+        )
     row_iris = sorted({c.row for c in cells.values()}, key=lambda i: report.label(i).lower())
     return Matrix(row_iris, list(report.districts), cells)
 
@@ -324,43 +420,66 @@ def _network(report: Report, queries: dict[str, ReportQuery], run: Any, scope: t
     used_kinds = {n.kind for n in nodes.values()}
     used_edges = {e.type for e in edges}
     picture = netmod.network_svg(
-        net, title=report.t("Netzwerkkarte", "Network map"),
+        net,
+        title=report.t("Netzwerkkarte", "Network map"),
         kind_names={k: v for k, v in kinds.items() if k in used_kinds},
         edge_names={k: v for k, v in edge_names.items() if k in used_edges},
-        words={"degree": report.t("Grad", "degree"), "betweenness": report.t("Zwischenzentralität", "betweenness"),
-               "layout": report.t(f"Anordnung: Fruchterman–Reingold je Teilnetz, Startwert {netmod.SEED}",
-                                  f"layout: Fruchterman–Reingold per component, seed {netmod.SEED}")})
+        words={
+            "degree": report.t("Grad", "degree"),
+            "betweenness": report.t("Zwischenzentralität", "betweenness"),
+            "layout": report.t(
+                f"Anordnung: Fruchterman–Reingold je Teilnetz, Startwert {netmod.SEED}",
+                f"layout: Fruchterman–Reingold per component, seed {netmod.SEED}",
+            ),
+        },
+    )
     report.figures["network-nodes"] = Figure(
-        "network-nodes", queries["network-nodes"], node_text, ["node", "kind", "label", "degree", "betweenness"],
-        [[n.iri, n.kind, n.label, n.degree, f"{n.betweenness:.4f}"] for n in net.ranked()], svg=picture)
+        "network-nodes",
+        queries["network-nodes"],
+        node_text,
+        ["node", "kind", "label", "degree", "betweenness"],
+        [[n.iri, n.kind, n.label, n.degree, f"{n.betweenness:.4f}"] for n in net.ranked()],
+        svg=picture,
+    )
     report.figures["network-edges"] = Figure(
-        "network-edges", queries["network-edges"], edge_text, ["relation", "type", "source", "target", "role"],
-        [[e.relation or "", e.type, e.source, e.target, e.role] for e in edges])
+        "network-edges",
+        queries["network-edges"],
+        edge_text,
+        ["relation", "type", "source", "target", "role"],
+        [[e.relation or "", e.type, e.source, e.target, e.role] for e in edges],
+    )
     report.totals["memberships"] = sum(1 for e in edges if e.type == "membership")
 
 
 def kind_names(report: Report) -> dict[str, str]:
-    return {"organisation": report.t("Organisation", "organisation"),
-            "public-body": report.t("Behörde", "public body"),
-            "network": report.t("Netzwerk/Gremium", "network/board"),
-            "project": report.t("Projekt", "project"),
-            "offer": report.t("Angebot (gefördert)", "offer (funded)"),
-            "other": report.t("sonstige", "other")}
+    return {
+        "organisation": report.t("Organisation", "organisation"),
+        "public-body": report.t("Behörde", "public body"),
+        "network": report.t("Netzwerk/Gremium", "network/board"),
+        "project": report.t("Projekt", "project"),
+        "offer": report.t("Angebot (gefördert)", "offer (funded)"),
+        "other": report.t("sonstige", "other"),
+    }
 
 
 def _edge_names(report: Report) -> dict[str, str]:
-    return {"membership": report.t("Mitgliedschaft", "membership"),
-            "carrier": report.t("Trägerschaft", "carrier role"),
-            "funding": report.t("Förderung", "funding"),
-            "coordination": report.t("Koordination", "coordination"),
-            "accompaniment": report.t("Begleitung", "accompaniment"),
-            "unit": report.t("Teil von", "unit of")}
+    return {
+        "membership": report.t("Mitgliedschaft", "membership"),
+        "carrier": report.t("Trägerschaft", "carrier role"),
+        "funding": report.t("Förderung", "funding"),
+        "coordination": report.t("Koordination", "coordination"),
+        "accompaniment": report.t("Begleitung", "accompaniment"),
+        "unit": report.t("Teil von", "unit of"),
+    }
 
 
 def _timeline(report: Report, queries: dict[str, ReportQuery], run: Any, scope: tuple[str, ...]) -> None:
     text, rows = run("timeline", scope)
-    kind_names = {"project": report.t("Projekt", "project"), "carrier": report.t("Trägerschaft", "carrier role"),
-                  "funding": report.t("Förderung", "funding")}
+    kind_names = {
+        "project": report.t("Projekt", "project"),
+        "carrier": report.t("Trägerschaft", "carrier role"),
+        "funding": report.t("Förderung", "funding"),
+    }
     spans = []
     csv_rows = []
     for r in rows:
@@ -372,32 +491,59 @@ def _timeline(report: Report, queries: dict[str, ReportQuery], run: Any, scope: 
         else:
             label = f"{report.label(r['party'])} → {anchor}"
         period = f"{r['start'] or '?'} – {r['end'] or report.t('offen', 'open')}"
-        spans.append(svg.Span(label, r["type"] or "project", svg.fractional_year(r["start"]),
-                              svg.fractional_year(r["end"], end=True), f"{kind_names.get(r['type'] or '', '')}, {period}",
-                              report.href(r["item"])))
+        spans.append(
+            svg.Span(
+                label,
+                r["type"] or "project",
+                svg.fractional_year(r["start"]),
+                svg.fractional_year(r["end"], end=True),
+                f"{kind_names.get(r['type'] or '', '')}, {period}",
+                report.href(r["item"]),
+            )
+        )
         csv_rows.append([r["item"], r["type"], r["anchor"], r["party"] or "", r["start"] or "", r["end"] or "", label])
     order = {"project": 0, "carrier": 1, "funding": 2}
     paired = sorted(zip(spans, csv_rows), key=lambda p: (p[1][2], order.get(p[1][1] or "", 3), p[1][4], p[0].label))
     spans = [p[0] for p in paired]
     csv_rows = [p[1] for p in paired]
-    reference_year = (int(report.reference_date[:4]) if report.reference_date
-                      else max((int(r["start"][:4]) for r in rows if r["start"]), default=2000))
-    picture = svg.timeline(spans, title=report.text(queries["timeline"].title), year_label=report.t("Jahr", "year"),
-                           legend=kind_names, open_label=report.t("offenes Ende", "open end"),
-                           undated_label=report.t("ohne Datum in der Quelle", "no date in the source"),
-                           as_of_year=reference_year, chart_id="chart-timeline")
+    reference_year = (
+        int(report.reference_date[:4])
+        if report.reference_date
+        else max((int(r["start"][:4]) for r in rows if r["start"]), default=2000)
+    )
+    picture = svg.timeline(
+        spans,
+        title=report.text(queries["timeline"].title),
+        year_label=report.t("Jahr", "year"),
+        legend=kind_names,
+        open_label=report.t("offenes Ende", "open end"),
+        undated_label=report.t("ohne Datum in der Quelle", "no date in the source"),
+        as_of_year=reference_year,
+        chart_id="chart-timeline",
+    )
     report.figures["timeline"] = Figure(
-        "timeline", queries["timeline"], text, ["item", "type", "anchor", "party", "start", "end", "label"], csv_rows,
-        svg=picture, table_headers=[report.t("Eintrag", "Record"), report.t("Zeitraum", "Period")],
-        table_rows=[[(span.label, span.href), (span.text, None)] for span in spans])
+        "timeline",
+        queries["timeline"],
+        text,
+        ["item", "type", "anchor", "party", "start", "end", "label"],
+        csv_rows,
+        svg=picture,
+        table_headers=[report.t("Eintrag", "Record"), report.t("Zeitraum", "Period")],
+        table_rows=[[(span.label, span.href), (span.text, None)] for span in spans],
+    )
 
 
 def _quality(report: Report, queries: dict[str, ReportQuery], run: Any, scope: tuple[str, ...]) -> None:
     text, rows = run("data-quality", scope)
     reference = next((r["reference"] for r in rows if r["reference"]), "") or ""
     report.reference_date = reference
-    lists: dict[str, list[str]] = {"organisations-without-offers": [], "offers-without-language": [],
-                                   "without-contact": [], "outdated-sources": [], "undated-sources": []}
+    lists: dict[str, list[str]] = {
+        "organisations-without-offers": [],
+        "offers-without-language": [],
+        "without-contact": [],
+        "outdated-sources": [],
+        "undated-sources": [],
+    }
     for r in rows:
         record = r["record"] or ""
         if r["noOffer"] == "true":
@@ -411,30 +557,59 @@ def _quality(report: Report, queries: dict[str, ReportQuery], run: Any, scope: t
         if not r["sourceDate"]:
             lists["undated-sources"].append(record)
     report.quality = lists
-    totals = {"organisations": sum(1 for r in rows if r["kind"] == "organisation"),
-              "offers": sum(1 for r in rows if r["kind"] == "offer"),
-              "records": len(rows)}
+    totals = {
+        "organisations": sum(1 for r in rows if r["kind"] == "organisation"),
+        "offers": sum(1 for r in rows if r["kind"] == "offer"),
+        "records": len(rows),
+    }
     report.totals.update({f"quality_{k}": v for k, v in totals.items()})
     names = quality_names(report)
     bars = [svg.Bar(f"{names[k]} ({len(v)}/{totals[of]})", len(v)) for k, v in lists.items() for of in [QUALITY_OF[k]]]
     value_label, category_label = report.t("Einträge", "records"), report.t("Befund", "finding")
-    picture = svg.bar_chart(bars, title=report.text(queries["data-quality"].title),
-                            value_label=value_label, category_label=category_label, chart_id="chart-data-quality")
+    picture = svg.bar_chart(
+        bars,
+        title=report.text(queries["data-quality"].title),
+        value_label=value_label,
+        category_label=category_label,
+        chart_id="chart-data-quality",
+    )
     report.figures["data-quality"] = Figure(
-        "data-quality", queries["data-quality"], text,
+        "data-quality",
+        queries["data-quality"],
+        text,
         ["record", "kind", "no_offer", "no_language", "no_contact", "source_date", "reference_date", "outdated"],
-        [[r["record"], r["kind"], r["noOffer"] or "", r["noLanguage"] or "", r["noContact"] or "", r["sourceDate"] or "",
-          r["reference"] or "", r["outdated"] or ""] for r in rows], svg=picture,
-        **bar_table(bars, category_label, value_label))
+        [
+            [
+                r["record"],
+                r["kind"],
+                r["noOffer"] or "",
+                r["noLanguage"] or "",
+                r["noContact"] or "",
+                r["sourceDate"] or "",
+                r["reference"] or "",
+                r["outdated"] or "",
+            ]
+            for r in rows
+        ],
+        svg=picture,
+        **bar_table(bars, category_label, value_label),
+    )
 
 
-QUALITY_OF = {"organisations-without-offers": "organisations", "offers-without-language": "offers",
-              "without-contact": "records", "outdated-sources": "records", "undated-sources": "records"}
+QUALITY_OF = {
+    "organisations-without-offers": "organisations",
+    "offers-without-language": "offers",
+    "without-contact": "records",
+    "outdated-sources": "records",
+    "undated-sources": "records",
+}
 
 
 def quality_names(report: Report) -> dict[str, str]:
-    return {"organisations-without-offers": report.t("Organisationen ohne Angebot", "organisations without offers"),
-            "offers-without-language": report.t("Angebote ohne Sprachangabe", "offers without language"),
-            "without-contact": report.t("Einträge ohne Kontakt", "records without contact"),
-            "outdated-sources": report.t("Quelle älter als zwei Jahre", "source older than two years"),
-            "undated-sources": report.t("Quelle ohne Datum", "source without date")}
+    return {
+        "organisations-without-offers": report.t("Organisationen ohne Angebot", "organisations without offers"),
+        "offers-without-language": report.t("Angebote ohne Sprachangabe", "offers without language"),
+        "without-contact": report.t("Einträge ohne Kontakt", "records without contact"),
+        "outdated-sources": report.t("Quelle älter als zwei Jahre", "source older than two years"),
+        "undated-sources": report.t("Quelle ohne Datum", "source without date"),
+    }

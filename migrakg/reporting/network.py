@@ -88,8 +88,9 @@ def build_network(nodes: dict[str, Node], edges: list[Edge], *, width: float = 1
     return NetworkMap(nodes, edges, graph, width, needed)
 
 
-def layout(graph: nx.Graph, *, width: float, unit: float = 92.0, seed: int = SEED,
-           label_widths: dict[str, float] | None = None) -> tuple[dict[str, tuple[float, float]], float]:
+def layout(
+    graph: nx.Graph, *, width: float, unit: float = 92.0, seed: int = SEED, label_widths: dict[str, float] | None = None
+) -> tuple[dict[str, tuple[float, float]], float]:
     """Positions and the height they need. Each connected component gets its own force-directed
     layout in a square of side `unit`·√(size), the squares are packed in rows (largest first), and
     nodes without any relation are set out in a grid underneath."""
@@ -104,8 +105,10 @@ def layout(graph: nx.Graph, *, width: float, unit: float = 92.0, seed: int = SEE
             x, y, row_h = margin, y + row_h, 0.0
         local = force_layout(graph.subgraph(comp), seed=seed)
         pad_x, pad_y = 110.0 if side > 200 else 80.0, 26.0
-        placed = {name: [x + pad_x + (px + 1) / 2 * max(10.0, side - 2 * pad_x),
-                         y + pad_y + (py + 1) / 2 * max(10.0, side - 2 * pad_y)] for name, (px, py) in local.items()}
+        placed = {
+            name: [x + pad_x + (px + 1) / 2 * max(10.0, side - 2 * pad_x), y + pad_y + (py + 1) / 2 * max(10.0, side - 2 * pad_y)]
+            for name, (px, py) in local.items()
+        }
         declutter(placed, label_widths or {}, (x + 12, y + 12, x + side - 12, y + side - 12))
         for name, (px, py) in placed.items():
             positions[name] = (round(px, 1), round(py, 1))
@@ -120,14 +123,19 @@ def layout(graph: nx.Graph, *, width: float, unit: float = 92.0, seed: int = SEE
     return positions, y + margin
 
 
-def declutter(placed: dict[str, list[float]], label_widths: dict[str, float], box: tuple[float, float, float, float],
-              rounds: int = 60, line: float = 16.0) -> None:
+def declutter(
+    placed: dict[str, list[float]],
+    label_widths: dict[str, float],
+    box: tuple[float, float, float, float],
+    rounds: int = 60,
+    line: float = 16.0,
+) -> None:
     """Push apart nodes whose labels (a box right of the node) overlap, mostly vertically; stay in *box*."""
     names = sorted(placed)
     for _ in range(rounds):
         moved = False
         for i, a in enumerate(names):
-            for b in names[i + 1:]:
+            for b in names[i + 1 :]:
                 pa, pb = placed[a], placed[b]
                 wa, wb = label_widths.get(a, 60.0), label_widths.get(b, 60.0)
                 overlap_x = min(pa[0] + wa, pb[0] + wb) - max(pa[0] - 8, pb[0] - 8)
@@ -165,7 +173,7 @@ def force_layout(graph: nx.Graph, *, iterations: int = 200, seed: int = SEED) ->
         moves = {name: [0.0, 0.0] for name in names}
         for i, a in enumerate(names):
             pa = pos[a]
-            for b in names[i + 1:]:
+            for b in names[i + 1 :]:
                 pb = pos[b]
                 dx, dy = pa[0] - pb[0], pa[1] - pb[1]
                 dist = max(0.01, math.hypot(dx, dy))
@@ -205,8 +213,15 @@ def node_id(index: int) -> str:
 WORDS = {"degree": "degree", "betweenness": "betweenness", "layout": f"layout: Fruchterman–Reingold per component, seed {SEED}"}
 
 
-def network_svg(net: NetworkMap, *, title: str, kind_names: dict[str, str], edge_names: dict[str, str],
-                chart_id: str = "network-map", words: dict[str, str] | None = None) -> str:
+def network_svg(
+    net: NetworkMap,
+    *,
+    title: str,
+    kind_names: dict[str, str],
+    edge_names: dict[str, str],
+    chart_id: str = "network-map",
+    words: dict[str, str] | None = None,
+) -> str:
     """The map: edges first (lines with a tooltip; the relation's page in `data-relation`), then nodes
     (circles sized by degree, linked to the resource page, labelled). `data-neighbours` feeds the script
     that highlights a node's neighbours on hover and on keyboard focus. The map is a group of links, not
@@ -222,20 +237,26 @@ def network_svg(net: NetworkMap, *, title: str, kind_names: dict[str, str], edge
             adjacency[e.source].add(e.target)
             adjacency[e.target].add(e.source)
     legend_h = 46
-    out = [f'<svg class="network" id="{esc(chart_id)}" viewBox="0 0 {width} {height + legend_h}" width="100%" '
-           f'role="group" aria-labelledby="{esc(chart_id)}-t" {FONT} font-size="10">',
-           f'<title id="{esc(chart_id)}-t">{esc(title)}</title>']
+    out = [
+        f'<svg class="network" id="{esc(chart_id)}" viewBox="0 0 {width} {height + legend_h}" width="100%" '
+        f'role="group" aria-labelledby="{esc(chart_id)}-t" {FONT} font-size="10">',
+        f'<title id="{esc(chart_id)}-t">{esc(title)}</title>',
+    ]
     lx = 8.0
     for kind, name in kind_names.items():
-        out.append(f'<circle cx="{lx + 6}" cy="12" r="6" fill="{KIND_COLOURS[kind]}"/>'
-                   f'<text x="{lx + 16}" y="16" fill="{INK}" font-size="11">{esc(name)}</text>')
+        out.append(
+            f'<circle cx="{lx + 6}" cy="12" r="6" fill="{KIND_COLOURS[kind]}"/>'
+            f'<text x="{lx + 16}" y="16" fill="{INK}" font-size="11">{esc(name)}</text>'
+        )
         lx += 30 + 6.3 * len(name)
     lx = 8.0
     for etype, name in edge_names.items():
         colour, dash = EDGE_STYLES[etype]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(f'<line x1="{lx}" y1="34" x2="{lx + 22}" y2="34" stroke="{colour}" stroke-width="2"{dash_attr}/>'
-                   f'<text x="{lx + 26}" y="38" fill="{INK}" font-size="11">{esc(name)}</text>')
+        out.append(
+            f'<line x1="{lx}" y1="34" x2="{lx + 22}" y2="34" stroke="{colour}" stroke-width="2"{dash_attr}/>'
+            f'<text x="{lx + 26}" y="38" fill="{INK}" font-size="11">{esc(name)}</text>'
+        )
         lx += 36 + 6.3 * len(name)
     out.append(f'<g transform="translate(0 {legend_h})">')
     out.append('<g class="edges">')
@@ -247,10 +268,13 @@ def network_svg(net: NetworkMap, *, title: str, kind_names: dict[str, str], edge
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         label = edge_names.get(e.type, e.type)
         tip = f"{a.label} → {b.label}: {label}" + (f" ({e.role})" if e.role else "")
-        line = (f'<line class="edge edge-{esc(e.type)}" x1="{a.x}" y1="{a.y}" x2="{b.x}" y2="{b.y}" stroke="{colour}" '
-                f'stroke-width="1.6"{dash_attr} data-type="{esc(e.type)}" data-source="{ids[e.source]}" '
-                f'data-target="{ids[e.target]}"' + (f' data-relation="{esc(e.href)}"' if e.href else "") +
-                f'><title>{esc(tip)}</title></line>')
+        line = (
+            f'<line class="edge edge-{esc(e.type)}" x1="{a.x}" y1="{a.y}" x2="{b.x}" y2="{b.y}" stroke="{colour}" '
+            f'stroke-width="1.6"{dash_attr} data-type="{esc(e.type)}" data-source="{ids[e.source]}" '
+            f'data-target="{ids[e.target]}"'
+            + (f' data-relation="{esc(e.href)}"' if e.href else "")
+            + f"><title>{esc(tip)}</title></line>"
+        )
         out.append(line)
     out.append("</g>")
     out.append('<g class="nodes">')
@@ -258,23 +282,31 @@ def network_svg(net: NetworkMap, *, title: str, kind_names: dict[str, str], edge
         node = net.nodes[iri]
         r = 5 + min(12, 1.6 * math.sqrt(node.degree) * 2)
         colour = KIND_COLOURS.get(node.kind, KIND_COLOURS["other"])
-        tip = (f"{node.label} — {kind_names.get(node.kind, node.kind)}; {words['degree']} {node.degree}, "
-               f"{words['betweenness']} {node.betweenness:.3f}")
+        tip = (
+            f"{node.label} — {kind_names.get(node.kind, node.kind)}; {words['degree']} {node.degree}, "
+            f"{words['betweenness']} {node.betweenness:.3f}"
+        )
         anchor = "start" if node.x < width * 0.75 else "end"
         dx = r + 3 if anchor == "start" else -(r + 3)
         major = node.kind in ("network", "project") or node.degree >= 4
         weight = ' font-weight="bold" font-size="11"' if major else ""
-        body = (f'<circle cx="{node.x}" cy="{node.y}" r="{r:.1f}" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>'
-                f'<text x="{node.x + dx:.1f}" y="{node.y + 3.5:.1f}" text-anchor="{anchor}" fill="{INK}"{weight} '
-                f'paint-order="stroke" stroke="#ffffff" stroke-width="3">{esc(short(node.label, 30))}</text>')
+        body = (
+            f'<circle cx="{node.x}" cy="{node.y}" r="{r:.1f}" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>'
+            f'<text x="{node.x + dx:.1f}" y="{node.y + 3.5:.1f}" text-anchor="{anchor}" fill="{INK}"{weight} '
+            f'paint-order="stroke" stroke="#ffffff" stroke-width="3">{esc(short(node.label, 30))}</text>'
+        )
         neighbours = " ".join(sorted(ids[n] for n in adjacency[iri]))
-        inner = f'<title>{esc(tip)}</title>{body}'
+        inner = f"<title>{esc(tip)}</title>{body}"
         if node.href:
             inner = f'<a href="{esc(node.href)}">{inner}</a>'
-        out.append(f'<g class="node node-{esc(node.kind)}" id="{ids[iri]}" data-neighbours="{neighbours}" '
-                   f'data-href="{esc(node.href or "")}">{inner}</g>')
+        out.append(
+            f'<g class="node node-{esc(node.kind)}" id="{ids[iri]}" data-neighbours="{neighbours}" '
+            f'data-href="{esc(node.href or "")}">{inner}</g>'
+        )
     out.append("</g></g>")
-    out.append(f'<text x="{width - 8}" y="{height + legend_h - 6}" text-anchor="end" fill="{MUTED}" font-size="9">'
-               f'{esc(words["layout"])}</text>')
+    out.append(
+        f'<text x="{width - 8}" y="{height + legend_h - 6}" text-anchor="end" fill="{MUTED}" font-size="9">'
+        f"{esc(words['layout'])}</text>"
+    )
     out.append("</svg>")
     return "\n".join(out)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import Text, UsageError
 from ..namespaces import DEFAULT_BASE
@@ -60,13 +61,13 @@ def load_queries(root: Path) -> dict[str, ReportQuery]:
         if missing:
             raise UsageError(f"{path}: header lines missing: {', '.join(missing)}")
         qid = re.sub(r"^\d+-", "", path.stem)
-        queries[qid] = ReportQuery(qid, path.name, Text(head["title@de"], head["title@en"]),
-                                   Text(head["description@de"], head["description@en"]), text)
+        queries[qid] = ReportQuery(
+            qid, path.name, Text(head["title@de"], head["title@en"]), Text(head["description@de"], head["description@en"]), text
+        )
     return queries
 
 
-def parametrise(query: ReportQuery, *, base: str = DEFAULT_BASE, scope: tuple[str, ...] = (),
-                as_of: str | None = None) -> str:
+def parametrise(query: ReportQuery, *, base: str = DEFAULT_BASE, scope: tuple[str, ...] = (), as_of: str | None = None) -> str:
     """The query text for this report. *scope* must hold district IRIs checked against the store."""
     text = query.text
     if base != DEFAULT_BASE:
@@ -92,8 +93,11 @@ def check_date(value: str) -> str:
             raise ValueError(value)
         dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(Text(f"--as-of {value!r} ist kein Datum der Form JJJJ-MM-TT",
-                              f"--as-of {value!r} is not a date of the form YYYY-MM-DD")) from None
+        raise UsageError(
+            Text(
+                f"--as-of {value!r} ist kein Datum der Form JJJJ-MM-TT", f"--as-of {value!r} is not a date of the form YYYY-MM-DD"
+            )
+        ) from None
     return value
 
 

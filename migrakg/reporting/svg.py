@@ -56,8 +56,7 @@ def nice_ticks(maximum: int, count: int = 5) -> list[int]:
     return list(range(0, top + 1, step))
 
 
-def bar_chart(bars: list[Bar], *, title: str, value_label: str, category_label: str, chart_id: str,
-              width: int = 760) -> str:
+def bar_chart(bars: list[Bar], *, title: str, value_label: str, category_label: str, chart_id: str, width: int = 760) -> str:
     """A horizontal bar chart: one row per bar, label left, value printed after the bar, x axis below."""
     label_w = 250
     right = 50
@@ -67,10 +66,12 @@ def bar_chart(bars: list[Bar], *, title: str, value_label: str, category_label: 
     ticks = nice_ticks(max((b.value for b in bars), default=0))
     top_value = ticks[-1]
     height = top + max(1, len(bars)) * row_h + 48
-    out = [f'<svg class="chart" id="{esc(chart_id)}" viewBox="0 0 {width} {height}" '
-           f'width="100%" role="img" aria-labelledby="{esc(chart_id)}-t" {FONT} font-size="12">',
-           f'<title id="{esc(chart_id)}-t">{esc(title)}</title>',
-           f'<text x="{label_w - 8}" y="16" text-anchor="end" font-weight="bold" fill="{MUTED}">{esc(category_label)}</text>']
+    out = [
+        f'<svg class="chart" id="{esc(chart_id)}" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-labelledby="{esc(chart_id)}-t" {FONT} font-size="12">',
+        f'<title id="{esc(chart_id)}-t">{esc(title)}</title>',
+        f'<text x="{label_w - 8}" y="16" text-anchor="end" font-weight="bold" fill="{MUTED}">{esc(category_label)}</text>',
+    ]
     axis_y = top + max(1, len(bars)) * row_h + 4
     for tick in ticks:
         x = label_w + plot_w * tick / top_value
@@ -78,8 +79,10 @@ def bar_chart(bars: list[Bar], *, title: str, value_label: str, category_label: 
         out.append(f'<text x="{x:.1f}" y="{axis_y + 15}" text-anchor="middle" fill="{MUTED}">{tick}</text>')
     out.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + plot_w}" y2="{axis_y}" stroke="{INK}"/>')
     out.append(f'<line x1="{label_w}" y1="{top - 4}" x2="{label_w}" y2="{axis_y}" stroke="{INK}"/>')
-    out.append(f'<text x="{label_w + plot_w / 2:.1f}" y="{axis_y + 36}" text-anchor="middle" font-weight="bold" '
-               f'fill="{MUTED}">{esc(value_label)}</text>')
+    out.append(
+        f'<text x="{label_w + plot_w / 2:.1f}" y="{axis_y + 36}" text-anchor="middle" font-weight="bold" '
+        f'fill="{MUTED}">{esc(value_label)}</text>'
+    )
     if not bars:
         out.append(f'<text x="{label_w + 8}" y="{top + 14}" fill="{MUTED}">–</text>')
     for i, bar in enumerate(bars):
@@ -87,11 +90,17 @@ def bar_chart(bars: list[Bar], *, title: str, value_label: str, category_label: 
         w = plot_w * bar.value / top_value
         colour = UNKNOWN if bar.unknown else HIGHLIGHT if bar.highlight else BAR
         label = esc(short(bar.label))
-        text = f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" fill="{INK}"' + (
-            ' font-style="italic"' if bar.unknown else "") + (' font-weight="bold"' if bar.highlight else "") + f'>{label}</text>'
-        out.append(f'<g class="bar" data-label="{esc(bar.label)}" data-value="{bar.value}"><title>{esc(bar.label)}: {bar.value}</title>'
-                   f'{text}<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" fill="{colour}"/>'
-                   f'<text x="{label_w + w + 5:.1f}" y="{y + 15}" fill="{INK}" class="value">{bar.value}</text></g>')
+        text = (
+            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" fill="{INK}"'
+            + (' font-style="italic"' if bar.unknown else "")
+            + (' font-weight="bold"' if bar.highlight else "")
+            + f">{label}</text>"
+        )
+        out.append(
+            f'<g class="bar" data-label="{esc(bar.label)}" data-value="{bar.value}"><title>{esc(bar.label)}: {bar.value}</title>'
+            f'{text}<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" fill="{colour}"/>'
+            f'<text x="{label_w + w + 5:.1f}" y="{y + 15}" fill="{INK}" class="value">{bar.value}</text></g>'
+        )
     out.append("</svg>")
     return "\n".join(out)
 
@@ -109,8 +118,18 @@ class Span:
 SPAN_COLOURS = {"project": "#0b5394", "carrier": "#2e7d32", "funding": "#b45309"}
 
 
-def timeline(spans: list[Span], *, title: str, year_label: str, legend: dict[str, str], open_label: str,
-             as_of_year: int, chart_id: str, undated_label: str = "?", width: int = 760) -> str:
+def timeline(
+    spans: list[Span],
+    *,
+    title: str,
+    year_label: str,
+    legend: dict[str, str],
+    open_label: str,
+    as_of_year: int,
+    chart_id: str,
+    undated_label: str = "?",
+    width: int = 760,
+) -> str:
     """Periods as bars on a year axis; an open end runs to the reference year and is drawn dashed."""
     label_w = 330
     right = 20
@@ -128,16 +147,22 @@ def timeline(spans: list[Span], *, title: str, year_label: str, legend: dict[str
         return label_w + plot_w * (year - first) / span_years
 
     height = top + max(1, len(spans)) * row_h + 50
-    out = [f'<svg class="chart" id="{esc(chart_id)}" viewBox="0 0 {width} {height}" '
-           f'width="100%" role="img" aria-labelledby="{esc(chart_id)}-t" {FONT} font-size="12">',
-           f'<title id="{esc(chart_id)}-t">{esc(title)}</title>']
+    out = [
+        f'<svg class="chart" id="{esc(chart_id)}" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-labelledby="{esc(chart_id)}-t" {FONT} font-size="12">',
+        f'<title id="{esc(chart_id)}-t">{esc(title)}</title>',
+    ]
     lx = label_w
     for kind, name in legend.items():
-        out.append(f'<rect x="{lx}" y="8" width="14" height="10" fill="{SPAN_COLOURS.get(kind, BAR)}"/>'
-                   f'<text x="{lx + 18}" y="17" fill="{INK}">{esc(name)}</text>')
+        out.append(
+            f'<rect x="{lx}" y="8" width="14" height="10" fill="{SPAN_COLOURS.get(kind, BAR)}"/>'
+            f'<text x="{lx + 18}" y="17" fill="{INK}">{esc(name)}</text>'
+        )
         lx += 26 + 7 * len(name)
-    out.append(f'<line x1="{lx}" y1="13" x2="{lx + 20}" y2="13" stroke="{MUTED}" stroke-width="6" stroke-dasharray="4 3"/>'
-               f'<text x="{lx + 25}" y="17" fill="{INK}">{esc(open_label)}</text>')
+    out.append(
+        f'<line x1="{lx}" y1="13" x2="{lx + 20}" y2="13" stroke="{MUTED}" stroke-width="6" stroke-dasharray="4 3"/>'
+        f'<text x="{lx + 25}" y="17" fill="{INK}">{esc(open_label)}</text>'
+    )
     axis_y = top + max(1, len(spans)) * row_h + 4
     step = 1 if span_years <= 16 else 2 if span_years <= 32 else 5
     for year in years:
@@ -146,8 +171,10 @@ def timeline(spans: list[Span], *, title: str, year_label: str, legend: dict[str
         out.append(f'<line x1="{x(year):.1f}" y1="{top - 4}" x2="{x(year):.1f}" y2="{axis_y}" stroke="{GRID}"/>')
         out.append(f'<text x="{x(year):.1f}" y="{axis_y + 15}" text-anchor="middle" fill="{MUTED}">{year}</text>')
     out.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + plot_w}" y2="{axis_y}" stroke="{INK}"/>')
-    out.append(f'<text x="{label_w + plot_w / 2:.1f}" y="{axis_y + 36}" text-anchor="middle" font-weight="bold" '
-               f'fill="{MUTED}">{esc(year_label)}</text>')
+    out.append(
+        f'<text x="{label_w + plot_w / 2:.1f}" y="{axis_y + 36}" text-anchor="middle" font-weight="bold" '
+        f'fill="{MUTED}">{esc(year_label)}</text>'
+    )
     for i, span in enumerate(spans):
         y = top + i * row_h
         colour = SPAN_COLOURS.get(span.kind, BAR)
@@ -160,8 +187,10 @@ def timeline(spans: list[Span], *, title: str, year_label: str, legend: dict[str
             x1, x2 = x(span.start), max(x(end), x(span.start) + 3)
             dash = ' stroke-dasharray="4 3"' if span.end is None else ""
             fill = "none" if span.end is None else colour
-            parts.append(f'<rect x="{x1:.1f}" y="{y + 5}" width="{x2 - x1:.1f}" height="{row_h - 10}" fill="{fill}" '
-                         f'stroke="{colour}" stroke-width="2"{dash}/>')
+            parts.append(
+                f'<rect x="{x1:.1f}" y="{y + 5}" width="{x2 - x1:.1f}" height="{row_h - 10}" fill="{fill}" '
+                f'stroke="{colour}" stroke-width="2"{dash}/>'
+            )
         parts.append("</g>")
         out.append("".join(parts))
     out.append("</svg>")

@@ -25,33 +25,91 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Location, Problem, SourceError, Text
-from ..normalise import is_berlin_postcode, split_address
-from .csvsource import Row, SourceFile
+from ..linking.normalise import is_berlin_postcode, split_address
+from .records import Row, SourceFile
 from .schema import OFFERS, ORGANISATIONS, PLACES, SourceKind
 
 #: ISO 639-1 → EU language authority codes (those in vocab/language.ttl, and a few more for messages)
 ISO_639_1 = {
-    "de": "DEU", "en": "ENG", "fr": "FRA", "es": "SPA", "it": "ITA", "pl": "POL", "pt": "POR", "ar": "ARA",
-    "tr": "TUR", "ku": "KUR", "fa": "FAS", "ps": "PUS", "ru": "RUS", "uk": "UKR", "sr": "SRP", "hr": "HRV",
-    "bs": "BOS", "sq": "SQI", "ro": "RON", "bg": "BUL", "vi": "VIE", "zh": "ZHO", "sw": "SWA", "ti": "TIR",
-    "am": "AMH", "so": "SOM", "hi": "HIN", "ur": "URD", "el": "ELL", "nl": "NLD", "cs": "CES", "hu": "HUN",
-    "sk": "SLK", "ja": "JPN", "ko": "KOR", "he": "HEB", "bn": "BEN", "pa": "PAN", "ta": "TAM",
+    "de": "DEU",
+    "en": "ENG",
+    "fr": "FRA",
+    "es": "SPA",
+    "it": "ITA",
+    "pl": "POL",
+    "pt": "POR",
+    "ar": "ARA",
+    "tr": "TUR",
+    "ku": "KUR",
+    "fa": "FAS",
+    "ps": "PUS",
+    "ru": "RUS",
+    "uk": "UKR",
+    "sr": "SRP",
+    "hr": "HRV",
+    "bs": "BOS",
+    "sq": "SQI",
+    "ro": "RON",
+    "bg": "BUL",
+    "vi": "VIE",
+    "zh": "ZHO",
+    "sw": "SWA",
+    "ti": "TIR",
+    "am": "AMH",
+    "so": "SOM",
+    "hi": "HIN",
+    "ur": "URD",
+    "el": "ELL",
+    "nl": "NLD",
+    "cs": "CES",
+    "hu": "HUN",
+    "sk": "SLK",
+    "ja": "JPN",
+    "ko": "KOR",
+    "he": "HEB",
+    "bn": "BEN",
+    "pa": "PAN",
+    "ta": "TAM",
 }
 #: words in a service name → offer-type code (first hit wins); fallback "guidance"
 OFFER_TYPE_WORDS = (
-    ("counsel", "counselling"), ("beratung", "counselling"), ("advice", "counselling"),
-    ("sprachcaf", "language-cafe"), ("language caf", "language-cafe"), ("sprachkurs", "language-course"),
-    ("language course", "language-course"), ("course", "course"), ("kurs", "course"), ("workshop", "workshop"),
-    ("training", "training"), ("schulung", "training"), ("meeting", "meeting"), ("treff", "meeting"),
-    ("sprechstunde", "consultation-hour"), ("event", "event"), ("veranstaltung", "event"), ("youth", "youth-work"),
-    ("jugend", "youth-work"), ("community centre", "community-centre"), ("stadtteilzentrum", "community-centre"),
-    ("culture", "cultural-activity"), ("kultur", "cultural-activity"), ("online", "online-platform"),
+    ("counsel", "counselling"),
+    ("beratung", "counselling"),
+    ("advice", "counselling"),
+    ("sprachcaf", "language-cafe"),
+    ("language caf", "language-cafe"),
+    ("sprachkurs", "language-course"),
+    ("language course", "language-course"),
+    ("course", "course"),
+    ("kurs", "course"),
+    ("workshop", "workshop"),
+    ("training", "training"),
+    ("schulung", "training"),
+    ("meeting", "meeting"),
+    ("treff", "meeting"),
+    ("sprechstunde", "consultation-hour"),
+    ("event", "event"),
+    ("veranstaltung", "event"),
+    ("youth", "youth-work"),
+    ("jugend", "youth-work"),
+    ("community centre", "community-centre"),
+    ("stadtteilzentrum", "community-centre"),
+    ("culture", "cultural-activity"),
+    ("kultur", "cultural-activity"),
+    ("online", "online-platform"),
 )
-TABLES = ("organization", "service", "location", "address", "service_at_location", "language", "contact", "phone",
-          "funding")
-FILES = {"organization": "organizations.csv", "service": "services.csv", "location": "locations.csv",
-         "address": "addresses.csv", "service_at_location": "service_at_location.csv", "language": "languages.csv",
-         "contact": "contacts.csv", "phone": "phones.csv", "funding": "funding.csv"}
+TABLES = ("organization", "service", "location", "address", "service_at_location", "language", "contact", "phone", "funding")
+FILES = {
+    "organization": "organizations.csv",
+    "service": "services.csv",
+    "location": "locations.csv",
+    "address": "addresses.csv",
+    "service_at_location": "service_at_location.csv",
+    "language": "languages.csv",
+    "contact": "contacts.csv",
+    "phone": "phones.csv",
+    "funding": "funding.csv",
+}
 
 
 @dataclass
@@ -94,8 +152,13 @@ def read_package(folder: Path) -> Package:
                 if resource.get("name") in paths and isinstance(resource.get("path"), str):
                     paths[resource["name"]] = resource["path"]
         except (ValueError, AttributeError) as exc:
-            raise SourceError([Problem(Location(f"{folder.name}/datapackage.json"), Text(
-                f"kein gültiges JSON: {exc}", f"not valid JSON: {exc}"))]) from None
+            raise SourceError(
+                [
+                    Problem(
+                        Location(f"{folder.name}/datapackage.json"), Text(f"kein gültiges JSON: {exc}", f"not valid JSON: {exc}")
+                    )
+                ]
+            ) from None
     tables: dict[str, Table] = {}
     for name in TABLES:
         path = folder / paths[name]
@@ -106,9 +169,17 @@ def read_package(folder: Path) -> Package:
         else:
             tables[name] = Table(display)
     if not tables["organization"].rows and not tables["service"].rows:
-        raise SourceError([Problem(Location(folder.name), Text(
-            "kein HSDS-Paket: organizations.csv / services.csv fehlen oder sind leer",
-            "not an HSDS package: organizations.csv / services.csv are missing or empty"))])
+        raise SourceError(
+            [
+                Problem(
+                    Location(folder.name),
+                    Text(
+                        "kein HSDS-Paket: organizations.csv / services.csv fehlen oder sind leer",
+                        "not an HSDS package: organizations.csv / services.csv are missing or empty",
+                    ),
+                )
+            ]
+        )
     return Package(tables, digest.hexdigest(), folder.name, homepage)
 
 
@@ -177,8 +248,12 @@ def _add_service(add, service: dict, org_id: str) -> None:  # type: ignore[no-un
         location = sal.get("location") if isinstance(sal.get("location"), dict) else None
         if location:
             _add_location(add, location, org_id)
-        add("service_at_location", sal, service_id=service_id,
-            location_id=_scalar(location.get("id")) if location else _scalar(sal.get("location_id")))
+        add(
+            "service_at_location",
+            sal,
+            service_id=service_id,
+            location_id=_scalar(location.get("id")) if location else _scalar(sal.get("location_id")),
+        )
 
 
 def _http(value: str) -> str:
@@ -218,7 +293,9 @@ def to_templates(package: Package, fallback_source: str) -> tuple[list[SourceFil
         if target in services or target in orgs:
             put(target, "email", r.get("email", ""))
             if r.get("name"):
-                notes.append(f"{t['contact'].display} row {n}: Name der Kontaktperson nicht übernommen (keine Personendaten) / contact person's name not taken (no personal data)")
+                notes.append(
+                    f"{t['contact'].display} row {n}: Name der Kontaktperson nicht übernommen (keine Personendaten) / contact person's name not taken (no personal data)"
+                )
     for n, r in t["phone"].rows:
         target = next((r.get(k) for k in ("service_id", "organization_id") if r.get(k) in services or r.get(k) in orgs), "")
         if not target:
@@ -227,8 +304,10 @@ def to_templates(package: Package, fallback_source: str) -> tuple[list[SourceFil
         if phone:
             put(target, "phone", phone)
         else:
-            notes.append(f"{t['phone'].display} row {n}: Telefonnummer {r.get('number', '')} ist keine deutsche Nummer, nicht übernommen / not a German number, not taken")
-    for n, r in t["funding"].rows:
+            notes.append(
+                f"{t['phone'].display} row {n}: Telefonnummer {r.get('number', '')} ist keine deutsche Nummer, nicht übernommen / not a German number, not taken"
+            )
+    for _n, r in t["funding"].rows:
         target = r.get("service_id") if r.get("service_id") in services else r.get("organization_id")
         if (target in services or target in orgs) and r.get("source"):
             put(target, "note", f"Finanzierung laut Quelle / funding as stated by the source: {r['source']}")
@@ -252,12 +331,18 @@ def to_templates(package: Package, fallback_source: str) -> tuple[list[SourceFil
         note = " | ".join(extra.get(record_id, {}).get("note", []))
         return {"source_url": source, "note": note}
 
-    org_file = SourceFile(ORGANISATIONS, Path(t["organization"].display), t["organization"].display, "organisations", package.sha256)
+    org_file = SourceFile(
+        ORGANISATIONS, Path(t["organization"].display), t["organization"].display, "organisations", package.sha256
+    )
     for oid, (n, r) in orgs.items():
         values = {
-            "slug": oid.lower(), "name": r.get("name", ""), "alt_names": r.get("alternate_name", ""),
-            "description_en": r.get("description", ""), "website": _http(r.get("website", "")) or _http(r.get("uri", "")),
-            "email": r.get("email", "") or _first(extra, oid, "email"), "phone": _first(extra, oid, "phone"),
+            "slug": oid.lower(),
+            "name": r.get("name", ""),
+            "alt_names": r.get("alternate_name", ""),
+            "description_en": r.get("description", ""),
+            "website": _http(r.get("website", "")) or _http(r.get("uri", "")),
+            "email": r.get("email", "") or _first(extra, oid, "email"),
+            "phone": _first(extra, oid, "phone"),
             "founded": r.get("year_incorporated", ""),
         }
         if r.get("parent_organization_id") in orgs:
@@ -270,7 +355,9 @@ def to_templates(package: Package, fallback_source: str) -> tuple[list[SourceFil
         street, number = split_address(address.get("address_1", ""))
         postcode = (address.get("postal_code") or "").strip()
         if postcode and not is_berlin_postcode(postcode):
-            notes.append(f"{t['location'].display} row {n}: Postleitzahl {postcode} liegt nicht in Berlin, nicht übernommen / postcode {postcode} is not in Berlin, not taken")
+            notes.append(
+                f"{t['location'].display} row {n}: Postleitzahl {postcode} liegt nicht in Berlin, nicht übernommen / postcode {postcode} is not in Berlin, not taken"
+            )
             postcode = ""
         lat, lon = r.get("latitude", ""), r.get("longitude", "")
         if lat or lon:
@@ -278,26 +365,36 @@ def to_templates(package: Package, fallback_source: str) -> tuple[list[SourceFil
                 if not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180):
                     raise ValueError
             except ValueError:
-                notes.append(f"{t['location'].display} row {n}: Koordinaten {lat}, {lon} ungültig, nicht übernommen / coordinates {lat}, {lon} invalid, not taken")
+                notes.append(
+                    f"{t['location'].display} row {n}: Koordinaten {lat}, {lon} ungültig, nicht übernommen / coordinates {lat}, {lon} invalid, not taken"
+                )
                 lat = lon = ""
         values = {
-            "slug": lid.lower(), "name": r.get("name", ""),
+            "slug": lid.lower(),
+            "name": r.get("name", ""),
             "organisation": r["organization_id"].lower() if r.get("organization_id") in orgs else "",
-            "street": street, "house_number": number if re.match(r"^\d", number) else "", "postcode": postcode,
-            "city": address.get("city", ""), "lat": lat, "lon": lon,
+            "street": street,
+            "house_number": number if re.match(r"^\d", number) else "",
+            "postcode": postcode,
+            "city": address.get("city", ""),
+            "lat": lat,
+            "lon": lon,
         }
         values.update(provenance(lid, r.get("url", ""), package.homepage))
         place_file.rows.append(Row(PLACES, place_file.display, n, values))
     offer_file = SourceFile(OFFERS, Path(t["service"].display), t["service"].display, "offers", package.sha256)
     for sid, (n, r) in services.items():
         values = {
-            "slug": sid.lower(), "name": r.get("name", ""),
+            "slug": sid.lower(),
+            "name": r.get("name", ""),
             "provider": r.get("organization_id", "").lower(),
             "offer_type": offer_type_for(r.get("name", ""), r.get("alternate_name", "")),
             "languages": " | ".join(dict.fromkeys(code for _n, code in languages.get(sid, []))),
             "place": " | ".join(l.lower() for l in places_of.get(sid, [])),
-            "description_en": r.get("description", ""), "website": _http(r.get("url", "")),
-            "email": r.get("email", "") or _first(extra, sid, "email"), "phone": _first(extra, sid, "phone"),
+            "description_en": r.get("description", ""),
+            "website": _http(r.get("url", "")),
+            "email": r.get("email", "") or _first(extra, sid, "email"),
+            "phone": _first(extra, sid, "phone"),
         }
         values.update(provenance(sid, r.get("url", ""), package.homepage))
         if re.match(r"^\d{4}-\d{2}-\d{2}", r.get("last_modified", "")):

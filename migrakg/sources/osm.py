@@ -17,8 +17,8 @@ import io
 from pathlib import Path
 
 from ..errors import Location, Problem, SourceError, Text
-from ..normalise import DISTRICT_BY_NOTATION, is_berlin_postcode, normalise_postcode, split_address
-from .csvsource import Row, SourceFile
+from ..linking.normalise import DISTRICT_BY_NOTATION, is_berlin_postcode, normalise_postcode, split_address
+from .records import Row, SourceFile
 from .schema import PLACES
 
 COLUMNS = ("id", "lat", "lon", "name", "street", "zip_code", "city", "planning_area_id")
@@ -47,9 +47,17 @@ def read_osm(path: Path, display: str) -> tuple[SourceFile, list[str]]:
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise SourceError([Problem(Location(display), Text(f"nicht lesbar: {exc}", f"cannot be read: {exc}"))]) from None
     if not lines or not is_osm_header(lines[0]):
-        raise SourceError([Problem(Location(display, 1), Text(
-            f"Kopfzeile passt nicht zur OSM-Tabelle ({','.join(COLUMNS)})",
-            f"the header does not match the OSM table ({','.join(COLUMNS)})"))])
+        raise SourceError(
+            [
+                Problem(
+                    Location(display, 1),
+                    Text(
+                        f"Kopfzeile passt nicht zur OSM-Tabelle ({','.join(COLUMNS)})",
+                        f"the header does not match the OSM table ({','.join(COLUMNS)})",
+                    ),
+                )
+            ]
+        )
     source = SourceFile(PLACES, path, display, path.stem, hashlib.sha256(raw).hexdigest())
     skipped: list[str] = []
     date = source_date_for(path)
@@ -67,18 +75,25 @@ def read_osm(path: Path, display: str) -> tuple[SourceFile, list[str]]:
             skipped.append(f"{display} row {number} (OSM {osm_id}, {values['name']}): außerhalb Berlins / outside Berlin")
             continue
         street, house = split_address(values["street"])
-        source.rows.append(Row(PLACES, display, number, {
-            "slug": osm_id,
-            "name": values["name"],
-            "street": street,
-            "house_number": house,
-            "postcode": postcode if is_berlin_postcode(postcode) else "",
-            "city": values["city"] or ("Berlin" if district else ""),
-            "district": district,
-            "lat": values["lat"],
-            "lon": values["lon"],
-            "source_url": SOURCE_URL,
-            "source_date": date,
-            "note": f"OpenStreetMap-Objekt {osm_id}; {LICENCE_NOTE}",
-        }))
+        source.rows.append(
+            Row(
+                PLACES,
+                display,
+                number,
+                {
+                    "slug": osm_id,
+                    "name": values["name"],
+                    "street": street,
+                    "house_number": house,
+                    "postcode": postcode if is_berlin_postcode(postcode) else "",
+                    "city": values["city"] or ("Berlin" if district else ""),
+                    "district": district,
+                    "lat": values["lat"],
+                    "lon": values["lon"],
+                    "source_url": SOURCE_URL,
+                    "source_date": date,
+                    "note": f"OpenStreetMap-Objekt {osm_id}; {LICENCE_NOTE}",
+                },
+            )
+        )
     return source, skipped

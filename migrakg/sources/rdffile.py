@@ -15,8 +15,18 @@ from rdflib.compare import to_canonical_graph
 
 from ..errors import Location, Problem, SourceError, Text
 
-PARSERS = {".ttl": "turtle", ".n3": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld",
-           ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".nq": "nquads", ".trig": "trig"}
+PARSERS = {
+    ".ttl": "turtle",
+    ".n3": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".nq": "nquads",
+    ".trig": "trig",
+}
 
 
 def is_rdf_file(path: Path) -> bool:
@@ -27,8 +37,17 @@ def read_rdf(path: Path, display: str, genid_base: str) -> tuple[Graph, str]:
     """All triples of *path* (the graphs of a dataset file are merged) and the file's SHA-256."""
     fmt = PARSERS.get(path.suffix.lower())
     if fmt is None:
-        raise SourceError([Problem(Location(display), Text(
-            "unbekanntes RDF-Format (.ttl, .jsonld, .nt, .rdf, .nq, .trig)", "unknown RDF format (.ttl, .jsonld, .nt, .rdf, .nq, .trig)"))])
+        raise SourceError(
+            [
+                Problem(
+                    Location(display),
+                    Text(
+                        "unbekanntes RDF-Format (.ttl, .jsonld, .nt, .rdf, .nq, .trig)",
+                        "unknown RDF format (.ttl, .jsonld, .nt, .rdf, .nq, .trig)",
+                    ),
+                )
+            ]
+        )
     try:
         raw = path.read_bytes()
         if fmt in ("nquads", "trig"):

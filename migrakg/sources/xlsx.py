@@ -36,8 +36,14 @@ def xlsx_as_csv(path: Path, display: str) -> bytes:
 
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException …
-        raise SourceError([Problem(Location(display), Text(
-            f"keine lesbare Excel-Datei (.xlsx): {exc}", f"not a readable Excel file (.xlsx): {exc}"))]) from None
+        raise SourceError(
+            [
+                Problem(
+                    Location(display),
+                    Text(f"keine lesbare Excel-Datei (.xlsx): {exc}", f"not a readable Excel file (.xlsx): {exc}"),
+                )
+            ]
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         out = io.StringIO(newline="")

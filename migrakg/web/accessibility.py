@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from .. import feedback
-from .app import State, page_context
+from .deps import State, page_context
 from .i18n import LANGS
 
 router = APIRouter()
@@ -30,12 +30,13 @@ def _render(request: Request, state: State, path: str, *, status: int = 200, sen
     lang = asked if asked in LANGS else own_lang
     context = page_context(request, contact=state.settings.feedback_contact, sent=sent)
     context["lang"] = lang
-    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
+    return state.templates.TemplateResponse(request, template, context, status_code=status)
 
 
 def _page(path: str):  # type: ignore[no-untyped-def]
     def handler(request: Request, state: State) -> Response:
         return _render(request, state, path)
+
     handler.__name__ = "page_" + path.strip("/").replace("-", "_")
     return handler
 
@@ -46,8 +47,9 @@ for _path in PAGES:
 
 @router.post("/barrierefreiheit", include_in_schema=False)
 @router.post("/accessibility", include_in_schema=False)
-def send_feedback(request: Request, state: State, message: str = Form(""), reply_to: str = Form(""),
-                  page: str = Form("")) -> Response:
+def send_feedback(
+    request: Request, state: State, message: str = Form(""), reply_to: str = Form(""), page: str = Form("")
+) -> Response:
     """Keep a barrier report (400 with the field named if it is empty or too long; nothing kept then)."""
     feedback.record(state.settings.build_path, message, reply_to, page)
     return _render(request, state, request.url.path, sent=True)

@@ -9,22 +9,29 @@ from fastapi.responses import Response
 
 from ..errors import Text
 from ..formats import negotiate
-from ..publishing.served import SERIALISATIONS, ServedRelease, ensure_release
-from .errors import NotFound, NotAcceptable
-from .app import State, page_context
+from .deps import State, page_context
+from .errors import NotAcceptable, NotFound
+from .releases import SERIALISATIONS, ServedRelease, ensure_release
 
 router = APIRouter()
 
 RDF_OFFERS = list(SERIALISATIONS)
-ALIASES = {"application/x-turtle": "text/turtle", "text/plain": "application/n-triples",
-           "application/json": "application/ld+json", "application/xml": "application/rdf+xml"}
-FORMAT_PARAM = {"ttl": "text/turtle", "turtle": "text/turtle", "jsonld": "application/ld+json",
-                "rdf": "application/rdf+xml", "rdfxml": "application/rdf+xml", "nt": "application/n-triples",
-                "ntriples": "application/n-triples"}
+ALIASES = {
+    "application/x-turtle": "text/turtle",
+    "text/plain": "application/n-triples",
+    "application/json": "application/ld+json",
+    "application/xml": "application/rdf+xml",
+}
+FORMAT_PARAM = {
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+}
 CHUNK = 1 << 16
-
-
-
 
 
 def _rdf_media(request: Request, *, html: bool) -> str | None:
@@ -33,15 +40,23 @@ def _rdf_media(request: Request, *, html: bool) -> str | None:
     if fmt:
         media = FORMAT_PARAM.get(fmt.lower())
         if media is None:
-            raise NotAcceptable(Text(f"unbekanntes Format „{fmt}“; möglich: {', '.join(FORMAT_PARAM)}",
-                                     f"unknown format '{fmt}'; available: {', '.join(FORMAT_PARAM)}"))
+            raise NotAcceptable(
+                Text(
+                    f"unbekanntes Format „{fmt}“; möglich: {', '.join(FORMAT_PARAM)}",
+                    f"unknown format '{fmt}'; available: {', '.join(FORMAT_PARAM)}",
+                )
+            )
         return media
     offers = (["text/html"] if html else []) + RDF_OFFERS + list(ALIASES)
     accept = request.headers.get("accept")
     chosen = negotiate(accept, offers)
     if chosen is None:
-        raise NotAcceptable(Text(f"kein passendes Format für Accept „{accept}“; möglich: {', '.join(RDF_OFFERS)}",
-                                 f"no acceptable format for Accept '{accept}'; available: {', '.join(RDF_OFFERS)}"))
+        raise NotAcceptable(
+            Text(
+                f"kein passendes Format für Accept „{accept}“; möglich: {', '.join(RDF_OFFERS)}",
+                f"no acceptable format for Accept '{accept}'; available: {', '.join(RDF_OFFERS)}",
+            )
+        )
     if chosen == "text/html":
         # a bare */* (curl, scripts) gets Turtle; browsers name text/html
         return None if "text/html" in (accept or "") else "text/turtle"
@@ -64,14 +79,28 @@ def catalog(request: Request, state: State) -> Response:
     manifest = release.manifest
     files = []
     for entry in manifest["files"]:
-        files.append({
-            "name": entry["name"], "title": entry["title_de"] if lang == "de" else entry["title_en"],
-            "size": _human(entry["size"]), "bytes": entry["size"], "sha256": entry["sha256"],
-            "kind": _kind(entry["name"]),
-        })
-    return request.app.state.templates.TemplateResponse(request, "catalog.html", page_context(
-        request, manifest=manifest, files=files, meta=[n for n in manifest.get("meta", []) if release.path(n)],
-        public_url=manifest.get("public_url", "")), headers={"Vary": "Accept"})
+        files.append(
+            {
+                "name": entry["name"],
+                "title": entry["title_de"] if lang == "de" else entry["title_en"],
+                "size": _human(entry["size"]),
+                "bytes": entry["size"],
+                "sha256": entry["sha256"],
+                "kind": _kind(entry["name"]),
+            }
+        )
+    return state.templates.TemplateResponse(
+        request,
+        "catalog.html",
+        page_context(
+            request,
+            manifest=manifest,
+            files=files,
+            meta=[n for n in manifest.get("meta", []) if release.path(n)],
+            public_url=manifest.get("public_url", ""),
+        ),
+        headers={"Vary": "Accept"},
+    )
 
 
 @router.get("/.well-known/void")
@@ -86,12 +115,20 @@ def dump(name: str, request: Request, state: State) -> Response:
     release = ensure_release(state.settings)
     path = release.path(name)
     if path is None:
-        raise NotFound(Text(f"„{name}“ gehört nicht zur Veröffentlichung; siehe /catalog",
-                            f"'{name}' is not part of the release; see /catalog"))
+        raise NotFound(
+            Text(
+                f"„{name}“ gehört nicht zur Veröffentlichung; siehe /catalog",
+                f"'{name}' is not part of the release; see /catalog",
+            )
+        )
     size = path.stat().st_size
     etag = release.etag(name)
-    headers = {"ETag": etag, "Accept-Ranges": "bytes", "Cache-Control": "public, max-age=3600",
-               "Content-Disposition": f'inline; filename="{name.rsplit("/", 1)[-1]}"'}
+    headers = {
+        "ETag": etag,
+        "Accept-Ranges": "bytes",
+        "Cache-Control": "public, max-age=3600",
+        "Content-Disposition": f'inline; filename="{name.rsplit("/", 1)[-1]}"',
+    }
     if etag in _etags(request.headers.get("if-none-match")):
         return Response(status_code=304, headers=headers)
     media = release.media_type(name)
@@ -106,8 +143,12 @@ def dump(name: str, request: Request, state: State) -> Response:
             with path.open("rb") as handle:
                 handle.seek(start)
                 body = handle.read(end - start + 1)
-            return Response(b"" if request.method == "HEAD" else body, status_code=206, media_type=media, headers={
-                **headers, "Content-Range": f"bytes {start}-{end}/{size}", "Content-Length": str(end - start + 1)})
+            return Response(
+                b"" if request.method == "HEAD" else body,
+                status_code=206,
+                media_type=media,
+                headers={**headers, "Content-Range": f"bytes {start}-{end}/{size}", "Content-Length": str(end - start + 1)},
+            )
     body = b"" if request.method == "HEAD" else path.read_bytes()
     return Response(body, media_type=media, headers={**headers, "Content-Length": str(size)})
 
@@ -155,8 +196,14 @@ def _human(n: int) -> str:
 def _kind(name: str) -> str:
     if name.startswith("hsds/"):
         return "HSDS 3.0"
-    for suffix, label in ((".ttl", "Turtle"), (".nt.gz", "N-Triples (gzip)"), (".nq.gz", "N-Quads (gzip)"),
-                          (".jsonld", "JSON-LD"), (".csv", "CSV"), (".json", "JSON")):
+    for suffix, label in (
+        (".ttl", "Turtle"),
+        (".nt.gz", "N-Triples (gzip)"),
+        (".nq.gz", "N-Quads (gzip)"),
+        (".jsonld", "JSON-LD"),
+        (".csv", "CSV"),
+        (".json", "JSON"),
+    ):
         if name.endswith(suffix):
             return label
     return ""

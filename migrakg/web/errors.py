@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import MigrakgError, Text
 from ..formats import negotiate
+from .deps import get_state
 from .i18n import request_lang
 
 log = logging.getLogger("migrakg.web")
@@ -44,8 +45,12 @@ def check_charset(content_type: str) -> None:
     for param in content_type.split(";")[1:]:
         key, _, value = param.strip().partition("=")
         if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
-            raise UnsupportedMediaType(Text(f"Zeichensatz „{value.strip()}“ wird nicht unterstützt; bitte UTF-8",
-                                            f"charset '{value.strip()}' is not supported; use UTF-8"))
+            raise UnsupportedMediaType(
+                Text(
+                    f"Zeichensatz „{value.strip()}“ wird nicht unterstützt; bitte UTF-8",
+                    f"charset '{value.strip()}' is not supported; use UTF-8",
+                )
+            )
 
 
 def decode_body(body: bytes, content_type: str) -> str:
@@ -55,6 +60,7 @@ def decode_body(body: bytes, content_type: str) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest(Text("der Inhalt ist kein UTF-8", "the body is not UTF-8")) from None
+
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -69,9 +75,12 @@ class ProtocolBody:
     text: str | None = None
 
     def unsupported(self, direct: str) -> UnsupportedMediaType:
-        return UnsupportedMediaType(Text(
-            f"Inhaltstyp „{self.media or '(keiner)'}“ wird nicht unterstützt; erwartet {direct} oder {FORM}",
-            f"content type '{self.media or '(none)'}' is not supported; expected {direct} or {FORM}"))
+        return UnsupportedMediaType(
+            Text(
+                f"Inhaltstyp „{self.media or '(keiner)'}“ wird nicht unterstützt; erwartet {direct} oder {FORM}",
+                f"content type '{self.media or '(none)'}' is not supported; expected {direct} or {FORM}",
+            )
+        )
 
 
 async def read_protocol_body(request: Request, direct: str) -> ProtocolBody:
@@ -86,18 +95,24 @@ async def read_protocol_body(request: Request, direct: str) -> ProtocolBody:
 
 
 TITLES = {
-    400: ("Ungültige Anfrage", "Bad request"), 401: ("Nicht angemeldet", "Unauthorized"),
-    403: ("Nicht erlaubt", "Forbidden"), 404: ("Nicht gefunden", "Not found"),
-    405: ("Methode nicht erlaubt", "Method not allowed"), 406: ("Kein passendes Format", "Not acceptable"),
-    413: ("Ergebnis zu groß", "Result too large"), 415: ("Falscher Inhaltstyp", "Unsupported media type"),
+    400: ("Ungültige Anfrage", "Bad request"),
+    401: ("Nicht angemeldet", "Unauthorized"),
+    403: ("Nicht erlaubt", "Forbidden"),
+    404: ("Nicht gefunden", "Not found"),
+    405: ("Methode nicht erlaubt", "Method not allowed"),
+    406: ("Kein passendes Format", "Not acceptable"),
+    413: ("Ergebnis zu groß", "Result too large"),
+    415: ("Falscher Inhaltstyp", "Unsupported media type"),
     416: ("Bereich nicht erfüllbar", "Range not satisfiable"),
-    422: ("Daten nicht konform", "Data does not conform"), 500: ("Interner Fehler", "Internal error"),
+    422: ("Daten nicht konform", "Data does not conform"),
+    500: ("Interner Fehler", "Internal error"),
     503: ("Vorübergehend nicht verfügbar", "Service unavailable"),
 }
 
 
-def error_response(request: Request, status: int, text: Text, *, extra: dict | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    request: Request, status: int, text: Text, *, extra: dict | None = None, headers: dict[str, str] | None = None
+) -> Response:
     lang = request_lang(request)
     title = TITLES.get(status, ("Fehler", "Error"))
     accept = request.headers.get("accept")
@@ -105,15 +120,34 @@ def error_response(request: Request, status: int, text: Text, *, extra: dict | N
     if "text/html" not in (accept or "") and media == "text/html":
         media = "application/json"
     if media == "text/html":
-        templates = request.app.state.templates
+        templates = get_state(request).templates
         return templates.TemplateResponse(
-            request, "error.html",
-            {"lang": lang, "path": request.url.path, "status": status, "title": title[0] if lang == "de" else title[1], "message": text.get(lang)},
-            status_code=status, headers=headers)
+            request,
+            "error.html",
+            {
+                "lang": lang,
+                "path": request.url.path,
+                "status": status,
+                "title": title[0] if lang == "de" else title[1],
+                "message": text.get(lang),
+            },
+            status_code=status,
+            headers=headers,
+        )
     if media == "text/plain":
-        return Response(f"{status} {title[1]}: {text.get(lang)}\n", status_code=status, media_type="text/plain; charset=utf-8", headers=headers)
-    body = {"error": title[1].lower().replace(" ", "-"), "status": status, "message": text.get(lang),
-            "message_de": text.de, "message_en": text.en}
+        return Response(
+            f"{status} {title[1]}: {text.get(lang)}\n",
+            status_code=status,
+            media_type="text/plain; charset=utf-8",
+            headers=headers,
+        )
+    body = {
+        "error": title[1].lower().replace(" ", "-"),
+        "status": status,
+        "message": text.get(lang),
+        "message_de": text.de,
+        "message_en": text.en,
+    }
     if extra:
         body.update(extra)
     return JSONResponse(body, status_code=status, headers=headers)
@@ -144,5 +178,19 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
-        return error_response(request, 500, Text("Ein unerwarteter Fehler ist aufgetreten; er wurde protokolliert.",
-                                                 "an unexpected error occurred; it has been logged"))
+        return error_response(
+            request,
+            500,
+            Text(
+                "Ein unerwarteter Fehler ist aufgetreten; er wurde protokolliert.",
+                "an unexpected error occurred; it has been logged",
+            ),
+        )
+
+
+def single_param(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise BadRequest(
+            Text(f"der Parameter „{name}“ darf nur einmal vorkommen", f"the parameter '{name}' may only appear once")
+        )
+    return values[0] if values else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from .app import State
+from .deps import State
 
 router = APIRouter()
 

@@ -2,7 +2,7 @@
 
 One address per resource, for people and machines: HTML for browsers, Turtle / JSON-LD / N-Triples /
 RDF/XML by Accept (q-values) or by suffix (`.ttl`, `.jsonld`, `.nt`, `.rdf`, `.html`). The RDF is exactly
-the resource's description (migrakg.resources); pages show more (what points at it, labels) for people.
+the resource's description (migrakg.linkeddata.resources); pages show more (what points at it, labels) for people.
 """
 
 from __future__ import annotations
@@ -13,20 +13,24 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from .. import geo, resources
 from ..errors import Text
 from ..formats import GRAPH_FORMATS, negotiate
+from ..linkeddata import geo, resources
 from ..namespaces import KINDS, PREFIXES
-from ..search import IndexCache
+from .deps import AppState, State, page_context, site_url
 from .errors import NotAcceptable
-from .app import AppState, State, page_context
 from .i18n import LANGS
 
 router = APIRouter()
 
 SUFFIXES = {fmt.extension: fmt.media_type for fmt in GRAPH_FORMATS} | {"html": "text/html"}
-NAMES = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples",
-         "application/rdf+xml": "RDF/XML", "text/html": "HTML"}
+NAMES = {
+    "text/turtle": "Turtle",
+    "application/ld+json": "JSON-LD",
+    "application/n-triples": "N-Triples",
+    "application/rdf+xml": "RDF/XML",
+    "text/html": "HTML",
+}
 _OFFERS: dict[str, str] = {"text/html": "text/html", "application/xhtml+xml": "text/html"}
 for _fmt in GRAPH_FORMATS:
     for _media in _fmt.media_types:
@@ -35,10 +39,17 @@ _OFFERS.setdefault("application/json", "application/ld+json")
 
 LISTED = 200  # organisations / offers listed on a district page (all of them: via search)
 
-TEMPLATES = {"organisation": "organisation.html", "offer": "offer.html", "network": "network.html",
-             "project": "project.html", "funding": "funding.html", "district": "district.html", "concept": "concept.html",
-             "scheme": "scheme.html", "ontology": "ontology.html"}
-
+TEMPLATES = {
+    "organisation": "organisation.html",
+    "offer": "offer.html",
+    "network": "network.html",
+    "project": "project.html",
+    "funding": "funding.html",
+    "district": "district.html",
+    "concept": "concept.html",
+    "scheme": "scheme.html",
+    "ontology": "ontology.html",
+}
 
 
 def split_suffix(name: str) -> tuple[str, str | None]:
@@ -59,25 +70,6 @@ def choose_media(request: Request, suffix: str | None) -> str:
     return _OFFERS[chosen]
 
 
-def index_cache(request: Request) -> IndexCache:
-    return _index_cache(request.app)
-
-
-def _index_cache(app: Any) -> IndexCache:
-    cache = getattr(app.state, "search_index", None)
-    if cache is None:
-        cache = app.state.search_index = IndexCache()
-    return cache
-
-
-def search_index(request: Request, state: AppState):  # type: ignore[no-untyped-def]
-    return index_cache(request).get(state.service, state.store.generation, timeout=index_timeout(state))
-
-
-def index_timeout(state: AppState) -> float:
-    return max(state.settings.query_timeout, 120.0)
-
-
 def _respond(request: Request, state: AppState, target: resources.Target, path: str, suffix: str | None) -> Response:
     media = choose_media(request, suffix)
     links = [f'<{path}.{ext}>; rel="alternate"; type="{m}"' for ext, m in SUFFIXES.items()]
@@ -94,7 +86,7 @@ def render(request: Request, state: AppState, view: resources.View, path: str, h
     lang = page_context(request)["lang"]
     context = page_context(request, **page_values(request, state, view, lang, path))
     template = TEMPLATES.get(view.target.kind, "record.html")
-    return request.app.state.templates.TemplateResponse(request, template, context, headers=headers)
+    return state.templates.TemplateResponse(request, template, context, headers=headers)
 
 
 def page_values(request: Request, state: AppState, view: resources.View, lang: str, path: str) -> dict[str, Any]:
@@ -102,16 +94,27 @@ def page_values(request: Request, state: AppState, view: resources.View, lang: s
     main = view.main
     downloads = [(NAMES[m], f"{path}.{ext}", m) for ext, m in SUFFIXES.items() if m != "text/html"]
     values: dict[str, Any] = {
-        "v": view, "main": main, "iri": view.target.iri, "kind": view.target.kind, "downloads": downloads,
-        "label": lambda iri: view.label(iri, lang), "href": view.href, "other_labels": view.other_labels,
-        "text": lambda node, predicate: node.literal(predicate, lang), "P": PREFIXES,
+        "v": view,
+        "main": main,
+        "iri": view.target.iri,
+        "kind": view.target.kind,
+        "downloads": downloads,
+        "label": lambda iri: view.label(iri, lang),
+        "href": view.href,
+        "other_labels": view.other_labels,
+        "text": lambda node, predicate: node.literal(predicate, lang),
+        "P": PREFIXES,
         "jsonld": Markup(resources.json_for_script(resources.schema_org(view, lang))),
-        "title": view.label(view.target.iri, lang), "map": None, "listed": None,
+        "title": view.label(view.target.iri, lang),
+        "map": None,
+        "listed": None,
     }
     highlight: set[str] = set()
     points: list[tuple[float, float, str]] = []
     districts = set(main.iris("schema:areaServed")) | set(main.iris("mkg:seatDistrict")) | set(main.iris("mkg:district"))
-    for place in main.iris("org:hasSite") + main.iris("schema:location") + ([view.target.iri] if view.target.kind == "place" else []):
+    for place in (
+        main.iris("org:hasSite") + main.iris("schema:location") + ([view.target.iri] if view.target.kind == "place" else [])
+    ):
         node = view.node(place)
         districts |= set(node.iris("mkg:district"))
         for wkt in node.get("locn:geometry"):
@@ -120,10 +123,12 @@ def page_values(request: Request, state: AppState, view: resources.View, lang: s
                 points.append((*point, view.label(place, lang)))
     if view.target.kind == "district":
         districts.add(view.target.iri)
-        index = search_index(request, state)
+        index = state.index()
         code = resources.local_name(view.target.iri)
-        values["listed"] = {k: index.search("", filters={"district": [code]}, kind=k, per_page=LISTED, lang=lang)
-                            for k in ("organisation", "offer")}
+        values["listed"] = {
+            k: index.search("", filters={"district": [code]}, kind=k, per_page=LISTED, lang=lang)
+            for k in ("organisation", "offer")
+        }
         values["district_code"] = code
     for district in districts:
         notation = view.node(district).first("skos:notation")
@@ -134,65 +139,73 @@ def page_values(request: Request, state: AppState, view: resources.View, lang: s
     return values
 
 
-def landing_figures(app: Any, state: AppState) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def landing_figures(state: AppState) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Per-district figures and totals of the current data (computed once per store generation; a
     request that comes while the warm-up computes them waits for that instead of computing again)."""
-    with app.state.landing_lock:
-        cache = getattr(app.state, "landing_figures", None)
+    with state.landing_lock:
+        cache = state.landing_figures
         if cache is None or cache[0] != state.store.generation:
             # our own query over all the data, like the search index's: the longer of the two limits
-            cache = (state.store.generation, resources.district_figures(state.service, timeout=index_timeout(state)))
-            app.state.landing_figures = cache
-    return cache[1]
+            cache = (state.store.generation, resources.district_figures(state.service, timeout=state.index_timeout()))
+            state.landing_figures = cache
+    result: tuple[list[dict[str, Any]], dict[str, int]] = cache[1]
+    return result
 
 
-def landing_lists(app: Any, state: AppState, lang: str) -> dict[str, list[tuple[str, str]]]:
+def landing_lists(state: AppState, lang: str) -> dict[str, list[tuple[str, str]]]:
     """The landing page's networks and projects in *lang* (once per store generation and language)."""
-    with app.state.landing_lock:
-        lists_cache = getattr(app.state, "landing_lists", {})
+    with state.landing_lock:
         key = (state.store.generation, lang)
-        if key not in lists_cache:
+        if key not in state.landing_lists:
             mkg = PREFIXES["mkg"]
-            lists_cache = {key: {kind: resources.records_of_type(state.service, mkg + cls, lang, 30)
-                                 for kind, cls in (("network", "Network"), ("project", "Project"))}} | {
-                k: v for k, v in lists_cache.items() if k[0] == state.store.generation}
-            app.state.landing_lists = lists_cache
-    return lists_cache[key]
+            state.landing_lists = {
+                key: {
+                    kind: resources.records_of_type(state.service, mkg + cls, lang, 30)
+                    for kind, cls in (("network", "Network"), ("project", "Project"))
+                }
+            } | {k: v for k, v in state.landing_lists.items() if k[0] == state.store.generation}
+        return state.landing_lists[key]
 
 
-def warm_caches(app: Any) -> None:
+def warm_caches(state: AppState) -> None:
     """Compute what the landing page (figures, store counts, lists) and the search need for the
     current data, so that the first visitor after a start or a rebuild does not wait for it (on 5 M
     synthetic triples: ~17 s). Blocks; run it in a thread."""
-    from .stats import store_stats
-
-    state: AppState = app.state.kb
-    landing_figures(app, state)
-    store_stats(state)
+    landing_figures(state)
+    state.store_stats()
     for lang in LANGS:
-        landing_lists(app, state, lang)
-    _index_cache(app).get(state.service, state.store.generation, timeout=index_timeout(state))
+        landing_lists(state, lang)
+    state.index()
 
 
 @router.get("/", include_in_schema=False)
 def landing(request: Request, state: State) -> Response:
-    from .stats import store_stats
-
-    per_district, totals = landing_figures(request.app, state)
+    per_district, totals = landing_figures(state)
     # people usually search next: on a large store the index takes a while, so start building it now
-    index_cache(request).warm(state.service, state.store.generation, timeout=index_timeout(state))
+    state.search_index.warm(state.service, state.store.generation, timeout=state.index_timeout())
     lang = page_context(request)["lang"]
     labels = resources.view(state.service, resources.scheme_target(state.settings.iris, "district"), state.settings.base_iri)
     per_district = [dict(e, label=labels.label(e["iri"], lang), href=labels.href(e["iri"])) for e in per_district]
-    shapes = geo.berlin_map(frozenset(e["notation"] for e in per_district if e["organisation"] or e["offer"]), [],
-                            state.settings.root / "data" / "geo" / "districts.geojson")
-    stats = store_stats(state)
-    lists = landing_lists(request.app, state, lang)
-    site = state.settings.public_url or str(request.base_url)
+    shapes = geo.berlin_map(
+        frozenset(e["notation"] for e in per_district if e["organisation"] or e["offer"]),
+        [],
+        state.settings.root / "data" / "geo" / "districts.geojson",
+    )
+    stats = state.store_stats()
+    lists = landing_lists(state, lang)
+    site = site_url(request, state, "/")
     jsonld = Markup(resources.json_for_script(resources.site_json_ld(site, lang, totals)))
-    context = page_context(request, districts=per_district, totals=totals, map=shapes, triples=stats.triples, lists=lists, jsonld=jsonld,
-                           hrefs={e["notation"]: e["href"] for e in per_district})
-    return request.app.state.templates.TemplateResponse(request, "landing.html", context, headers={"Vary": "Accept-Language, Cookie"})
+    context = page_context(
+        request,
+        districts=per_district,
+        totals=totals,
+        map=shapes,
+        triples=stats.triples,
+        lists=lists,
+        jsonld=jsonld,
+        hrefs={e["notation"]: e["href"] for e in per_district},
+    )
+    return state.templates.TemplateResponse(request, "landing.html", context, headers={"Vary": "Accept-Language, Cookie"})
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -1,4 +1,4 @@
-"""/reconcile — W3C Reconciliation API 0.2 for OpenRefine (the work is done in migrakg.reconcile).
+"""/reconcile — W3C Reconciliation API 0.2 for OpenRefine (the work is done in migrakg.linking.reconcile).
 
 GET /reconcile: the manifest; `queries=` (GET or POST form) reconciles a batch; `extend=` extends data.
 /reconcile/suggest/{entity,property,type}?prefix=, /reconcile/preview?id=, /reconcile/propose_properties?type=.
@@ -16,9 +16,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..errors import MigrakgError, Text
-from ..reconcile import Reconciler, ReconcileError, manifest
+from ..linking.reconcile import ReconcileError, manifest
+from .deps import AppState, State, site_url
 from .errors import NotFound
-from .app import AppState, State
 from .i18n import request_lang
 
 router = APIRouter()
@@ -27,18 +27,6 @@ CALLBACK_RE = re.compile(r"^[A-Za-z_$][\w$.]{0,80}$")
 
 class BadReconcileRequest(MigrakgError):
     status = 400
-
-
-def reconciler(request: Request, state: AppState) -> Reconciler:
-    found = getattr(request.app.state, "reconciler", None)
-    if found is None:
-        found = Reconciler(state.service.select, state.settings.base_iri, lambda: state.store.generation)
-        request.app.state.reconciler = found
-    return found
-
-
-def root_url(request: Request, state: AppState) -> str:
-    return (state.settings.public_url or str(request.base_url)).rstrip("/")
 
 
 def _json(request: Request, data: Any, params: dict[str, list[str]] | None = None) -> Response:
@@ -60,7 +48,7 @@ def _parse_json(value: str, name: str) -> Any:
 
 def _answer(request: Request, state: AppState, params: dict[str, list[str]]) -> Response:
     lang = request_lang(request)
-    rec = reconciler(request, state)
+    rec = state.get_reconciler()
     try:
         if params.get("queries"):
             return _json(request, rec.reconcile(_parse_json(params["queries"][0], "queries"), lang), params)
@@ -68,7 +56,7 @@ def _answer(request: Request, state: AppState, params: dict[str, list[str]]) -> 
             return _json(request, rec.extend(_parse_json(params["extend"][0], "extend"), lang), params)
     except ReconcileError as exc:
         raise BadReconcileRequest(Text(f"ungültige Anfrage: {exc}", f"invalid request: {exc}")) from None
-    return _json(request, manifest(state.settings.base_iri, root_url(request, state), lang), params)
+    return _json(request, manifest(state.settings.base_iri, site_url(request, state), lang), params)
 
 
 @router.get("/reconcile")
@@ -92,35 +80,34 @@ async def reconcile_post(request: Request, state: State) -> Response:
 
 @router.get("/reconcile/suggest/entity")
 def suggest_entity(request: Request, state: State, prefix: str = "", type: str = "", limit: int = 10) -> Response:
-    rec = reconciler(request, state)
+    rec = state.get_reconciler()
     return _json(request, rec.suggest_entities(prefix[:200], type or None, request_lang(request), max(1, min(limit, 50))))
 
 
 @router.get("/reconcile/suggest/type")
 def suggest_type(request: Request, state: State, prefix: str = "") -> Response:
-    return _json(request, reconciler(request, state).suggest_types(prefix[:200], request_lang(request)))
+    return _json(request, state.get_reconciler().suggest_types(prefix[:200], request_lang(request)))
 
 
 @router.get("/reconcile/suggest/property")
 def suggest_property(request: Request, state: State, prefix: str = "") -> Response:
-    return _json(request, reconciler(request, state).suggest_properties(prefix[:200], request_lang(request)))
+    return _json(request, state.get_reconciler().suggest_properties(prefix[:200], request_lang(request)))
 
 
 @router.get("/reconcile/propose_properties")
 def propose_properties(request: Request, state: State, type: str = "", limit: int | None = None) -> Response:
-    rec = reconciler(request, state)
+    rec = state.get_reconciler()
     return _json(request, rec.propose_properties(type or None, request_lang(request), limit))
 
 
 @router.get("/reconcile/preview")
 def preview(request: Request, state: State, id: str = "") -> Response:
     lang = request_lang(request)
-    card = reconciler(request, state).preview(id, lang)
+    card = state.get_reconciler().preview(id, lang)
     if card is None:
         raise NotFound(Text(f"unbekannte Kennung „{id}“", f"unknown id '{id}'"))
-    templates = request.app.state.templates
-    root = root_url(request, state)
-    return templates.TemplateResponse(request, "reconcile_preview.html",
-                                      {"lang": lang, "card": card, "url": f"{root}/id/{card['id']}"})
-
-
+    templates = state.templates
+    root = site_url(request, state)
+    return templates.TemplateResponse(
+        request, "reconcile_preview.html", {"lang": lang, "card": card, "url": f"{root}/id/{card['id']}"}
+    )

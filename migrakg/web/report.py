@@ -12,7 +12,7 @@ from ..errors import MigrakgError, Text
 from ..reporting import build_report
 from ..reporting.html import figure_csv, report_context
 from ..reporting.model import Report
-from .app import State
+from .deps import State
 from .i18n import request_lang
 
 router = APIRouter()
@@ -23,9 +23,15 @@ class FigureNotFound(MigrakgError):
 
 
 def _report(request: Request, state: State, district: str | None) -> Report:
-    return build_report(state.service.select, root=state.settings.root, base=state.settings.base_iri,
-                        lang=request_lang(request), districts=(district,) if district else (),
-                        as_of=None, link_base="/")
+    return build_report(
+        state.service.select,
+        root=state.settings.root,
+        base=state.settings.base_iri,
+        lang=request_lang(request),
+        districts=(district,) if district else (),
+        as_of=None,
+        link_base="/",
+    )
 
 
 def _page(request: Request, state: State, district: str | None) -> Response:
@@ -33,19 +39,26 @@ def _page(request: Request, state: State, district: str | None) -> Response:
     report = _report(request, state, district)
     site = {"csv_base": f"/report/{quote(district)}/" if district else "/report/"}
     context = {**report_context(report, site=site), "lang": report.lang, "path": request.url.path}
-    return request.app.state.templates.TemplateResponse(
-        request, "report_page.html", context, headers={"Content-Language": report.lang, "Vary": "Accept-Language, Cookie"})
+    headers = {"Content-Language": report.lang, "Vary": "Accept-Language, Cookie"}
+    return state.templates.TemplateResponse(request, "report_page.html", context, headers=headers)
 
 
 def _csv(request: Request, state: State, district: str | None, figure: str) -> Response:
     report = _report(request, state, district)
     found = report.figures.get(figure)
     if found is None:
-        raise FigureNotFound(Text(f"keine Abbildung {figure!r}; vorhanden: {', '.join(report.figures)}",
-                                  f"no figure {figure!r}; available: {', '.join(report.figures)}"))
+        raise FigureNotFound(
+            Text(
+                f"keine Abbildung {figure!r}; vorhanden: {', '.join(report.figures)}",
+                f"no figure {figure!r}; available: {', '.join(report.figures)}",
+            )
+        )
     name = f"{report.slug}-{found.csv_name}"
-    return Response(figure_csv(found.columns, found.rows), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        figure_csv(found.columns, found.rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("/report", response_class=HTMLResponse)

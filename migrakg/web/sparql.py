@@ -11,15 +11,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..errors import MigrakgError, Text
-from ..examples import DEFAULT_QUERY, load_examples
 from ..formats import negotiate
-from ..query import QueryRequest, QueryResult, check_query, query_form
-from ..results import GRAPH_MEDIA
-from ..service_description import service_description
 from ..namespaces import PREFIXES
-from .app import State, page_context
-from .errors import BadRequest, NotAcceptable, read_protocol_body
-from .stats import store_stats
+from ..sparql.description import service_description
+from ..sparql.examples import DEFAULT_QUERY, load_examples
+from ..sparql.results import GRAPH_MEDIA
+from ..sparql.service import QueryRequest, QueryResult, check_query, query_form
+from .deps import State, page_context, site_url
+from .errors import BadRequest, NotAcceptable, read_protocol_body, single_param
 
 router = APIRouter()
 
@@ -47,22 +46,42 @@ GRAPH_OFFERS = {
     "application/xml": "application/rdf+xml",
 }
 EXTENSIONS = {
-    "application/sparql-results+json": "json", "application/sparql-results+xml": "xml", "text/csv": "csv",
-    "text/tab-separated-values": "tsv", "text/turtle": "ttl", "application/n-triples": "nt",
-    "application/ld+json": "jsonld", "application/rdf+xml": "rdf",
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "text/turtle": "ttl",
+    "application/n-triples": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdf",
 }
 RDF_ACCEPTS = tuple(GRAPH_MEDIA) + ("application/x-turtle",)
 
 
 # ?format= (our download links) and the names SPARQLWrapper sends as format=/output=, per query form
 FORMAT_NAMES = {
-    "results": {"json": "application/sparql-results+json", "srj": "application/sparql-results+json",
-                "xml": "application/sparql-results+xml", "srx": "application/sparql-results+xml",
-                "csv": "text/csv", "tsv": "text/tab-separated-values"},
-    "graph": {"turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/turtle", "ntriples": "application/n-triples",
-              "nt": "application/n-triples", "jsonld": "application/ld+json", "json-ld": "application/ld+json",
-              "json": "application/ld+json", "rdfxml": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
-              "rdf": "application/rdf+xml", "xml": "application/rdf+xml"},
+    "results": {
+        "json": "application/sparql-results+json",
+        "srj": "application/sparql-results+json",
+        "xml": "application/sparql-results+xml",
+        "srx": "application/sparql-results+xml",
+        "csv": "text/csv",
+        "tsv": "text/tab-separated-values",
+    },
+    "graph": {
+        "turtle": "text/turtle",
+        "ttl": "text/turtle",
+        "n3": "text/turtle",
+        "ntriples": "application/n-triples",
+        "nt": "application/n-triples",
+        "jsonld": "application/ld+json",
+        "json-ld": "application/ld+json",
+        "json": "application/ld+json",
+        "rdfxml": "application/rdf+xml",
+        "rdf+xml": "application/rdf+xml",
+        "rdf": "application/rdf+xml",
+        "xml": "application/rdf+xml",
+    },
 }
 
 
@@ -75,16 +94,13 @@ def _media_for(form: str, accept: str | None, format_param: str | None) -> str:
     offers = SELECT_OFFERS if group == "results" else GRAPH_OFFERS
     chosen = negotiate(accept, list(offers))
     if chosen is None:
-        raise NotAcceptable(Text(
-            f"kein passendes Format für Accept „{accept}“; möglich: {', '.join(dict.fromkeys(offers.values()))}",
-            f"no acceptable format for Accept '{accept}'; available: {', '.join(dict.fromkeys(offers.values()))}"))
+        raise NotAcceptable(
+            Text(
+                f"kein passendes Format für Accept „{accept}“; möglich: {', '.join(dict.fromkeys(offers.values()))}",
+                f"no acceptable format for Accept '{accept}'; available: {', '.join(dict.fromkeys(offers.values()))}",
+            )
+        )
     return offers[chosen]
-
-
-def _single(values: list[str], name: str) -> str | None:
-    if len(values) > 1:
-        raise ProtocolError(Text(f"der Parameter „{name}“ darf nur einmal vorkommen", f"the parameter '{name}' may only appear once"))
-    return values[0] if values else None
 
 
 async def _read_request(request: Request) -> tuple[str | None, list[str], list[str], dict[str, list[str]]]:
@@ -92,30 +108,48 @@ async def _read_request(request: Request) -> tuple[str | None, list[str], list[s
     params = parse_qs(request.url.query, keep_blank_values=True)
     if request.method == "GET":
         if "update" in params:
-            raise ProtocolError(Text("Updates gehen nicht per GET; POST /update verwenden",
-                                     "updates cannot be sent with GET; use POST /update"))
-        return _single(params.get("query", []), "query"), params.get("default-graph-uri", []), params.get("named-graph-uri", []), params
+            raise ProtocolError(
+                Text("Updates gehen nicht per GET; POST /update verwenden", "updates cannot be sent with GET; use POST /update")
+            )
+        return (
+            single_param(params.get("query", []), "query"),
+            params.get("default-graph-uri", []),
+            params.get("named-graph-uri", []),
+            params,
+        )
     body = await read_protocol_body(request, "application/sparql-query")
     if body.form is not None:
         form = body.form
         if "update" in form:
-            raise ProtocolError(Text("dies ist der Abfrage-Endpunkt; Updates gehen an POST /update",
-                                     "this is the query endpoint; updates go to POST /update"))
+            raise ProtocolError(
+                Text(
+                    "dies ist der Abfrage-Endpunkt; Updates gehen an POST /update",
+                    "this is the query endpoint; updates go to POST /update",
+                )
+            )
         merged = {**params}
         for key, values in form.items():
             merged[key] = merged.get(key, []) + values
-        query = _single(merged.get("query", []), "query")
+        query = single_param(merged.get("query", []), "query")
         if query is None:
             raise ProtocolError(Text("der Parameter „query“ fehlt", "the parameter 'query' is missing"))
         return query, merged.get("default-graph-uri", []), merged.get("named-graph-uri", []), merged
     if body.text is not None:
         if "query" in params:
-            raise ProtocolError(Text("die Abfrage steht zweimal in der Anfrage (Inhalt und Parameter)",
-                                     "the query is given twice (body and parameter)"))
+            raise ProtocolError(
+                Text(
+                    "die Abfrage steht zweimal in der Anfrage (Inhalt und Parameter)",
+                    "the query is given twice (body and parameter)",
+                )
+            )
         return body.text, params.get("default-graph-uri", []), params.get("named-graph-uri", []), params
     if body.media == "application/sparql-update":
-        raise ProtocolError(Text("dies ist der Abfrage-Endpunkt; Updates gehen an POST /update",
-                                 "this is the query endpoint; updates go to POST /update"))
+        raise ProtocolError(
+            Text(
+                "dies ist der Abfrage-Endpunkt; Updates gehen an POST /update",
+                "this is the query endpoint; updates go to POST /update",
+            )
+        )
     raise body.unsupported("application/sparql-query")
 
 
@@ -125,12 +159,9 @@ _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
 def _check_graph_iris(values: list[str], name: str) -> None:
     for value in values:
         if not _IRI.match(value):
-            raise ProtocolError(Text(f"„{value}“ in {name} ist keine absolute IRI", f"'{value}' in {name} is not an absolute IRI"))
-
-
-def endpoint_url(request: Request, state: State, path: str = "/sparql") -> str:
-    base = state.settings.public_url or str(request.base_url)
-    return base.rstrip("/") + path
+            raise ProtocolError(
+                Text(f"„{value}“ in {name} ist keine absolute IRI", f"'{value}' in {name} is not an absolute IRI")
+            )
 
 
 @router.api_route("/sparql", methods=["GET", "POST"])
@@ -150,23 +181,31 @@ async def sparql(request: Request, state: State) -> Response:
         return await service_description_response(request, state, GRAPH_OFFERS.get(wants, "text/turtle"))
     if not query.strip():
         raise ProtocolError(Text("die Abfrage ist leer", "the query is empty"))
-    if "text/html" in (accept or "") and negotiate(accept, ["text/html", *SELECT_OFFERS, *GRAPH_OFFERS]) == "text/html" \
-            and "format" not in params:
+    if (
+        "text/html" in (accept or "")
+        and negotiate(accept, ["text/html", *SELECT_OFFERS, *GRAPH_OFFERS]) == "text/html"
+        and "format" not in params
+    ):
         return query_page(request, state, query=query)
     check_query(query, state.settings.service_allow)
     _check_graph_iris(default_graphs, "default-graph-uri")
     _check_graph_iris(named_graphs, "named-graph-uri")
     form = query_form(query) or "select"
     media = _media_for(form, accept, (params.get("format") or [None])[0])
-    base = endpoint_url(request, state)
+    base = site_url(request, state, "/sparql")
     result = await _run_for(request, state, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
     if (result.form in ("select", "ask")) != (result.media in SELECT_OFFERS.values()):
         # the text looked like one form but was another (the scan only reads keywords): renegotiate on the real form
         media = _media_for(result.form, accept, None)
-        result = await _run_for(request, state, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
-    headers = {"Vary": "Accept", "Cache-Control": "no-store",
-               # the engine's time (in the query worker) and the whole handler's, for people and for bench/
-               "Server-Timing": f"engine;dur={result.seconds * 1000:.3f}, handler;dur={(time.perf_counter() - started) * 1000:.3f}"}
+        result = await _run_for(
+            request, state, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base)
+        )
+    headers = {
+        "Vary": "Accept",
+        "Cache-Control": "no-store",
+        # the engine's time (in the query worker) and the whole handler's, for people and for bench/
+        "Server-Timing": f"engine;dur={result.seconds * 1000:.3f}, handler;dur={(time.perf_counter() - started) * 1000:.3f}",
+    }
     if "format" in params or "download" in params:
         headers["Content-Disposition"] = f'attachment; filename="migrakg-result.{EXTENSIONS.get(result.media, "txt")}"'
     content_type = result.media + ("; charset=utf-8" if result.media.startswith("text/") else "")
@@ -180,8 +219,12 @@ class ClientGone(MigrakgError):
     status = 499  # "client closed request": nobody reads this answer
 
     def __init__(self) -> None:
-        super().__init__(Text("die Verbindung wurde geschlossen; die Abfrage wurde abgebrochen",
-                              "the client closed the connection; the query was stopped"))
+        super().__init__(
+            Text(
+                "die Verbindung wurde geschlossen; die Abfrage wurde abgebrochen",
+                "the client closed the connection; the query was stopped",
+            )
+        )
 
 
 async def _run_for(request: Request, state: State, query: QueryRequest) -> QueryResult:
@@ -206,24 +249,36 @@ async def _run_for(request: Request, state: State, query: QueryRequest) -> Query
 async def service_description_response(request: Request, state: State, media: str) -> Response:
     from starlette.concurrency import run_in_threadpool
 
-    stats = await run_in_threadpool(store_stats, state)
+    stats = await run_in_threadpool(state.store_stats)
     graph = service_description(
-        endpoint_url(request, state), graphs=stats.graphs, total=stats.triples,
-        update_endpoint=endpoint_url(request, state, "/update") if state.settings.write_token else None,
-        federated=bool(state.settings.service_allow))
+        site_url(request, state, "/sparql"),
+        graphs=stats.graphs,
+        total=stats.triples,
+        update_endpoint=site_url(request, state, "/update") if state.settings.write_token else None,
+        federated=bool(state.settings.service_allow),
+    )
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
-    fmt = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
-           "application/rdf+xml": "xml"}[media]
+    fmt = {
+        "text/turtle": "turtle",
+        "application/n-triples": "nt",
+        "application/ld+json": "json-ld",
+        "application/rdf+xml": "xml",
+    }[media]
     body = graph.serialize(format=fmt)
-    return Response(body, media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""),
-                    headers={"Vary": "Accept"})
+    return Response(body, media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""), headers={"Vary": "Accept"})
 
 
 def query_page(request: Request, state: State, *, query: str | None = None) -> HTMLResponse:
     examples = load_examples(state.settings.root / "queries")
-    context = page_context(request, examples=examples, query=query or (examples[0].text if examples else DEFAULT_QUERY),
-                           autorun=query is not None, prefixes=PREFIXES,
-                           timeout=state.settings.query_timeout, limit=state.settings.result_limit,
-                           max_mib=state.settings.result_bytes / 1048576)
-    return request.app.state.templates.TemplateResponse(request, "sparql.html", context, headers={"Vary": "Accept"})
+    context = page_context(
+        request,
+        examples=examples,
+        query=query or (examples[0].text if examples else DEFAULT_QUERY),
+        autorun=query is not None,
+        prefixes=PREFIXES,
+        timeout=state.settings.query_timeout,
+        limit=state.settings.result_limit,
+        max_mib=state.settings.result_bytes / 1048576,
+    )
+    return state.templates.TemplateResponse(request, "sparql.html", context, headers={"Vary": "Accept"})

@@ -93,7 +93,7 @@ def test_client_reads_chunked_and_read_to_close_answers():
 
 
 def test_wait_warm_follows_the_health_of_a_serving_migrakg(live_server, settings, kb_store):
-    from migrakg.query import QueryService
+    from migrakg.sparql.service import QueryService
     from migrakg.web.app import create_app
     from tests.conftest import LiveServer
 
@@ -104,4 +104,4 @@ def test_wait_warm_follows_the_health_of_a_serving_migrakg(live_server, settings
         waited = rb.Server("migrakg", [], warming.url + "/sparql", Path("unused.log")).wait_warm(60)
         assert waited is not None and waited >= 0
         assert app.state.kb.warm_up == "done"
-        assert getattr(app.state, "landing_figures", None) is not None
+        assert app.state.kb.landing_figures is not None

@@ -11,6 +11,7 @@ The HTML validation of the same pages is in test_html_valid.py."""
 from __future__ import annotations
 
 import json
+
 import pytest
 
 from tests.conftest import ROOT
@@ -56,8 +57,9 @@ def page_paths(url: str) -> dict[str, str]:
 
     def first(kind: str) -> str:
         query = f"SELECT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'https://w3id.org/migrakg/id/{kind}/')) }} LIMIT 1"
-        req = urllib.request.Request(url + "/sparql?query=" + urllib.parse.quote(query),
-                                     headers={"Accept": "application/sparql-results+json"})
+        req = urllib.request.Request(
+            url + "/sparql?query=" + urllib.parse.quote(query), headers={"Accept": "application/sparql-results+json"}
+        )
         with urllib.request.urlopen(req, timeout=30) as r:
             iri = json.load(r)["results"]["bindings"][0]["s"]["value"]
         return "/" + iri.split("https://w3id.org/migrakg/", 1)[1].split("#")[0]
@@ -88,18 +90,19 @@ def open_page(p, url: str, path: str, name: str) -> None:
 def run_axe(p, axe_source: str) -> list[dict]:
     if not p.evaluate("typeof window.axe !== 'undefined'"):
         p.add_script_tag(content=axe_source)
-    result = p.evaluate("""(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+    result = p.evaluate(
+        """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
         .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary.slice(0, 300))})))""",
-                        WCAG_TAGS)
+        WCAG_TAGS,
+    )
     return result
 
 
 @pytest.mark.parametrize("width", [1280, 375])
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_axe_finds_no_wcag_violation(browser, live_server, paths, axe_source, artifacts, lang, width):
-    context = browser.new_context(locale="de-DE" if lang == "de" else "en-GB",
-                                  viewport={"width": width, "height": 900})
+    context = browser.new_context(locale="de-DE" if lang == "de" else "en-GB", viewport={"width": width, "height": 900})
     p = context.new_page()
     found: dict[str, list[dict]] = {}
     try:
@@ -129,7 +132,8 @@ def test_every_page_reflows_at_320_px(browser, live_server, paths, artifacts):
                 sep = "&" if "?" in path else "?"
                 open_page(p, live_server.url, f"{path}{sep}lang={lang}", name)
                 widths[f"{name} ({lang})"] = p.evaluate(
-                    "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+                    "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+                )
     finally:
         context.close()
     (artifacts / "widths-320.json").write_text(json.dumps(widths, indent=1), encoding="utf-8")
@@ -142,14 +146,16 @@ def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
         def ch(v: int) -> float:
             s = v / 255
             return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
         r, g, bl = (ch(v) for v in c)
         return 0.2126 * r + 0.7152 * g + 0.0722 * bl
+
     hi, lo = sorted((lum(a), lum(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
 
 
 def rgb(css: str) -> tuple[int, int, int]:
-    parts = css[css.index("(") + 1:css.index(")")].replace(",", " ").split()
+    parts = css[css.index("(") + 1 : css.index(")")].replace(",", " ").split()
     return int(float(parts[0])), int(float(parts[1])), int(float(parts[2]))
 
 
@@ -164,7 +170,7 @@ def test_focus_ring_has_3_to_1_on_page_and_header(browser, live_server):
             style = p.evaluate("""() => { const s = getComputedStyle(document.activeElement);
                 return {colour: s.outlineColor, width: parseFloat(s.outlineWidth), style: s.outlineStyle} }""")
             assert style["style"] != "none" and style["width"] >= 2, (selector, style)
-            background = (0x0b, 0x53, 0x94) if selector.startswith("header") else (255, 255, 255)
+            background = (0x0B, 0x53, 0x94) if selector.startswith("header") else (255, 255, 255)
             assert contrast(rgb(style["colour"]), background) >= 3, (selector, style)
     finally:
         context.close()

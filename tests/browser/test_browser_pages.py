@@ -122,7 +122,7 @@ def test_keyboard_reaches_search(page):
 
 
 def test_injected_scripts_never_run(browser, settings, kb_store, artifacts):
-    from migrakg.query import QueryService
+    from migrakg.sparql.service import QueryService
     from migrakg.web.app import create_app
     from tests.conftest import LiveServer
     from tests.web.test_pages_safety import PAGES, injected_store

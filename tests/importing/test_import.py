@@ -15,8 +15,18 @@ from migrakg.errors import NotConforming, SourceError
 from migrakg.importing import open_target_store, run_import
 
 BASE = "https://w3id.org/migrakg/"
-HEADER = ["slug", "name", "alt_names", "legal_form", "seat_district", "districts", "website", "email",
-          "source_url", "source_date"]
+HEADER = [
+    "slug",
+    "name",
+    "alt_names",
+    "legal_form",
+    "seat_district",
+    "districts",
+    "website",
+    "email",
+    "source_url",
+    "source_date",
+]
 
 
 def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
@@ -28,8 +38,14 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> 
 
 
 def org(slug: str, name: str, **extra: str) -> list[str]:
-    values = {"slug": slug, "name": name, "districts": "pankow", "source_url": "https://example.org/liste",
-              "source_date": "2024", **extra}
+    values = {
+        "slug": slug,
+        "name": name,
+        "districts": "pankow",
+        "source_url": "https://example.org/liste",
+        "source_date": "2024",
+        **extra,
+    }
     return [values.get(column, "") for column in HEADER]
 
 
@@ -56,13 +72,19 @@ def test_hsds_package_imports_into_its_own_graph_with_provenance(settings, store
     kinds = sorted(iri.split("/id/")[1].split("/")[0] for iri in outcome.diff.added)
     assert kinds == ["offer", "organisation", "place"]
     offer = f"{BASE}id/offer/hsds--ac148810-d857-441c-9679-408f346de14b"
-    assert ask(store, f"ASK {{ GRAPH <{BASE}graph/import/hsds> {{ <{offer}> <http://purl.org/dc/terms/language> "
-                             f"<http://publications.europa.eu/resource/authority/language/URD> }} }}")
+    assert ask(
+        store,
+        f"ASK {{ GRAPH <{BASE}graph/import/hsds> {{ <{offer}> <http://purl.org/dc/terms/language> "
+        f"<http://publications.europa.eu/resource/authority/language/URD> }} }}",
+    )
     meta = f"{BASE}graph/meta"
     graph = f"{BASE}graph/import/hsds"
-    assert ask(store, f"""ASK {{ GRAPH <{meta}> {{ <{graph}> <http://www.w3.org/ns/prov#wasAttributedTo> ?a .
+    assert ask(
+        store,
+        f"""ASK {{ GRAPH <{meta}> {{ <{graph}> <http://www.w3.org/ns/prov#wasAttributedTo> ?a .
         ?a <http://www.w3.org/2000/01/rdf-schema#label> "tester" . <{graph}> <http://www.w3.org/ns/prov#generatedAtTime> ?t .
-        <{graph}#file> <{BASE}ontology#sha256> ?sha }} }}""")
+        <{graph}#file> <{BASE}ontology#sha256> ?sha }} }}""",
+    )
     # no personal data: the contact person's name is not taken, only the functional e-mail address
     assert not any("Ann Persona" in str(q.object) for q in store.store)
     assert (store.path / "imports/hsds.nq").exists()
@@ -85,18 +107,24 @@ def test_osm_community_centres_import_and_survive_a_rebuild(settings, store, sha
     store.replace_from_files([settings.build_path / NQUADS])  # what `migrakg build --store` does
     assert graph_size(store, "osm") == size
     place = f"{BASE}id/place/osm--8435917975"
-    assert ask(store, f"""ASK {{ <{place}> <http://www.w3.org/ns/locn#address> ?a .
+    assert ask(
+        store,
+        f"""ASK {{ <{place}> <http://www.w3.org/ns/locn#address> ?a .
         ?a <http://www.w3.org/ns/locn#locatorDesignator> "22D" ; <http://www.w3.org/ns/locn#postCode> "13593" .
-        <{place}> <{BASE}ontology#district> <{BASE}id/district/spandau> }}""")
+        <{place}> <{BASE}ontology#district> <{BASE}id/district/spandau> }}""",
+    )
 
 
 def test_a_file_with_bad_rows_changes_nothing_and_names_every_row(settings, store, tmp_path):
-    path = write_csv(tmp_path / "liste.csv", [
-        org("verein-a", "Verein A e.V."),
-        org("Verein B", "Verein B e.V."),
-        org("verein-c", "Verein C", legal_form="kaputt", districts="nirgendwo"),
-        org("verein-d", ""),
-    ])
+    path = write_csv(
+        tmp_path / "liste.csv",
+        [
+            org("verein-a", "Verein A e.V."),
+            org("Verein B", "Verein B e.V."),
+            org("verein-c", "Verein C", legal_form="kaputt", districts="nirgendwo"),
+            org("verein-d", ""),
+        ],
+    )
     before = quads(store)
     with pytest.raises(SourceError) as caught:
         run_import(settings, path, store=store)
@@ -107,11 +135,14 @@ def test_a_file_with_bad_rows_changes_nothing_and_names_every_row(settings, stor
 
 
 def test_shacl_violations_change_nothing_and_name_row_and_column(settings, store, tmp_path):
-    path = write_csv(tmp_path / "liste.csv", [
-        org("verein-a", "Verein A e.V."),
-        org("verein-e", "Verein E", website="keine-url", email="not-an-email"),
-        org("verein-f", "Verein F", source_date="20244"),
-    ])
+    path = write_csv(
+        tmp_path / "liste.csv",
+        [
+            org("verein-a", "Verein A e.V."),
+            org("verein-e", "Verein E", website="keine-url", email="not-an-email"),
+            org("verein-f", "Verein F", source_date="20244"),
+        ],
+    )
     before = quads(store)
     with pytest.raises(NotConforming) as caught:
         run_import(settings, path, store=store)
@@ -158,14 +189,27 @@ def test_imported_records_never_collide_with_ours_and_may_point_to_ours(settings
     run_import(settings, orgs, store=store)
     assert ask(store, f'ASK {{ <{BASE}id/organisation/pankow--narud-ev> ?p "NARUD e.V. (Kopie)"@de }}')
     assert not ask(store, f'ASK {{ <{BASE}id/organisation/narud-ev> ?p "NARUD e.V. (Kopie)"@de }}')
-    places = write_csv(tmp_path / "orte.csv", [["genter-7", "NARUD Büro", "narud-ev", "Genter Str.", "7", "13353", "Berlin",
-                                               "mitte", "https://narud.org/", "2024"]],
-                       header=["slug", "name", "organisation", "street", "house_number", "postcode", "city", "district",
-                               "source_url", "source_date"])
+    places = write_csv(
+        tmp_path / "orte.csv",
+        [["genter-7", "NARUD Büro", "narud-ev", "Genter Str.", "7", "13353", "Berlin", "mitte", "https://narud.org/", "2024"]],
+        header=[
+            "slug",
+            "name",
+            "organisation",
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "district",
+            "source_url",
+            "source_date",
+        ],
+    )
     outcome = run_import(settings, places, store=store)
     assert [i.rsplit("/", 1)[1] for i in outcome.diff.added] == ["orte--genter-7"]
-    assert ask(store, f"ASK {{ <{BASE}id/organisation/narud-ev> <http://www.w3.org/ns/org#hasSite> "
-                             f"<{BASE}id/place/orte--genter-7> }}")
+    assert ask(
+        store, f"ASK {{ <{BASE}id/organisation/narud-ev> <http://www.w3.org/ns/org#hasSite> <{BASE}id/place/orte--genter-7> }}"
+    )
 
 
 def test_xlsx_rows_are_numbered_as_in_excel(settings, store, tmp_path):
@@ -182,7 +226,8 @@ def test_xlsx_rows_are_numbered_as_in_excel(settings, store, tmp_path):
     with pytest.raises(SourceError) as caught:
         run_import(settings, path, store=store)
     assert [(p.location.file, p.location.row, p.location.column) for p in caught.value.problems] == [
-        ("liste.xlsx", 4, "legal_form")]
+        ("liste.xlsx", 4, "legal_form")
+    ]
     sheet["D4"] = "ev"
     book.save(path)
     outcome = run_import(settings, path, store=store)
@@ -224,14 +269,19 @@ def test_rdf_that_breaks_the_shapes_is_refused(settings, store, tmp_path):
 def test_hsds_json_with_nested_records(settings, store):
     """HSDS 3.0 JSON (a page of organizations with nested services, locations, languages, contacts, phones, funding)."""
     outcome = run_import(settings, Path(__file__).with_name("hsds-example.json"), source="hsds-json", store=store)
-    assert sorted(i.rsplit("/", 1)[1] for i in outcome.diff.added) == [
-        "hsds-json--loc-1", "hsds-json--org-1", "hsds-json--svc-1"]
+    assert sorted(i.rsplit("/", 1)[1] for i in outcome.diff.added) == ["hsds-json--loc-1", "hsds-json--org-1", "hsds-json--svc-1"]
     offer, org_iri = f"{BASE}id/offer/hsds-json--svc-1", f"{BASE}id/organisation/hsds-json--org-1"
     lang = "http://publications.europa.eu/resource/authority/language/"
-    assert ask(store, f"ASK {{ <{offer}> <http://purl.org/dc/terms/language> <{lang}ARA>, <{lang}DEU> ; "
-                      f"<https://schema.org/provider> <{org_iri}> ; <https://schema.org/location> <{BASE}id/place/hsds-json--loc-1> }}")
+    assert ask(
+        store,
+        f"ASK {{ <{offer}> <http://purl.org/dc/terms/language> <{lang}ARA>, <{lang}DEU> ; "
+        f"<https://schema.org/provider> <{org_iri}> ; <https://schema.org/location> <{BASE}id/place/hsds-json--loc-1> }}",
+    )
     assert ask(store, f"ASK {{ <{org_iri}#contact> <http://www.w3.org/2006/vcard/ns#hasTelephone> <tel:+49301234567> }}")
-    assert ask(store, f'ASK {{ <{org_iri}> <http://www.w3.org/2000/01/rdf-schema#comment> ?c FILTER(CONTAINS(?c, "Integrationsfonds")) }}')
+    assert ask(
+        store,
+        f'ASK {{ <{org_iri}> <http://www.w3.org/2000/01/rdf-schema#comment> ?c FILTER(CONTAINS(?c, "Integrationsfonds")) }}',
+    )
     assert not any("Erika Muster" in str(q.object) for q in store.store)
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from migrakg.link import DEFAULT_THRESHOLD, Index, decide, evaluate
-from migrakg.link_io import our_entities
+from migrakg.linking.io import our_entities
+from migrakg.linking.match import DEFAULT_THRESHOLD, Index, decide, evaluate
 
 GOLD = Path(__file__).resolve().parents[2] / "bench/linking/gold.py"
 

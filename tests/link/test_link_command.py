@@ -10,8 +10,8 @@ from rdflib.namespace import OWL, SKOS
 
 from migrakg.build import NQUADS
 from migrakg.cli import main
-from migrakg.link import DEFAULT_THRESHOLD, PROBABLE_FLOOR
-from migrakg.link_io import SSSOM, run_link
+from migrakg.linking.io import SSSOM, run_link
+from migrakg.linking.match import DEFAULT_THRESHOLD, PROBABLE_FLOOR
 
 BASE = "https://w3id.org/migrakg/"
 OSM = "data/osm/berlin-community-centres-2025-09.csv"
@@ -19,8 +19,9 @@ OSM = "data/osm/berlin-community-centres-2025-09.csv"
 
 def test_links_against_the_osm_table(settings, built, shared, tmp_path):
     out, review = tmp_path / "links.ttl", tmp_path / "review.csv"
-    result = run_link(settings, str(shared / OSM), threshold=DEFAULT_THRESHOLD, floor=PROBABLE_FLOOR, out=out,
-                      review=review, source="osm")
+    result = run_link(
+        settings, str(shared / OSM), threshold=DEFAULT_THRESHOLD, floor=PROBABLE_FLOOR, out=out, review=review, source="osm"
+    )
     same = {(l.ours, l.theirs) for l in result.links if l.relation == "sameAs"}
     assert (f"{BASE}id/organisation/bgff-ev", f"{BASE}id/place/osm--1471943097") in same
     assert (f"{BASE}id/place/stadtteilzentrum-obstallee", f"{BASE}id/place/osm--8435917975") in same
@@ -40,15 +41,22 @@ def test_review_decisions_are_kept_and_respected(settings, built, shared, tmp_pa
     bgff = next(r for r in rows if r["ours"].endswith("/bgff-ev"))
     bgff["decision"] = "reject"
     # a person also accepts a pair the matcher did not propose
-    rows.append({"ours": f"{BASE}id/organisation/gemeinwesenverein-heerstrasse-nord-ev",
-                 "theirs": f"{BASE}id/place/osm--8435917975", "names": "", "score": "", "link": "", "evidence": "",
-                 "decision": "ja"})
+    rows.append(
+        {
+            "ours": f"{BASE}id/organisation/gemeinwesenverein-heerstrasse-nord-ev",
+            "theirs": f"{BASE}id/place/osm--8435917975",
+            "names": "",
+            "score": "",
+            "link": "",
+            "evidence": "",
+            "decision": "ja",
+        }
+    )
     with review.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    result = run_link(settings, str(shared / OSM), threshold=DEFAULT_THRESHOLD, floor=PROBABLE_FLOOR, review=review,
-                      source="osm")
+    result = run_link(settings, str(shared / OSM), threshold=DEFAULT_THRESHOLD, floor=PROBABLE_FLOOR, review=review, source="osm")
     pairs = {(l.ours, l.theirs): l for l in result.links}
     assert (f"{BASE}id/organisation/bgff-ev", f"{BASE}id/place/osm--1471943097") not in pairs
     accepted = pairs[(f"{BASE}id/organisation/gemeinwesenverein-heerstrasse-nord-ev", f"{BASE}id/place/osm--8435917975")]
@@ -60,9 +68,23 @@ def test_review_decisions_are_kept_and_respected(settings, built, shared, tmp_pa
 def test_links_go_into_the_store_and_survive_a_rebuild(settings, built, shared, tmp_path, monkeypatch):
     monkeypatch.setenv("MIGRAKG_BUILD", str(settings.build_path))
     store_path = tmp_path / "store"
-    assert main(["link", "--against", str(shared / OSM), "--source", "osm", "--store", str(store_path),
-                 "--out", str(tmp_path / "links.trig")]) == 0
-    from migrakg.store import KnowledgeStore
+    assert (
+        main(
+            [
+                "link",
+                "--against",
+                str(shared / OSM),
+                "--source",
+                "osm",
+                "--store",
+                str(store_path),
+                "--out",
+                str(tmp_path / "links.trig"),
+            ]
+        )
+        == 0
+    )
+    from migrakg.sparql.store import KnowledgeStore
 
     store = KnowledgeStore.open(store_path)
     links = ox.NamedNode(f"{BASE}graph/links")
@@ -82,10 +104,12 @@ def test_links_against_a_remote_sparql_endpoint(settings, live_server):
 
 
 def test_close_matches_are_skos(settings, built, tmp_path):
-    from migrakg.link import Link
-    from migrakg.link_io import links_graph
     import datetime as dt
 
-    graph = links_graph([Link("https://a/1", "https://b/1", "closeMatch", 0.7, ["e"], "automatic")], settings.iris,
-                        when=dt.date(2026, 1, 1))
+    from migrakg.linking.io import links_graph
+    from migrakg.linking.match import Link
+
+    graph = links_graph(
+        [Link("https://a/1", "https://b/1", "closeMatch", 0.7, ["e"], "automatic")], settings.iris, when=dt.date(2026, 1, 1)
+    )
     assert (URIRef("https://a/1"), SKOS.closeMatch, URIRef("https://b/1")) in graph

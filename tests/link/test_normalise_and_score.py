@@ -1,21 +1,30 @@
-"""Name and address normalisation, scoring with evidence, and review decisions (migrakg.link)."""
+"""Name and address normalisation, scoring with evidence, and review decisions (migrakg.linking.match)."""
 
 from __future__ import annotations
 
 import pytest
 
-from migrakg.link import DEFAULT_THRESHOLD, Address, Entity, Index, decide, score_pair
-from migrakg.normalise import (
-    district_slugs, domain_of, normalise_name, normalise_postcode, normalise_street, split_address, split_house_number,
+from migrakg.linking.match import DEFAULT_THRESHOLD, Address, Entity, Index, decide, score_pair
+from migrakg.linking.normalise import (
+    district_slugs,
+    domain_of,
+    normalise_name,
+    normalise_postcode,
+    normalise_street,
+    split_address,
+    split_house_number,
 )
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Lab Circus Berlin eV", "Circus Lab Berlin e.V."),          # word order, legal form spelling
-    ("MigrArte Perú e.V. i.G.", "MigrArte Peru e.V."),          # accents, "in Gründung"
-    ("Sources d´Espoir e.V.", "Sources d'Espoir e.V."),          # apostrophes
-    ("Gemeinwesenverein Heerstraße Nord e.V.", "Gemeinwesenverein Heerstrasse-Nord eV"),  # ß, dash
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Lab Circus Berlin eV", "Circus Lab Berlin e.V."),  # word order, legal form spelling
+        ("MigrArte Perú e.V. i.G.", "MigrArte Peru e.V."),  # accents, "in Gründung"
+        ("Sources d´Espoir e.V.", "Sources d'Espoir e.V."),  # apostrophes
+        ("Gemeinwesenverein Heerstraße Nord e.V.", "Gemeinwesenverein Heerstrasse-Nord eV"),  # ß, dash
+    ],
+)
 def test_spelling_variants_normalise_alike(a, b):
     assert sorted(normalise_name(a).tokens) == sorted(normalise_name(b).tokens)
 
@@ -49,24 +58,30 @@ def test_house_number_letter_is_partial_evidence():
     assert any("partial" in e and "22" in e for e in evidence)
 
 
-@pytest.mark.parametrize("ours, theirs", [
-    (("GIZ gGmbH", "GIZ"), ("Gesellschaft für interkulturelle Zusammenarbeit e.V.",)),
-    (("DAF e.V.",), ("Deutsch-Arabische Freundschaft und Familienbegegnung",)),
-    (("OASE Berlin e.V.",), ("Kinder- & Jugendzentrum Die OASE",)),
-    (("Familienzentrum Stresow",), ("Familienzentrum Rohrdamm",)),
-    (("AWO Landesverband",), ("AWO Stadtteiltreff „Haus der Begegnung” Mahlsdorf Süd",)),
-])
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        (("GIZ gGmbH", "GIZ"), ("Gesellschaft für interkulturelle Zusammenarbeit e.V.",)),
+        (("DAF e.V.",), ("Deutsch-Arabische Freundschaft und Familienbegegnung",)),
+        (("OASE Berlin e.V.",), ("Kinder- & Jugendzentrum Die OASE",)),
+        (("Familienzentrum Stresow",), ("Familienzentrum Rohrdamm",)),
+        (("AWO Landesverband",), ("AWO Stadtteiltreff „Haus der Begegnung” Mahlsdorf Süd",)),
+    ],
+)
 def test_hard_negatives_are_never_sameas(ours, theirs):
     score, evidence = score_pair(org("o", *ours), org("t", *theirs))
     assert score < DEFAULT_THRESHOLD, evidence
 
 
-@pytest.mark.parametrize("ours, theirs", [
-    (("Afrikanische Eltern Verein Berlin Brandenburg AfEBB e.V.",), "AfEBB e.V."),
-    (("BJS gGmbH",), "Chance BJS gGmbH"),
-    (("Circus Lab Berlin e.V.",), "Lab Circus Berlin eV"),
-    (("NARUD e.V.",), "NARUD e.V. (Network African Rural and Urban Development)"),
-])
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        (("Afrikanische Eltern Verein Berlin Brandenburg AfEBB e.V.",), "AfEBB e.V."),
+        (("BJS gGmbH",), "Chance BJS gGmbH"),
+        (("Circus Lab Berlin e.V.",), "Lab Circus Berlin eV"),
+        (("NARUD e.V.",), "NARUD e.V. (Network African Rural and Urban Development)"),
+    ],
+)
 def test_true_variants_score_high(ours, theirs):
     score, evidence = score_pair(org("o", *ours), org("t", theirs))
     assert score >= DEFAULT_THRESHOLD, evidence
@@ -80,10 +95,14 @@ def test_similar_abbreviation_is_probable_not_certain():
 
 def test_other_district_lowers_the_score_but_web_domain_raises_it():
     base, _ = score_pair(org("o", "Karussell e.V.", districts=("pankow",)), org("t", "Karussell e.V.", districts=("pankow",)))
-    other, why = score_pair(org("o", "Karussell e.V.", districts=("pankow",)), org("t", "Karussell e.V.", districts=("neukoelln",)))
+    other, why = score_pair(
+        org("o", "Karussell e.V.", districts=("pankow",)), org("t", "Karussell e.V.", districts=("neukoelln",))
+    )
     assert other < base and any("other district" in e for e in why)
-    web, why = score_pair(org("o", "Karussell", websites=["https://karussell.example.org"]),
-                          org("t", "Karussell Pankow e.V.", websites=["http://www.karussell.example.org/kontakt"]))
+    web, why = score_pair(
+        org("o", "Karussell", websites=["https://karussell.example.org"]),
+        org("t", "Karussell Pankow e.V.", websites=["http://www.karussell.example.org/kontakt"]),
+    )
     assert any("web domain" in e for e in why)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def release(settings, built, tmp_path_factory):
-    from migrakg.publish import publish
+    from migrakg.publishing.release import publish
 
     out = tmp_path_factory.mktemp("release") / "dist"
     return publish(settings, out)

@@ -13,8 +13,13 @@ from rdflib.namespace import DCTERMS, RDF, SH
 from migrakg.namespaces import DCAT
 from migrakg.publishing.dcat import BERLIN_MUNICIPALITY, BERLIN_STATE, DCATDE, LICENSE, SPDX, THEME
 
-SHAPES = ("dcat-ap-SHACL-3.0.0.ttl", "dcat-ap-SHACL-DE.ttl", "dcat-ap-spec-german-additions.ttl",
-          "dcat-ap-de-controlledvocabularies.ttl", "dcat-ap-de-deprecated.ttl")
+SHAPES = (
+    "dcat-ap-SHACL-3.0.0.ttl",
+    "dcat-ap-SHACL-DE.ttl",
+    "dcat-ap-spec-german-additions.ttl",
+    "dcat-ap-de-controlledvocabularies.ttl",
+    "dcat-ap-de-deprecated.ttl",
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +52,18 @@ def validate(data: Graph, shapes: Graph, vocabularies: Graph) -> list[tuple[str,
         combined.add(triple)
     for triple in vocabularies:
         combined.add(triple)
-    _conforms, report, _text = pyshacl.validate(combined, shacl_graph=shapes, inference="none", advanced=True,
-                                                allow_warnings=True)
-    return [(str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1], str(report.value(r, SH.focusNode)),
-             str(report.value(r, SH.resultPath)), str(report.value(r, SH.resultMessage)))
-            for r in report.subjects(RDF.type, SH.ValidationResult)]
+    _conforms, report, _text = pyshacl.validate(
+        combined, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    return [
+        (
+            str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
+            str(report.value(r, SH.focusNode)),
+            str(report.value(r, SH.resultPath)),
+            str(report.value(r, SH.resultMessage)),
+        )
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +104,9 @@ def test_one_distribution_per_file_with_size_checksum_and_links(catalogue, relea
         assert catalogue.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
         assert catalogue.value(dist_iri, DCAT.accessURL) is not None
         assert str(catalogue.value(dist_iri, DCAT.mediaType)).startswith("https://www.iana.org/assignments/media-types/")
-        assert str(catalogue.value(dist_iri, DCTERMS.format)).startswith("http://publications.europa.eu/resource/authority/file-type/")
+        assert str(catalogue.value(dist_iri, DCTERMS.format)).startswith(
+            "http://publications.europa.eu/resource/authority/file-type/"
+        )
         assert catalogue.value(dist_iri, DCTERMS.license) == LICENSE
 
 
@@ -120,7 +134,7 @@ def test_sparql_endpoint_is_a_data_service(catalogue):
 
 
 def test_public_url_setting_moves_every_link(settings, tmp_path):
-    from migrakg.publish import publish
+    from migrakg.publishing.release import publish
 
     release = publish(settings.with_(public_url="https://daten.example.berlin/migrakg/"), tmp_path / "d")
     text = (release.out_dir / "catalog.ttl").read_text(encoding="utf-8")

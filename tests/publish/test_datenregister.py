@@ -75,7 +75,9 @@ class StandInCkan:
                 action = match.group(1)
                 outer.calls.append(action)
                 if self.headers.get("authorization") != TOKEN:
-                    return self.answer(403, {"success": False, "error": {"__type": "Authorization Error", "message": "Access denied"}})
+                    return self.answer(
+                        403, {"success": False, "error": {"__type": "Authorization Error", "message": "Access denied"}}
+                    )
                 if action == "package_show":
                     if body.get("id") in outer.packages:
                         return self.answer(200, {"success": True, "result": outer.packages[body["id"]]})
@@ -84,7 +86,9 @@ class StandInCkan:
                 if errors:
                     return self.answer(409, {"success": False, "error": {"__type": "Validation Error", "schema": errors}})
                 if action == "package_create" and body["name"] in outer.packages:
-                    return self.answer(409, {"success": False, "error": {"__type": "Validation Error", "name": ["already in use"]}})
+                    return self.answer(
+                        409, {"success": False, "error": {"__type": "Validation Error", "name": ["already in use"]}}
+                    )
                 outer.packages[body["name"]] = {**body, "id": "pkg-" + body["name"]}
                 return self.answer(200, {"success": True, "result": outer.packages[body["name"]]})
 
@@ -146,7 +150,7 @@ def test_ckan_validation_error_is_reported(ckan, cli, capsys, monkeypatch):
 
     original = datenregister.record
     monkeypatch.setattr(datenregister, "record", lambda *a, **k: {**original(*a, **k), "license_id": "wtfpl"})
-    import migrakg.publish as publish_module
+    import migrakg.publishing.release as publish_module
 
     monkeypatch.setattr(publish_module, "datenregister_record", datenregister.record)
     assert cli("--push", ckan.url, "--token", TOKEN) == 2

@@ -22,9 +22,14 @@ def store_union(settings, built) -> Graph:
     return union
 
 
-@pytest.mark.parametrize("name, fmt", [
-    ("migrakg.ttl", "turtle"), ("migrakg.nt.gz", "nt"), ("migrakg.jsonld", "json-ld"),
-])
+@pytest.mark.parametrize(
+    "name, fmt",
+    [
+        ("migrakg.ttl", "turtle"),
+        ("migrakg.nt.gz", "nt"),
+        ("migrakg.jsonld", "json-ld"),
+    ],
+)
 def test_dump_holds_the_same_triples_as_the_store(dist, store_union, name, fmt):
     data = (dist / name).read_bytes()
     if name.endswith(".gz"):

@@ -27,14 +27,17 @@ def test_package_validates_against_the_official_schema(dist, official):
 
 
 def test_our_table_schemas_are_the_official_ones(official):
-    ours = {r["name"]: r for r in hsds.datapackage(__import__("datetime").date(2026, 1, 1), "https://x/", "https://y/")["resources"]}
+    ours = {
+        r["name"]: r for r in hsds.datapackage(__import__("datetime").date(2026, 1, 1), "https://x/", "https://y/")["resources"]
+    }
     for resource in official["resources"]:
         if resource["name"] not in ours:
             continue
         mine = ours[resource["name"]]
         assert mine["path"] == resource["path"]
-        assert [(f["name"], f["type"], f.get("format"), f["constraints"]) for f in mine["schema"]["fields"]] == \
-               [(f["name"], f["type"], f.get("format"), f.get("constraints")) for f in resource["schema"]["fields"]]
+        assert [(f["name"], f["type"], f.get("format"), f["constraints"]) for f in mine["schema"]["fields"]] == [
+            (f["name"], f["type"], f.get("format"), f.get("constraints")) for f in resource["schema"]["fields"]
+        ]
 
 
 def test_the_official_example_passes_and_a_broken_copy_fails(shared, official, dist, tmp_path):

@@ -27,7 +27,7 @@ SYNTHETIC = f"""<{PRIVATE}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <h
 
 
 def test_private_persons_are_left_out_of_every_file(settings, built, tmp_path):
-    from migrakg.publish import publish
+    from migrakg.publishing.release import publish
 
     nq = tmp_path / "with-persons.nq"
     nq.write_text((settings.build_path / NQUADS).read_text(encoding="utf-8") + SYNTHETIC, encoding="utf-8")
@@ -63,15 +63,17 @@ def test_openstreetmap_data_is_published_apart_under_the_odbl(settings, built, t
     from rdflib.namespace import DCTERMS
 
     from migrakg.namespaces import DCAT
-    from migrakg.publish import publish
     from migrakg.publishing.dcat import LICENSE, ODBL
+    from migrakg.publishing.release import publish
 
     nq = tmp_path / "with-osm.nq"
     nq.write_text((settings.build_path / NQUADS).read_text(encoding="utf-8") + OSM, encoding="utf-8")
     out = publish(settings, tmp_path / "dist", source_path=nq).out_dir
     assert OSM_PLACE not in (out / "migrakg.ttl").read_text(encoding="utf-8")
     assert OSM_PLACE not in gzip.decompress((out / "migrakg.nq.gz").read_bytes()).decode("utf-8")
-    assert "osm-123456" not in (out / "hsds" / "locations.csv").read_text(encoding="utf-8") + (out / "datenregister.json").read_text(encoding="utf-8").replace("migrakg-osm", "")
+    assert "osm-123456" not in (out / "hsds" / "locations.csv").read_text(encoding="utf-8") + (
+        out / "datenregister.json"
+    ).read_text(encoding="utf-8").replace("migrakg-osm", "")
     osm = Graph().parse(data=gzip.decompress((out / "migrakg-osm.nt.gz").read_bytes()), format="nt")
     assert len(osm) == 2
     catalogue = Graph().parse(out / "catalog.ttl")

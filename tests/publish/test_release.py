@@ -10,14 +10,33 @@ import subprocess
 import sys
 from pathlib import Path
 
-from migrakg.publish import publish
+from migrakg.publishing.release import publish
 
 EXPECTED = {
-    "migrakg.ttl", "migrakg.nt.gz", "migrakg.nq.gz", "migrakg.jsonld",
-    "organisations.csv", "offers.csv", "networks.csv", "memberships.csv", "projects.csv", "funding.csv",
-    "hsds/datapackage.json", "hsds/organizations.csv", "hsds/services.csv", "hsds/locations.csv",
-    "hsds/service_at_location.csv", "hsds/languages.csv", "hsds/contacts.csv", "hsds/funding.csv",
-    "catalog.ttl", "void.ttl", "datenregister.json", "release.json", "RELEASE.md", "SHA256SUMS",
+    "migrakg.ttl",
+    "migrakg.nt.gz",
+    "migrakg.nq.gz",
+    "migrakg.jsonld",
+    "organisations.csv",
+    "offers.csv",
+    "networks.csv",
+    "memberships.csv",
+    "projects.csv",
+    "funding.csv",
+    "hsds/datapackage.json",
+    "hsds/organizations.csv",
+    "hsds/services.csv",
+    "hsds/locations.csv",
+    "hsds/service_at_location.csv",
+    "hsds/languages.csv",
+    "hsds/contacts.csv",
+    "hsds/funding.csv",
+    "catalog.ttl",
+    "void.ttl",
+    "datenregister.json",
+    "release.json",
+    "RELEASE.md",
+    "SHA256SUMS",
 }
 
 
@@ -40,8 +59,9 @@ def test_release_is_identical_from_another_process_with_other_hash_seed(settings
     env = {**os.environ, "PYTHONHASHSEED": "4711", "MIGRAKG_BUILD": str(settings.build_path), "MIGRAKG_ROOT": str(settings.root)}
     env.pop("MIGRAKG_PUBLIC_URL", None)
     env.pop("SOURCE_DATE_EPOCH", None)
-    subprocess.run([sys.executable, "-m", "migrakg.cli", "publish", "--quiet", "--out", str(out)], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "migrakg.cli", "publish", "--quiet", "--out", str(out)], env=env, check=True, capture_output=True
+    )
     assert files_of(dist) == files_of(out)
 
 

@@ -29,10 +29,17 @@ def test_every_table_has_its_documented_columns_and_crlf(dist):
         assert raw.endswith("\r\n")
 
 
-@pytest.mark.parametrize("table, cls", [
-    ("organisations.csv", "mkg:Organisation"), ("offers.csv", "mkg:Offer"), ("networks.csv", "mkg:Network"),
-    ("memberships.csv", "org:Membership"), ("projects.csv", "mkg:Project"), ("funding.csv", "mkg:Funding"),
-])
+@pytest.mark.parametrize(
+    "table, cls",
+    [
+        ("organisations.csv", "mkg:Organisation"),
+        ("offers.csv", "mkg:Offer"),
+        ("networks.csv", "mkg:Network"),
+        ("memberships.csv", "org:Membership"),
+        ("projects.csv", "mkg:Project"),
+        ("funding.csv", "mkg:Funding"),
+    ],
+)
 def test_one_row_per_thing_with_its_iri(dist, source, table, cls):
     rows = read(dist, table)
     expected = sorted(r["s"] for r in select(source, f"SELECT DISTINCT ?s WHERE {{ ?s a {cls} }}"))
@@ -60,8 +67,12 @@ def test_organisation_e_mail_and_public_body(dist, source):
 
 def test_memberships_round_trip(dist, source):
     rows = {(r["network"], r["member"], r["role"]) for r in read(dist, "memberships.csv")}
-    expected = {(r["n"], r["m"], r["r"]) for r in select(
-        source, "SELECT ?n ?m ?r WHERE { ?x a org:Membership ; org:organization ?n ; org:member ?m ; org:role ?r }")}
+    expected = {
+        (r["n"], r["m"], r["r"])
+        for r in select(
+            source, "SELECT ?n ?m ?r WHERE { ?x a org:Membership ; org:organization ?n ; org:member ?m ; org:role ?r }"
+        )
+    }
     assert rows == expected and len(rows) > 40
 
 

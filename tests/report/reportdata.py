@@ -40,5 +40,3 @@ class Direct:
     def offers(self, district: str | None = None) -> set[str]:
         offers = self.instances(MKG + "Offer")
         return offers if district is None else {o for o in offers if district in self.objects(o, SCHEMA + "areaServed")}
-
-

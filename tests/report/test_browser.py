@@ -21,15 +21,15 @@ def test_served_report_makes_no_other_request_and_prints(browser, live_server, a
     page.goto(f"{live_server.url}/report/pankow?lang=de", wait_until="networkidle")
     assert page.locator("h1").inner_text().startswith("Akteursanalyse")
     # in the site's layout: the site's own stylesheet, nothing else
-    others = [u for u in requests if u.split("?")[0] not in (f"{live_server.url}/report/pankow", f"{live_server.url}/favicon.ico",
-                                                             f"{live_server.url}/static/style.css")]
+    own = (f"{live_server.url}/report/pankow", f"{live_server.url}/favicon.ico", f"{live_server.url}/static/style.css")
+    others = [u for u in requests if u.split("?")[0] not in own]
     assert others == [], others
     page.screenshot(path=str(artifacts / "report.png"), full_page=True)
     network = page.locator("#network-map")
     network.scroll_into_view_if_needed()
     network.screenshot(path=str(artifacts / "report-network-map.png"))
     # hover a network: it and its neighbours stay, the rest fades
-    hub = page.locator('svg#network-map g.node-network').first
+    hub = page.locator("svg#network-map g.node-network").first
     hub.hover()
     assert "focus" in (page.locator("svg#network-map").get_attribute("class") or "")
     lit = page.locator("svg#network-map g.node.on").count()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from reportdata import BASE, DCTERMS, LEGAL, MKG, ORG, PANKOW, SCHEMA, SKOS
 
 ADVISORY = [BASE + "vocab/offer-type/" + t for t in ("counselling", "guidance", "consultation-hour")]
@@ -95,8 +94,10 @@ def test_counselling_gap_list_has_every_empty_cell(scope, request, direct):
     for d in districts:
         for kind in ADVISORY:
             for lang in languages:
-                if not any(kind in direct.objects(o, MKG + "offerType") and lang in direct.objects(o, DCTERMS + "language")
-                           for o in direct.offers(d)):
+                if not any(
+                    kind in direct.objects(o, MKG + "offerType") and lang in direct.objects(o, DCTERMS + "language")
+                    for o in direct.offers(d)
+                ):
                     expected.add((d, kind, lang))
     got = {(g.district, g.offer_type, g.language) for g in report.gaps}
     assert got == expected
@@ -121,8 +122,12 @@ def test_network_holds_every_membership_carrier_role_and_funding(berlin, direct)
     fundings = direct.instances(MKG + "Funding")
     funding_edges = [e for e in net.edges if e.type == "funding"]
     assert len(funding_edges) == sum(len(direct.objects(f, SCHEMA + "fundedItem")) for f in fundings)
-    expected_nodes = (direct.instances(MKG + "Organisation") | direct.instances(MKG + "Network") | direct.instances(MKG + "Project")
-                      | {t for f in fundings for t in direct.objects(f, SCHEMA + "fundedItem")})
+    expected_nodes = (
+        direct.instances(MKG + "Organisation")
+        | direct.instances(MKG + "Network")
+        | direct.instances(MKG + "Project")
+        | {t for f in fundings for t in direct.objects(f, SCHEMA + "fundedItem")}
+    )
     assert set(net.nodes) == expected_nodes
 
 

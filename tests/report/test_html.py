@@ -12,10 +12,22 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from reportdata import BASE, MKG, ORG, PANKOW
 
-FIGURES = ["organisations-by-district", "organisations-by-legal-form", "organisations-by-field",
-           "organisations-by-founding-year", "offers-by-type", "offers-by-language", "offers-by-target-group",
-           "coverage-language-district", "coverage-field-district", "counselling-gaps", "network-nodes",
-           "network-edges", "timeline", "data-quality"]
+FIGURES = [
+    "organisations-by-district",
+    "organisations-by-legal-form",
+    "organisations-by-field",
+    "organisations-by-founding-year",
+    "offers-by-type",
+    "offers-by-language",
+    "offers-by-target-group",
+    "coverage-language-district",
+    "coverage-field-district",
+    "counselling-gaps",
+    "network-nodes",
+    "network-edges",
+    "timeline",
+    "data-quality",
+]
 
 
 class Links(HTMLParser):
@@ -99,23 +111,27 @@ def test_page_is_self_contained(berlin_html, pankow_html):
 
 
 def test_every_membership_is_an_edge_in_the_svg(berlin_html, direct):
-    svg = berlin_html[berlin_html.index('<svg class="network"'):]
-    svg = svg[:svg.index("</svg>")]
+    svg = berlin_html[berlin_html.index('<svg class="network"') :]
+    svg = svg[: svg.index("</svg>")]
     drawn = set(re.findall(r'<line class="edge edge-membership"[^>]*data-relation="([^"]+)"', svg))
     memberships = direct.instances(ORG + "Membership")
     assert len(memberships) == 45
     assert {BASE + path[1:] for path in drawn} == memberships
     for role in direct.instances(MKG + "CarrierRole") | direct.instances(MKG + "Funding"):
-        assert f'data-relation="/{role[len(BASE):]}"' in svg
+        assert f'data-relation="/{role[len(BASE) :]}"' in svg
     # each node is a link to its resource page and carries a tooltip
     nodes = re.findall(r'<g class="node node-[a-z-]+" id="node-\d+"[^>]*>(.*?)</g>', svg, flags=re.S)
-    assert len(nodes) == len(direct.instances(MKG + "Organisation") | direct.instances(MKG + "Network")
-                             | direct.instances(MKG + "Project")) + 2  # + the two funded offers
+    assert (
+        len(nodes)
+        == len(direct.instances(MKG + "Organisation") | direct.instances(MKG + "Network") | direct.instances(MKG + "Project")) + 2
+    )  # + the two funded offers
     assert all(re.match(r'<a href="/id/[a-z-]+/[a-z0-9-]+"><title>', n) for n in nodes)
 
 
 def test_gap_list_in_the_page(pankow, pankow_html):
-    listed = set(re.findall(r'<li class="gap" data-district="([^"]+)" data-offer-type="([^"]+)" data-language="([^"]+)"', pankow_html))
+    listed = set(
+        re.findall(r'<li class="gap" data-district="([^"]+)" data-offer-type="([^"]+)" data-language="([^"]+)"', pankow_html)
+    )
     assert listed == {(g.district, g.offer_type, g.language) for g in pankow.gaps}
     assert f'<strong id="gap-count">{len(pankow.gaps)}</strong>' in pankow_html
     # language × district: the empty cells of the chosen district in the gap table
@@ -170,8 +186,9 @@ def test_command_writes_html_and_one_csv_per_figure(tmp_path, settings, built, m
     out2 = tmp_path / "berlin"
     assert cli.main(["report", "--out", str(out2)]) == 0
     by_district = list(csv.DictReader(io.StringIO((out2 / "organisations-by-district.csv").read_text(encoding="utf-8"))))
-    assert {r["label"]: int(r["organisations"]) for r in by_district}["Pankow"] == \
-        {row[1]: row[2] for row in berlin.figures["organisations-by-district"].rows}["Pankow"]
+    assert {r["label"]: int(r["organisations"]) for r in by_district}["Pankow"] == {
+        row[1]: row[2] for row in berlin.figures["organisations-by-district"].rows
+    }["Pankow"]
     assert cli.main(["report", "--district", "atlantis", "--out", str(tmp_path / "x")]) == 2
     assert "atlantis" in capsys.readouterr().err
 

@@ -68,9 +68,17 @@ def load_protocol_tests(manifest: Path) -> list[ProtocolTest]:
             statuses = sorted(str(s).rsplit("#StatusCode", 1)[-1] for s in g.objects(response, MF.expectedStatus))
             fmt = g.value(response, MF.expectedFormat)
             boolean = g.value(response, MF.expectedBoolean)
-            test.requests.append(HttpRequest(
-                str(g.value(request, HT.methodName)), str(g.value(request, HT.absolutePath)), body, headers,
-                Expected(statuses, str(fmt) if fmt is not None else None, boolean.toPython() if boolean is not None else None)))
+            test.requests.append(
+                HttpRequest(
+                    str(g.value(request, HT.methodName)),
+                    str(g.value(request, HT.absolutePath)),
+                    body,
+                    headers,
+                    Expected(
+                        statuses, str(fmt) if fmt is not None else None, boolean.toPython() if boolean is not None else None
+                    ),
+                )
+            )
         tests.append(test)
     return tests
 
@@ -95,5 +103,5 @@ def is_update_request(test: ProtocolTest, request: HttpRequest) -> bool:
 
 
 def endpoint_path(test: ProtocolTest, request: HttpRequest) -> str:
-    rest = request.path[len("/sparql/"):] if request.path.startswith("/sparql/") else request.path
+    rest = request.path[len("/sparql/") :] if request.path.startswith("/sparql/") else request.path
     return ("/update" if is_update_request(test, request) else "/sparql") + rest

@@ -12,8 +12,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from migrakg.namespaces import SD
-from migrakg.query import QueryService
-from migrakg.store import KnowledgeStore
+from migrakg.sparql.service import QueryService
+from migrakg.sparql.store import KnowledgeStore
 from migrakg.web.app import create_app
 from tests.conftest import SHARED, LiveServer
 
@@ -50,8 +50,12 @@ def _check_format(expected_format: str, response: httpx.Response) -> None:
     if expected_format == "boolean":
         assert media in ("application/sparql-results+json", "application/sparql-results+xml"), media
     elif expected_format == "tabular":
-        assert media in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                         "text/tab-separated-values"), media
+        assert media in (
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "text/csv",
+            "text/tab-separated-values",
+        ), media
     elif expected_format == "RDF":
         fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/n-triples": "nt"}.get(media)
         assert fmt, f"not an RDF/XML, Turtle or N-Triples response: {media}"
@@ -81,7 +85,8 @@ def test_w3c_protocol(test, protocol_server):
                 content = request.body.encode("utf-16" if "utf-16" in charset else "utf-8")
             response = http.request(request.method, path, headers=headers, content=content)
             assert request.expected.status_ok(response.status_code), (
-                f"{test.name}: {request.method} {path} → {response.status_code} {response.text[:300]}")
+                f"{test.name}: {request.method} {path} → {response.status_code} {response.text[:300]}"
+            )
             assert response.status_code < 500
             if request.expected.format:
                 _check_format(request.expected.format, response)
@@ -96,8 +101,12 @@ SD_MANIFEST = SHARED / "standards" / "sparql11-protocol-tests" / "service-descri
 
 def _service_description(server, accept: str) -> tuple[httpx.Response, Graph]:
     response = httpx.get(server.url + "/sparql", headers={"Accept": accept}, timeout=30)
-    fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/n-triples": "nt",
-           "application/ld+json": "json-ld"}[response.headers["content-type"].split(";")[0]]
+    fmt = {
+        "text/turtle": "turtle",
+        "application/rdf+xml": "xml",
+        "application/n-triples": "nt",
+        "application/ld+json": "json-ld",
+    }[response.headers["content-type"].split(";")[0]]
     return response, Graph().parse(data=response.text, format=fmt)
 
 

@@ -17,8 +17,8 @@ def catalog_client(settings, built, kb_store, tmp_path_factory):
     """An app over the real data whose project folder has no dist/: the server publishes on demand."""
     from fastapi.testclient import TestClient
 
-    from migrakg.query import QueryService
     from migrakg.settings import Settings
+    from migrakg.sparql.service import QueryService
     from migrakg.web.app import create_app
 
     root = tmp_path_factory.mktemp("root")
@@ -38,10 +38,16 @@ def test_browser_gets_the_catalogue_page(catalog_client):
     assert 'lang="de"' in r.text or 'lang="en"' in r.text
 
 
-@pytest.mark.parametrize("accept, fmt", [
-    ("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
-    ("application/n-triples", "nt"), ("*/*", "turtle"),
-])
+@pytest.mark.parametrize(
+    "accept, fmt",
+    [
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/n-triples", "nt"),
+        ("*/*", "turtle"),
+    ],
+)
 def test_catalogue_by_accept(catalog_client, accept, fmt):
     r = catalog_client.get("/catalog", headers={"Accept": accept})
     assert r.status_code == 200
@@ -51,8 +57,10 @@ def test_catalogue_by_accept(catalog_client, accept, fmt):
 
 
 def test_all_serialisations_say_the_same(catalog_client):
-    graphs = [Graph().parse(data=catalog_client.get("/catalog", headers={"Accept": a}).content, format=f)
-              for a, f in (("text/turtle", "turtle"), ("application/ld+json", "json-ld"))]
+    graphs = [
+        Graph().parse(data=catalog_client.get("/catalog", headers={"Accept": a}).content, format=f)
+        for a, f in (("text/turtle", "turtle"), ("application/ld+json", "json-ld"))
+    ]
     assert set(graphs[0]) == set(graphs[1])
 
 
@@ -93,11 +101,20 @@ def test_range_requests(catalog_client):
     assert r.status_code == 200 and r.content == full  # several ranges: the whole file
 
 
-@pytest.mark.parametrize("path", [
-    "/dumps/../pyproject.toml", "/dumps/..%2f..%2fpyproject.toml", "/dumps/%2e%2e/%2e%2e/README.md",
-    "/dumps/hsds/../../../../etc/passwd", "/dumps/build-info.json", "/dumps/", "/dumps/hsds", "/dumps//etc/passwd",
-    "/dumps/migrakg.nq",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dumps/../pyproject.toml",
+        "/dumps/..%2f..%2fpyproject.toml",
+        "/dumps/%2e%2e/%2e%2e/README.md",
+        "/dumps/hsds/../../../../etc/passwd",
+        "/dumps/build-info.json",
+        "/dumps/",
+        "/dumps/hsds",
+        "/dumps//etc/passwd",
+        "/dumps/migrakg.nq",
+    ],
+)
 def test_only_release_files_are_served(catalog_client, path):
     r = catalog_client.get(path)
     assert r.status_code == 404
@@ -119,8 +136,8 @@ def test_served_release_was_published_into_the_build_folder(catalog_client):
 
 def test_on_demand_release_follows_a_new_build(settings, built, kb_store, tmp_path):
     """build/dist/ is republished when the build it came from has changed."""
-    from migrakg.publishing.served import ensure_release
     from migrakg.settings import Settings
+    from migrakg.web.releases import ensure_release
 
     build_dir = tmp_path / "build"
     build_dir.mkdir()
@@ -137,14 +154,15 @@ def test_on_demand_release_follows_a_new_build(settings, built, kb_store, tmp_pa
 def test_no_build_and_no_data_is_a_clear_503(tmp_path):
     from fastapi.testclient import TestClient
 
-    from migrakg.query import QueryService
     from migrakg.settings import Settings
-    from migrakg.store import KnowledgeStore
+    from migrakg.sparql.service import QueryService
+    from migrakg.sparql.store import KnowledgeStore
     from migrakg.web.app import create_app
 
     store = KnowledgeStore.memory()
-    app = create_app(Settings(root=tmp_path, build_dir=tmp_path / "build"), store,
-                     service=QueryService(store, workers=1, timeout=5))
+    app = create_app(
+        Settings(root=tmp_path, build_dir=tmp_path / "build"), store, service=QueryService(store, workers=1, timeout=5)
+    )
     with TestClient(app) as client:
         r = client.get("/catalog", headers={"Accept": "application/json"})
     assert r.status_code == 503 and "migrakg publish" in r.json()["message"]

@@ -7,9 +7,20 @@ from urllib.parse import urlsplit
 
 import pytest
 
-PATHS = ["/", "/id/organisation/narud-ev", "/id/organisation/narud-ev.ttl", "/ontology", "/vocab/language",
-         "/search?q=arabisch", "/catalog", "/.well-known/void", "/health", "/report",
-         "/sparql?query=ASK%20%7B%7D", "/id/organisation/does-not-exist"]
+PATHS = [
+    "/",
+    "/id/organisation/narud-ev",
+    "/id/organisation/narud-ev.ttl",
+    "/ontology",
+    "/vocab/language",
+    "/search?q=arabisch",
+    "/catalog",
+    "/.well-known/void",
+    "/health",
+    "/report",
+    "/sparql?query=ASK%20%7B%7D",
+    "/id/organisation/does-not-exist",
+]
 
 
 @pytest.mark.parametrize("path", PATHS)

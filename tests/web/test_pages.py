@@ -27,8 +27,12 @@ RESOURCES = [  # (path, IRI, how described)
     ("/vocab/offer-type", B + "vocab/offer-type", "scheme"),
     ("/ontology", B + "ontology", "ontology"),
 ]
-FORMATS = [("text/turtle", "ttl", "turtle"), ("application/ld+json", "jsonld", "json-ld"),
-           ("application/n-triples", "nt", "nt"), ("application/rdf+xml", "rdf", "xml")]
+FORMATS = [
+    ("text/turtle", "ttl", "turtle"),
+    ("application/ld+json", "jsonld", "json-ld"),
+    ("application/n-triples", "nt", "nt"),
+    ("application/rdf+xml", "rdf", "xml"),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -49,8 +53,11 @@ def expected_description(store: ox.Store, iri: str, how: str) -> rdflib.Graph:
     else:
         defined = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#isDefinedBy")
         subjects |= {q.subject.value for q in store.quads_for_pattern(None, defined, ox.NamedNode(iri))}
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for s in subjects
-               for q in store.quads_for_pattern(ox.NamedNode(s), None, None, None)}
+    triples = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for s in subjects
+        for q in store.quads_for_pattern(ox.NamedNode(s), None, None, None)
+    }
     graph = rdflib.Graph()
     graph.parse(data=ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
     return graph
@@ -80,14 +87,28 @@ def test_q_values_and_alternates(client):
     r = client.get(path, headers={"Accept": "*/*"})
     assert r.headers["content-type"].startswith("text/html")
     links = r.headers["link"]
-    for suffix, media in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"), ("rdf", "application/rdf+xml")):
+    for suffix, media in (
+        ("ttl", "text/turtle"),
+        ("jsonld", "application/ld+json"),
+        ("nt", "application/n-triples"),
+        ("rdf", "application/rdf+xml"),
+    ):
         assert f'<{path}.{suffix}>; rel="alternate"; type="{media}"' in links
     assert client.get(path, headers={"Accept": "image/png"}).status_code == 406
     assert client.get(path + ".html", headers={"Accept": "text/turtle"}).headers["content-type"].startswith("text/html")
 
 
-@pytest.mark.parametrize("path", ["/id/organisation/no-such-thing", "/id/organisation/No_Slug", "/id/unicorn/narud-ev",
-                                  "/vocab/language/XXX", "/vocab/no-such-scheme", "/vocab/field/nothing.ttl"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/organisation/no-such-thing",
+        "/id/organisation/No_Slug",
+        "/id/unicorn/narud-ev",
+        "/vocab/language/XXX",
+        "/vocab/no-such-scheme",
+        "/vocab/field/nothing.ttl",
+    ],
+)
 def test_unknown_iris_are_404_in_html_or_json(client, path):
     html = client.get(path, headers={"Accept": "text/html"})
     assert html.status_code == 404 and html.headers["content-type"].startswith("text/html")
@@ -98,10 +119,19 @@ def test_unknown_iris_are_404_in_html_or_json(client, path):
 
 
 PAGE_KINDS = [
-    "/id/organisation/sprachcafe-polnisch-ev", "/id/organisation/bezirksamt-spandau", "/id/offer/sprachcafe-polnisch",
-    "/id/network/ak-lingua-pankow", "/id/project/migraktiv-spandau", "/id/district/pankow", "/id/place/narud-ev-genter-str",
-    "/id/membership/ak-lingua-pankow--sprachcafe-polnisch-ev--member", "/vocab/language/POL", "/vocab/language",
-    "/vocab/district", "/vocab/offer-type/language-cafe", "/ontology",
+    "/id/organisation/sprachcafe-polnisch-ev",
+    "/id/organisation/bezirksamt-spandau",
+    "/id/offer/sprachcafe-polnisch",
+    "/id/network/ak-lingua-pankow",
+    "/id/project/migraktiv-spandau",
+    "/id/district/pankow",
+    "/id/place/narud-ev-genter-str",
+    "/id/membership/ak-lingua-pankow--sprachcafe-polnisch-ev--member",
+    "/vocab/language/POL",
+    "/vocab/language",
+    "/vocab/district",
+    "/vocab/offer-type/language-cafe",
+    "/ontology",
 ]
 
 
@@ -127,8 +157,12 @@ def test_html_pages_embed_valid_json_ld(client, path):
 
 
 def test_funding_page(client, kb_store):
-    funding = next(q.subject.value for q in kb_store.store.quads_for_pattern(
-        None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(B + "ontology#Funding")))
+    funding = next(
+        q.subject.value
+        for q in kb_store.store.quads_for_pattern(
+            None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(B + "ontology#Funding")
+        )
+    )
     response = client.get(funding.replace(B, "/"), headers={"Accept": "text/html"})
     assert response.status_code == 200
     rdflib.Graph().parse(data=embedded_json_ld(response.text), format="json-ld")
@@ -136,10 +170,21 @@ def test_funding_page(client, kb_store):
 
 def test_organisation_page_shows_what_people_need(client):
     html = client.get("/id/organisation/sprachcafe-polnisch-ev", headers={"Accept": "text/html"}).text
-    for expected in ("SprachCafé Polnisch e.V.", "eingetragener Verein", "Pankow", "AK Lingua Pankow", "Sprachcafé Polnisch",
-                     "Polnisch", 'lang="pl"', "Schulzestraße", "<svg", "Amt für Statistik Berlin-Brandenburg",
-                     "https://www.migra-up.org/kopie-von-mehrsprachigkeit-in-pankow", "2022",
-                     'href="/id/organisation/sprachcafe-polnisch-ev.ttl"'):
+    for expected in (
+        "SprachCafé Polnisch e.V.",
+        "eingetragener Verein",
+        "Pankow",
+        "AK Lingua Pankow",
+        "Sprachcafé Polnisch",
+        "Polnisch",
+        'lang="pl"',
+        "Schulzestraße",
+        "<svg",
+        "Amt für Statistik Berlin-Brandenburg",
+        "https://www.migra-up.org/kopie-von-mehrsprachigkeit-in-pankow",
+        "2022",
+        'href="/id/organisation/sprachcafe-polnisch-ev.ttl"',
+    ):
         assert expected in html, expected
     # the source of each record section: the membership's and the place's own sources are shown
     assert "2026-08-19" in html
@@ -160,8 +205,14 @@ def test_landing_page_numbers(client):
     html = client.get("/", headers={"Accept": "text/html"}).text
     assert '<div lang="de"><p>migrakg sammelt' in html and '<div lang="en"><p>migrakg collects' in html
     assert re.search(r"<strong>52</strong> Organisationen", html)
-    for link in ('href="/search"', 'href="/vocab/district"', 'href="/sparql"', 'href="/catalog"', 'href="/id/network/ak-lingua-pankow"',
-                 'href="/id/project/migraktiv-spandau"'):
+    for link in (
+        'href="/search"',
+        'href="/vocab/district"',
+        'href="/sparql"',
+        'href="/catalog"',
+        'href="/id/network/ak-lingua-pankow"',
+        'href="/id/project/migraktiv-spandau"',
+    ):
         assert link in html
 
 
@@ -189,5 +240,8 @@ def test_landing_and_search_embed_json_ld(client):
     assert (None, rdflib.RDF.type, rdflib.URIRef("https://schema.org/WebSite")) in landing
     html = client.get("/search", params={"q": "polnisch"}, headers={"Accept": "text/html"}).text
     results = rdflib.Graph().parse(data=embedded_json_ld(html), format="json-ld")
-    assert (rdflib.URIRef(B + "id/organisation/sprachcafe-polnisch-ev"), rdflib.URIRef("https://schema.org/name"),
-            rdflib.Literal("SprachCafé Polnisch e.V.")) in results
+    assert (
+        rdflib.URIRef(B + "id/organisation/sprachcafe-polnisch-ev"),
+        rdflib.URIRef("https://schema.org/name"),
+        rdflib.Literal("SprachCafé Polnisch e.V."),
+    ) in results

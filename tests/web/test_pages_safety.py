@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from migrakg.query import QueryService
-from migrakg.store import KnowledgeStore
+from migrakg.sparql.service import QueryService
+from migrakg.sparql.store import KnowledgeStore
 from migrakg.web.app import create_app
 
 B = "https://w3id.org/migrakg/"
@@ -20,10 +20,23 @@ S2 = '"</script><script>alert(2)</script>'
 EVIL = f"Evil {S1} {S2}"
 
 PAGES = [
-    "/", "/id/organisation/evil", "/id/offer/evil-offer", "/id/network/evil-net", "/id/project/evil-project",
-    "/id/funding/evil-grant", "/id/district/pankow", "/id/place/evil-place", "/id/membership/evil-net--evil--member",
-    "/id/carrier-role/evil-project--evil", "/vocab/language/POL", "/vocab/language", "/vocab/offer-type/language-cafe",
-    "/ontology", "/search?q=evil", "/search?q=evil&district=pankow", "/search?q=" + S1,
+    "/",
+    "/id/organisation/evil",
+    "/id/offer/evil-offer",
+    "/id/network/evil-net",
+    "/id/project/evil-project",
+    "/id/funding/evil-grant",
+    "/id/district/pankow",
+    "/id/place/evil-place",
+    "/id/membership/evil-net--evil--member",
+    "/id/carrier-role/evil-project--evil",
+    "/vocab/language/POL",
+    "/vocab/language",
+    "/vocab/offer-type/language-cafe",
+    "/ontology",
+    "/search?q=evil",
+    "/search?q=evil&district=pankow",
+    "/search?q=" + S1,
 ]
 
 
@@ -33,11 +46,19 @@ def injected_store(source: KnowledgeStore) -> KnowledgeStore:
     store.extend(source.store.quads_for_pattern(None, None, None, None))
     g = ox.NamedNode(B + "graph/test-injection")
     n = ox.NamedNode
-    P = {"a": "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "name": "https://schema.org/name",
-         "pref": "http://www.w3.org/2004/02/skos/core#prefLabel", "alt": "http://www.w3.org/2004/02/skos/core#altLabel",
-         "desc": "http://purl.org/dc/terms/description", "mkg": B + "ontology#", "schema": "https://schema.org/",
-         "org": "http://www.w3.org/ns/org#", "comment": "http://www.w3.org/2000/01/rdf-schema#comment",
-         "source": "http://purl.org/dc/terms/source", "locn": "http://www.w3.org/ns/locn#"}
+    P = {
+        "a": "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+        "name": "https://schema.org/name",
+        "pref": "http://www.w3.org/2004/02/skos/core#prefLabel",
+        "alt": "http://www.w3.org/2004/02/skos/core#altLabel",
+        "desc": "http://purl.org/dc/terms/description",
+        "mkg": B + "ontology#",
+        "schema": "https://schema.org/",
+        "org": "http://www.w3.org/ns/org#",
+        "comment": "http://www.w3.org/2000/01/rdf-schema#comment",
+        "source": "http://purl.org/dc/terms/source",
+        "locn": "http://www.w3.org/ns/locn#",
+    }
     quads = []
 
     def add(s: str, p: str, o: object) -> None:
@@ -54,7 +75,12 @@ def injected_store(source: KnowledgeStore) -> KnowledgeStore:
         add(s, P["source"], n("javascript:alert(4)"))
         add(s, P["schema"] + "url", n("javascript:alert(3)"))
 
-    org, offer, net, project = ID + "organisation/evil", ID + "offer/evil-offer", ID + "network/evil-net", ID + "project/evil-project"
+    org, offer, net, project = (
+        ID + "organisation/evil",
+        ID + "offer/evil-offer",
+        ID + "network/evil-net",
+        ID + "project/evil-project",
+    )
     named(org, "Organisation")
     add(org, P["schema"] + "areaServed", n(ID + "district/pankow"))
     add(org, P["org"] + "hasSite", n(ID + "place/evil-place"))

@@ -20,7 +20,9 @@ def schemas(shared):
     loaded = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json")}
     registry = Registry().with_resources(
         (schema["$id"], Resource.from_contents(schema, default_specification=DRAFT7))
-        for schema in loaded.values() if "$id" in schema)
+        for schema in loaded.values()
+        if "$id" in schema
+    )
     return {name: Draft7Validator(schema, registry=registry) for name, schema in loaded.items()}
 
 
@@ -36,7 +38,9 @@ def test_manifest(client, schemas):
     valid(schemas, "manifest", manifest)
     assert manifest["versions"] == ["0.2"]
     assert manifest["identifierSpace"] == f"{BASE}id/" and manifest["schemaSpace"] == f"{BASE}ontology#"
-    assert {t["id"] for t in manifest["defaultTypes"]} == {f"{BASE}ontology#{c}" for c in ("Organisation", "Offer", "Network", "Project")}
+    assert {t["id"] for t in manifest["defaultTypes"]} == {
+        f"{BASE}ontology#{c}" for c in ("Organisation", "Offer", "Network", "Project")
+    }
     assert manifest["view"]["url"] == "http://testserver/id/{{id}}"
     assert {"preview", "suggest", "extend"} <= set(manifest)
 
@@ -73,14 +77,21 @@ def test_hard_negatives_are_not_certain_matches(client):
     batch = {"giz": {"query": "Gesellschaft für interkulturelle Zusammenarbeit e.V."}, "daf": {"query": "DAF e.V."}}
     results = client.post("/reconcile", data={"queries": json.dumps(batch)}).json()
     matches = {k: [r["id"] for r in v["result"] if r["match"]] for k, v in results.items()}
-    assert matches == {"giz": ["organisation/gesellschaft-fuer-interkulturelle-zusammenarbeit-ev"], "daf": ["organisation/daf-ev"]}
+    assert matches == {
+        "giz": ["organisation/gesellschaft-fuer-interkulturelle-zusammenarbeit-ev"],
+        "daf": ["organisation/daf-ev"],
+    }
 
 
 def test_bad_requests_are_400(client):
     assert client.get("/reconcile", params={"queries": "{not json"}).status_code == 400
     assert client.post("/reconcile", data={"queries": json.dumps({"a": {"query": 5}})}).status_code == 400
-    assert client.post("/reconcile", data={"extend": json.dumps({"ids": ["organisation/narud-ev"],
-                                                                  "properties": [{"id": "nope"}]})}).status_code == 400
+    assert (
+        client.post(
+            "/reconcile", data={"extend": json.dumps({"ids": ["organisation/narud-ev"], "properties": [{"id": "nope"}]})}
+        ).status_code
+        == 400
+    )
     assert client.get("/reconcile/preview", params={"id": "organisation/nobody"}).status_code == 404
     assert client.get("/reconcile", params={"callback": "alert(1)//"}).status_code == 400
 
@@ -107,8 +118,10 @@ def test_extend_and_propose_properties(client, schemas):
     proposed = client.get("/reconcile/propose_properties", params={"type": f"{BASE}ontology#Organisation"}).json()
     valid(schemas, "data-extension-property-proposal", proposed)
     assert {"district", "address", "languages", "networks", "website"} <= {p["id"] for p in proposed["properties"]}
-    query = {"ids": ["organisation/narud-ev", "organisation/afebb-ev", "organisation/unknown"],
-             "properties": [{"id": p} for p in ("district", "address", "languages", "networks", "website", "email")]}
+    query = {
+        "ids": ["organisation/narud-ev", "organisation/afebb-ev", "organisation/unknown"],
+        "properties": [{"id": p} for p in ("district", "address", "languages", "networks", "website", "email")],
+    }
     valid(schemas, "data-extension-query", query)
     response = client.post("/reconcile", data={"extend": json.dumps(query)})
     data = response.json()
@@ -125,14 +138,17 @@ def test_preview_is_an_escaped_card(settings, tmp_path):
     """A record whose name holds markup is shown as text, never run."""
     from fastapi.testclient import TestClient
 
-    from migrakg.store import KnowledgeStore
+    from migrakg.sparql.store import KnowledgeStore
     from migrakg.web.app import create_app
 
     evil = '<script>alert("x")</script> e.V.'
     data = tmp_path / "evil.nt"
     iri = f"{BASE}id/organisation/evil-ev"
-    data.write_text(f'<{iri}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BASE}ontology#Organisation> .\n'
-                    f'<{iri}> <http://www.w3.org/2004/02/skos/core#prefLabel> {json.dumps(evil)}@de .\n', encoding="utf-8")
+    data.write_text(
+        f"<{iri}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BASE}ontology#Organisation> .\n"
+        f"<{iri}> <http://www.w3.org/2004/02/skos/core#prefLabel> {json.dumps(evil)}@de .\n",
+        encoding="utf-8",
+    )
     store = KnowledgeStore.memory()
     store.replace_from_files([data])
     with TestClient(create_app(settings, store)) as client:
@@ -147,14 +163,17 @@ def test_index_follows_the_store(settings, tmp_path):
     """The candidate index is cached per store generation and rebuilt when the store changes."""
     from fastapi.testclient import TestClient
 
-    from migrakg.store import KnowledgeStore
+    from migrakg.sparql.store import KnowledgeStore
     from migrakg.web.app import create_app
 
     def write(name: str) -> Path:
         path = tmp_path / f"{name}.nt"
         iri = f"{BASE}id/organisation/{name}"
-        path.write_text(f'<{iri}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BASE}ontology#Organisation> .\n'
-                        f'<{iri}> <http://www.w3.org/2004/02/skos/core#prefLabel> "{name} e.V."@de .\n', encoding="utf-8")
+        path.write_text(
+            f"<{iri}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BASE}ontology#Organisation> .\n"
+            f'<{iri}> <http://www.w3.org/2004/02/skos/core#prefLabel> "{name} e.V."@de .\n',
+            encoding="utf-8",
+        )
         return path
 
     store = KnowledgeStore.memory()

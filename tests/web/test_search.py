@@ -32,12 +32,17 @@ def test_finds_polish_cafe_in_pankow_by_facet(client):
     body = search(client, q="Polnisch", district="pankow")
     assert "SprachCafé Polnisch e.V." in names(body)
     hit = next(r for r in body["results"] if r["name"] == "SprachCafé Polnisch e.V.")
-    assert hit == {**hit, "kind": "organisation", "url": "/id/organisation/sprachcafe-polnisch-ev",
-                   "iri": "https://w3id.org/migrakg/id/organisation/sprachcafe-polnisch-ev"}
+    assert hit == {
+        **hit,
+        "kind": "organisation",
+        "url": "/id/organisation/sprachcafe-polnisch-ev",
+        "iri": "https://w3id.org/migrakg/id/organisation/sprachcafe-polnisch-ev",
+    }
     assert "pankow" in hit["facets"]["district"]
     assert all("pankow" in r["facets"]["district"] for r in body["results"])
-    assert not search(client, q="Polnisch", district="spandau")["results"] or \
-        "SprachCafé Polnisch e.V." not in names(search(client, q="Polnisch", district="spandau"))
+    assert not search(client, q="Polnisch", district="spandau")["results"] or "SprachCafé Polnisch e.V." not in names(
+        search(client, q="Polnisch", district="spandau")
+    )
 
 
 def test_all_terms_must_match_and_prefixes_count(client):

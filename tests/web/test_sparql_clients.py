@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from migrakg.query import QueryRequest, execute
+from migrakg.sparql.service import QueryRequest, execute
 
 ORG = "https://w3id.org/migrakg/ontology#Organisation"
 NARUD = "https://w3id.org/migrakg/id/organisation/narud-ev"

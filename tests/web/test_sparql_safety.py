@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from migrakg.query import QueryService
+from migrakg.sparql.service import QueryService
 from migrakg.web.app import create_app
 from tests.conftest import LiveServer
 
@@ -76,13 +76,16 @@ def test_protocol_graph_names_cannot_read_files(client):
     assert response.json()["results"]["bindings"] == []
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
-    "PREFIX e: <http://127.0.0.1:{port}/> SELECT * WHERE { SERVICE e:sparql { ?s ?p ?o } }",
-    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { BIND(<http://127.0.0.1:{port}/sparql> AS ?x) SERVICE ?x { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
+        "PREFIX e: <http://127.0.0.1:{port}/> SELECT * WHERE { SERVICE e:sparql { ?s ?p ?o } }",
+        "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { BIND(<http://127.0.0.1:{port}/sparql> AS ?x) SERVICE ?x { ?s ?p ?o } }",
+    ],
+)
 def test_service_not_allowed_is_refused_without_connection(client, listener, query):
     response = ask(client, query.replace("{port}", str(listener.port)))
     assert response.status_code == 403
@@ -94,8 +97,11 @@ def test_service_not_allowed_is_refused_without_connection(client, listener, que
 def test_allow_listed_service_is_reached(settings, kb_store, listener):
     """The allow-list is the gate: the same query to an allowed address does connect."""
     target = f"http://127.0.0.1:{listener.port}/sparql"
-    app = create_app(settings.with_(service_allow=(target,)), kb_store,
-                     service=QueryService(kb_store, workers=1, timeout=5, service_allow=(target,)))
+    app = create_app(
+        settings.with_(service_allow=(target,)),
+        kb_store,
+        service=QueryService(kb_store, workers=1, timeout=5, service_allow=(target,)),
+    )
     from fastapi.testclient import TestClient
 
     with TestClient(app) as c:
@@ -115,8 +121,7 @@ def test_load_and_updates_are_refused_at_query_endpoint(client, listener):
 
 @pytest.fixture(scope="module")
 def short_timeout_server(settings, kb_store):
-    app = create_app(settings.with_(query_timeout=2.0), kb_store,
-                     service=QueryService(kb_store, workers=2, timeout=2.0))
+    app = create_app(settings.with_(query_timeout=2.0), kb_store, service=QueryService(kb_store, workers=2, timeout=2.0))
     with LiveServer(app) as server:
         yield server
 
@@ -149,12 +154,20 @@ def test_explosive_query_is_stopped_while_others_answer(short_timeout_server):
 
 def test_result_size_limit(settings, kb_store):
     """SELECT/ASK answers are cut by size (the engine's serialiser stops), graph results by triples."""
-    app = create_app(settings.with_(result_limit=10, result_bytes=4096), kb_store,
-                     service=QueryService(kb_store, workers=1, timeout=5, limit=10, max_bytes=4096))
+    app = create_app(
+        settings.with_(result_limit=10, result_bytes=4096),
+        kb_store,
+        service=QueryService(kb_store, workers=1, timeout=5, limit=10, max_bytes=4096),
+    )
     from fastapi.testclient import TestClient
 
     with TestClient(app) as c:
-        for accept in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"):
+        for accept in (
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "text/csv",
+            "text/tab-separated-values",
+        ):
             response = ask(c, "SELECT * WHERE { ?s ?p ?o }", accept=accept)
             assert response.status_code == 413, accept
             assert "0.00390625 MiB" in response.json()["message_en"] or "MiB" in response.json()["message_en"]
@@ -178,7 +191,7 @@ MALFORMED = [
     ("POST", {}, b"", {"Content-Type": "application/x-www-form-urlencoded"}),
     ("GET", {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT -1"}, None, {}),
     ("GET", {"query": "SELECT (<urn:f>(1) AS ?x) {}"}, None, {}),
-    ("GET", {"query": "SELECT * WHERE { ?s ?p \"\\uD800\" }"}, None, {}),
+    ("GET", {"query": 'SELECT * WHERE { ?s ?p "\\uD800" }'}, None, {}),
     ("GET", {"query": "ASK {}"}, None, {"Accept": "image/png"}),
     ("GET", {"query": "ASK {}"}, None, {"Accept": "text/html;q=abc, */*;q=NaN"}),
     ("GET", {"query": "SELECT * { ?s ?p ?o } " + "OPTIONAL { ?s ?p ?o } " * 300}, None, {}),
@@ -197,7 +210,7 @@ def test_random_garbage_queries(client):
     import random
 
     rng = random.Random(7)
-    alphabet = "SELECT ASK CONSTRUCT WHERE { } ( ) ?x <urn:a> \"lit\" . ; , FILTER SERVICE GRAPH \\u0041 # \n 1 2 * + - / ^ ! @ _:b"
+    alphabet = 'SELECT ASK CONSTRUCT WHERE { } ( ) ?x <urn:a> "lit" . ; , FILTER SERVICE GRAPH \\u0041 # \n 1 2 * + - / ^ ! @ _:b'
     tokens = alphabet.split(" ")
     for _ in range(60):
         query = " ".join(rng.choice(tokens) for _ in range(rng.randint(1, 25)))
@@ -247,12 +260,15 @@ def test_query_of_a_client_that_went_away_is_stopped(settings, kb_store):
     with LiveServer(app) as server:
         before = {w.process.pid for w in service._all}
         leaving = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
-        leaving.request("GET", "/sparql?" + urlencode({"query": EXPLOSIVE}), headers={"Accept": "application/sparql-results+json"})
+        leaving.request(
+            "GET", "/sparql?" + urlencode({"query": EXPLOSIVE}), headers={"Accept": "application/sparql-results+json"}
+        )
         time.sleep(0.5)
         leaving.close()  # gone, without reading an answer
         started = time.monotonic()
-        answer = httpx.get(server.url + "/sparql", params={"query": SIMPLE},
-                           headers={"Accept": "application/sparql-results+json"}, timeout=40)
+        answer = httpx.get(
+            server.url + "/sparql", params={"query": SIMPLE}, headers={"Accept": "application/sparql-results+json"}, timeout=40
+        )
         waited = time.monotonic() - started
         assert answer.status_code == 200 and answer.json()["boolean"] is True
         assert waited < 5, f"the next query waited {waited:.1f} s: the abandoned query kept the worker"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from migrakg.query import QueryService
-from migrakg.serving import open_store
+from migrakg.sparql.opening import open_store
+from migrakg.sparql.service import QueryService
 from migrakg.web.app import create_app
 
 TOKEN = "test-write-token-0123456789abcdef"
@@ -29,7 +29,9 @@ def writable(settings, built):
 
 
 def ask(client, query: str) -> bool:
-    response = client.get("/sparql", params={"query": PREFIXES + "ASK " + query}, headers={"Accept": "application/sparql-results+json"})
+    response = client.get(
+        "/sparql", params={"query": PREFIXES + "ASK " + query}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert response.status_code == 200, response.text
     return response.json()["boolean"]
 
@@ -57,8 +59,11 @@ def test_wrong_or_missing_token(writable):
 def test_valid_change_is_committed_and_visible(writable):
     client, store = writable
     before = store.triple_count()
-    response = post(client, f"""INSERT DATA {{ GRAPH <https://w3id.org/migrakg/graph/organisations> {{
-        <{ID}organisation/narud-ev> skos:altLabel "NARUD"@de . }} }}""")
+    response = post(
+        client,
+        f"""INSERT DATA {{ GRAPH <https://w3id.org/migrakg/graph/organisations> {{
+        <{ID}organisation/narud-ev> skos:altLabel "NARUD"@de . }} }}""",
+    )
     assert response.status_code == 200, response.text
     assert response.json()["added"] == 1
     assert store.triple_count() == before + 1
@@ -68,9 +73,12 @@ def test_valid_change_is_committed_and_visible(writable):
 def test_change_that_breaks_the_shapes_changes_nothing(writable):
     client, store = writable
     before = store.triple_count()
-    response = post(client, f"""INSERT DATA {{ GRAPH <https://w3id.org/migrakg/graph/organisations> {{
+    response = post(
+        client,
+        f"""INSERT DATA {{ GRAPH <https://w3id.org/migrakg/graph/organisations> {{
         <{ID}organisation/narud-ev> skos:altLabel "ok"@de .
-        <{ID}organisation/narud-ev#contact> vcard:hasEmail <mailto:info@> . }} }}""")
+        <{ID}organisation/narud-ev#contact> vcard:hasEmail <mailto:info@> . }} }}""",
+    )
     assert response.status_code == 422
     body = response.json()
     assert any(r["shape"].endswith("#Contact-email") for r in body["results"])
@@ -101,7 +109,10 @@ def test_wrong_date_in_an_update_is_refused(writable):
     """The incremental check sees literal values checked by nested shapes (see tests/regressions)."""
     client, store = writable
     before = store.triple_count()
-    response = post(client, f"""INSERT DATA {{ GRAPH <https://w3id.org/migrakg/graph/organisations> {{
-        <{ID}organisation/karussell-ev> <https://w3id.org/migrakg/ontology#sourceDate> "gestern" . }} }}""")
+    response = post(
+        client,
+        f"""INSERT DATA {{ GRAPH <https://w3id.org/migrakg/graph/organisations> {{
+        <{ID}organisation/karussell-ev> <https://w3id.org/migrakg/ontology#sourceDate> "gestern" . }} }}""",
+    )
     assert response.status_code == 422
     assert store.triple_count() == before

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .errors import MigrakgError, Text
+from ..errors import MigrakgError, Text
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -44,11 +44,15 @@ class ResultTooLarge(MigrakgError):
         self.limit, self.unit = limit, unit
         if unit == "bytes":
             mib = f"{limit / 1048576:g} MiB"
-            text = Text(f"das Ergebnis ist größer als {mib} (Grenze dieses Servers); bitte mit LIMIT eingrenzen",
-                        f"the result is larger than {mib} (this server's limit); narrow it down with LIMIT")
+            text = Text(
+                f"das Ergebnis ist größer als {mib} (Grenze dieses Servers); bitte mit LIMIT eingrenzen",
+                f"the result is larger than {mib} (this server's limit); narrow it down with LIMIT",
+            )
         else:
-            text = Text(f"das Ergebnis hat mehr als {limit} Zeilen (Grenze dieses Servers); bitte mit LIMIT eingrenzen",
-                        f"the result has more than {limit} rows (this server's limit); narrow it down with LIMIT")
+            text = Text(
+                f"das Ergebnis hat mehr als {limit} Zeilen (Grenze dieses Servers); bitte mit LIMIT eingrenzen",
+                f"the result has more than {limit} rows (this server's limit); narrow it down with LIMIT",
+            )
         super().__init__(text)
 
 
@@ -84,7 +88,7 @@ class LimitedSink(io.RawIOBase):
         return b"".join(self.parts)
 
 
-def serialise_native(answer: "ox.QuerySolutions | ox.QueryBoolean", media: str, max_bytes: int) -> bytes:
+def serialise_native(answer: ox.QuerySolutions | ox.QueryBoolean, media: str, max_bytes: int) -> bytes:
     """SELECT/ASK results in a protocol format by pyoxigraph's serialiser (several times faster than
     building them in Python), cut at *max_bytes*."""
     sink = LimitedSink(max_bytes)
@@ -113,7 +117,10 @@ def _json_term(term: object) -> dict[str, object]:
     kind, value, lang, datatype = term_tuple(term)
     if kind == "triple":
         t = term  # type: ignore[assignment]
-        return {"type": "triple", "value": {"subject": _json_term(t.subject), "predicate": _json_term(t.predicate), "object": _json_term(t.object)}}  # type: ignore[attr-defined]
+        return {
+            "type": "triple",
+            "value": {"subject": _json_term(t.subject), "predicate": _json_term(t.predicate), "object": _json_term(t.object)},
+        }  # type: ignore[attr-defined]
     out: dict[str, object] = {"type": kind, "value": value}
     if lang:
         out["xml:lang"] = lang
@@ -199,8 +206,10 @@ def serialise_ask(value: bool, media: str) -> bytes:
     if media == "application/sparql-results+json":
         return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
     if media == "application/sparql-results+xml":
-        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head/>\n'
-                f"<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n").encode("utf-8")
+        return (
+            f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head/>\n'
+            f"<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n"
+        ).encode()
     if media in ("text/csv", "text/tab-separated-values"):
         return ("_askResult\r\n" + ("true" if value else "false") + "\r\n").encode("utf-8")
     raise ValueError(media)

@@ -15,13 +15,19 @@ can review it. Decisions (accept/reject) from a review file override the score.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
 from .normalise import (
-    GENERIC_WORDS, Name, domain_of, normalise_name, normalise_postcode, normalise_street, split_house_number,
+    GENERIC_WORDS,
+    Name,
+    domain_of,
+    normalise_name,
+    normalise_postcode,
+    normalise_street,
+    split_house_number,
 )
 
 #: score at or above which a pair becomes owl:sameAs (default of `--threshold`)
@@ -79,7 +85,7 @@ class Entity:
                 expanded.append(name)
             # a long form in brackets is a name of its own: "NARUD e.V. (Network African … Development)"
             if "(" in name and ")" in name:
-                inner = name[name.index("(") + 1:name.rindex(")")].strip()
+                inner = name[name.index("(") + 1 : name.rindex(")")].strip()
                 if len(inner.split()) >= 2 and inner not in expanded:
                     expanded.append(inner)
         self.names = expanded
@@ -121,6 +127,7 @@ class Candidate:
 
 # -- scoring -----------------------------------------------------------------------------------
 
+
 def name_similarity(a: Name, b: Name) -> tuple[float, str, bool]:
     """(similarity 0–1, evidence, only_initials) for two prepared names."""
     if not a.text or not b.text:
@@ -135,7 +142,10 @@ def name_similarity(a: Name, b: Name) -> tuple[float, str, bool]:
         # one name contained in the other ("Chance BJS" ⊃ "BJS" is handled by abbreviations below)
         coverage = len(short.key_tokens & long_.key_tokens) / max(1, len(short.key_tokens))
         if subset * 0.95 > best and coverage >= 0.99:
-            best, why = subset * 0.95, f"token_set_ratio {subset:.2f} (ein Name enthält den anderen / one name contains the other)"
+            best, why = (
+                subset * 0.95,
+                f"token_set_ratio {subset:.2f} (ein Name enthält den anderen / one name contains the other)",
+            )
     shared_acronyms = set(a.acronyms) & set(b.acronyms)
     if shared_acronyms:
         acronym = sorted(shared_acronyms)[0]
@@ -153,7 +163,10 @@ def name_similarity(a: Name, b: Name) -> tuple[float, str, bool]:
                 if min(len(x), len(y)) >= 4:
                     r = fuzz.ratio(x, y) / 100
                     if r >= 0.8 and 0.85 * r + 0.05 > best:
-                        best, why = 0.85 * r + 0.05, f"ähnliche Abkürzung / similar abbreviation {x.upper()} ~ {y.upper()} (ratio {r:.2f})"
+                        best, why = (
+                            0.85 * r + 0.05,
+                            f"ähnliche Abkürzung / similar abbreviation {x.upper()} ~ {y.upper()} (ratio {r:.2f})",
+                        )
     shared = a.key_tokens & b.key_tokens
     related = shared or any(fuzz.ratio(x, y) >= 85 for x in a.key_tokens for y in b.key_tokens)
     if best > GENERIC_CAP and not related and not shared_acronyms and "abbreviation" not in why:
@@ -167,7 +180,11 @@ def name_similarity(a: Name, b: Name) -> tuple[float, str, bool]:
         for x, y in ((a, b), (b, a)):
             acronyms = set(x.acronyms) | ({x.tokens[0]} if len(x.tokens) == 1 else set())
             if len(y.tokens) >= 3 and y.initials and y.initials in acronyms and len(y.initials) >= 3:
-                best, why, only_initials = INITIALS_CAP, f"Abkürzung = Anfangsbuchstaben / abbreviation = initials ({y.initials.upper()})", True
+                best, why, only_initials = (
+                    INITIALS_CAP,
+                    f"Abkürzung = Anfangsbuchstaben / abbreviation = initials ({y.initials.upper()})",
+                    True,
+                )
     return best, why, only_initials
 
 
@@ -186,7 +203,10 @@ def address_evidence(ours: Entity, theirs: Entity) -> tuple[float, str]:
                 if na and nb and na == nb and la == lb:
                     candidate = (0.15, f"gleiche Adresse / same address ({b.street} {b.number})")
                 elif na and nb and na == nb:
-                    candidate = (0.1, f"gleiche Straße und Hausnummer {na}, Buchstabe anders / same street and number {na}, letter differs ({a.number} ~ {b.number}): teilweise / partial")
+                    candidate = (
+                        0.1,
+                        f"gleiche Straße und Hausnummer {na}, Buchstabe anders / same street and number {na}, letter differs ({a.number} ~ {b.number}): teilweise / partial",
+                    )
                 elif na and nb:
                     candidate = (0.02, f"gleiche Straße, andere Hausnummer / same street, other number ({a.number} ≠ {b.number})")
                 else:
@@ -246,11 +266,22 @@ def score_pair(ours: Entity, theirs: Entity) -> tuple[float, list[str]]:
     return max(0.0, min(1.0, round(score, 4))), evidence
 
 
-GENERIC_MAIL = {"gmail.com", "gmx.de", "web.de", "yahoo.de", "yahoo.com", "hotmail.com", "outlook.com", "t-online.de",
-                "posteo.de", "example.com"}
+GENERIC_MAIL = {
+    "gmail.com",
+    "gmx.de",
+    "web.de",
+    "yahoo.de",
+    "yahoo.com",
+    "hotmail.com",
+    "outlook.com",
+    "t-online.de",
+    "posteo.de",
+    "example.com",
+}
 
 
 # -- index --------------------------------------------------------------------------------------
+
 
 class Index:
     """Our entities with blocking keys; `match` scores the candidates of one record of theirs."""
@@ -280,13 +311,15 @@ class Index:
         for name in theirs.prepared:
             if not name.text:
                 continue
-            for _text, _score, pos in process.extract(name.text, self.name_texts, scorer=fuzz.token_sort_ratio,
-                                                      limit=5, score_cutoff=60):
+            for _text, _score, pos in process.extract(
+                name.text, self.name_texts, scorer=fuzz.token_sort_ratio, limit=5, score_cutoff=60
+            ):
                 found.add(self.name_owner[pos])
             # misspelt abbreviations ("AffBB" for "AfEBB") are found among our abbreviations
             for acronym in name.acronyms:
-                for _text, _score, pos in process.extract(acronym, self.acronym_texts, scorer=fuzz.ratio,
-                                                          limit=3, score_cutoff=75):
+                for _text, _score, pos in process.extract(
+                    acronym, self.acronym_texts, scorer=fuzz.ratio, limit=3, score_cutoff=75
+                ):
                     found.add(self.acronym_owner[pos])
         allowed = kinds if kinds is not None else COMPATIBLE.get(theirs.kind, COMPATIBLE[""])
         return {i for i in found if self.entities[i].kind in allowed}
@@ -305,6 +338,7 @@ class Index:
 
 # -- decisions ----------------------------------------------------------------------------------
 
+
 @dataclass
 class Link:
     ours: str
@@ -322,8 +356,14 @@ class Link:
         return hashlib.sha256(f"{self.ours} {self.theirs}".encode()).hexdigest()[:16]
 
 
-def decide(index: Index, theirs: Iterable[Entity], *, threshold: float = DEFAULT_THRESHOLD,
-           floor: float = PROBABLE_FLOOR, decisions: dict[tuple[str, str], str] | None = None) -> list[Link]:
+def decide(
+    index: Index,
+    theirs: Iterable[Entity],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    floor: float = PROBABLE_FLOOR,
+    decisions: dict[tuple[str, str], str] | None = None,
+) -> list[Link]:
     """Links for every record of theirs: sameAs for the best candidate at or above *threshold*, closeMatch for
     the other candidates at or above *floor*. A person's decision wins: accepted → sameAs whatever the score,
     rejected → never linked."""
@@ -344,22 +384,40 @@ def decide(index: Index, theirs: Iterable[Entity], *, threshold: float = DEFAULT
             if decision == "rejected":
                 continue
             if decision == "accepted":
-                links.append(Link(cand.ours.id, entity.id, "sameAs", cand.score, cand.evidence, "reviewed", cand.ours.label, entity.label))
+                links.append(
+                    Link(cand.ours.id, entity.id, "sameAs", cand.score, cand.evidence, "reviewed", cand.ours.label, entity.label)
+                )
                 continue
             if cand.score >= threshold and not same_done:
                 same_done = True
-                links.append(Link(cand.ours.id, entity.id, "sameAs", cand.score, cand.evidence, "automatic", cand.ours.label, entity.label))
+                links.append(
+                    Link(cand.ours.id, entity.id, "sameAs", cand.score, cand.evidence, "automatic", cand.ours.label, entity.label)
+                )
             elif cand.score >= floor:
-                links.append(Link(cand.ours.id, entity.id, "closeMatch", cand.score, cand.evidence, "automatic", cand.ours.label, entity.label))
+                links.append(
+                    Link(
+                        cand.ours.id,
+                        entity.id,
+                        "closeMatch",
+                        cand.score,
+                        cand.evidence,
+                        "automatic",
+                        cand.ours.label,
+                        entity.label,
+                    )
+                )
         for ours_id, decision in by_theirs.get(entity.id, []):
             if decision == "accepted" and ours_id not in seen and ours_id in ours_by_id:
                 score, evidence = score_pair(ours_by_id[ours_id], entity)
-                links.append(Link(ours_id, entity.id, "sameAs", score, evidence, "reviewed", ours_by_id[ours_id].label, entity.label))
+                links.append(
+                    Link(ours_id, entity.id, "sameAs", score, evidence, "reviewed", ours_by_id[ours_id].label, entity.label)
+                )
     links.sort(key=lambda l: (l.theirs, -l.score, l.ours))
     return links
 
 
 # -- evaluation ---------------------------------------------------------------------------------
+
 
 @dataclass
 class Quality:

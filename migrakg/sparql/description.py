@@ -5,15 +5,24 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from .namespaces import SD, VOID
+from ..namespaces import SD, VOID
 
 FORMATS = "http://www.w3.org/ns/formats/"
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+)
 
 
-def service_description(endpoint: str, *, graphs: dict[str, int], total: int, update_endpoint: str | None = None,
-                        federated: bool = False) -> Graph:
+def service_description(
+    endpoint: str, *, graphs: dict[str, int], total: int, update_endpoint: str | None = None, federated: bool = False
+) -> Graph:
     """*graphs*: named graph IRI → triple count; *total*: triples in the union default graph."""
     g = Graph()
     g.bind("sd", SD)

@@ -24,16 +24,69 @@ from urllib.parse import urlparse
 
 #: legal-form and status suffixes, in normalised (lowercase, no dots) spelling
 LEGAL_FORMS = (
-    "e v i g", "ev i g", "e v ig", "ev ig", "i g", "ig",
-    "e v", "ev", "eingetragener verein", "ggmbh", "gmbh", "g gmbh", "gug", "ug", "gag", "ag",
-    "mbh", "stiftung", "foundation", "kg", "gbr",
+    "e v i g",
+    "ev i g",
+    "e v ig",
+    "ev ig",
+    "i g",
+    "ig",
+    "e v",
+    "ev",
+    "eingetragener verein",
+    "ggmbh",
+    "gmbh",
+    "g gmbh",
+    "gug",
+    "ug",
+    "gag",
+    "ag",
+    "mbh",
+    "stiftung",
+    "foundation",
+    "kg",
+    "gbr",
 )
 _LEGAL_TOKENS = {"ev", "ggmbh", "gmbh", "ig", "mbh", "ug", "gug", "gbr", "ag", "gag"}
 #: words too common in this domain to tell organisations apart (not used as blocking keys)
 STOPWORDS = {
-    "und", "fuer", "der", "die", "das", "des", "dem", "den", "in", "im", "am", "an", "von", "zu", "zur", "zum",
-    "e", "v", "and", "of", "the", "for", "et", "de", "la", "le", "en", "el", "y", "i", "g", "berlin", "verein",
-    "ev", "ggmbh", "gmbh", "ig", "mbh",
+    "und",
+    "fuer",
+    "der",
+    "die",
+    "das",
+    "des",
+    "dem",
+    "den",
+    "in",
+    "im",
+    "am",
+    "an",
+    "von",
+    "zu",
+    "zur",
+    "zum",
+    "e",
+    "v",
+    "and",
+    "of",
+    "the",
+    "for",
+    "et",
+    "de",
+    "la",
+    "le",
+    "en",
+    "el",
+    "y",
+    "i",
+    "g",
+    "berlin",
+    "verein",
+    "ev",
+    "ggmbh",
+    "gmbh",
+    "ig",
+    "mbh",
 }
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
 
@@ -131,12 +184,21 @@ def normalise_name(name: str) -> Name:
     return Name(original, " ".join(tokens), legal, tuple(seen))
 
 
-_STREET_SUFFIXES = (("strasse", "strasse"), ("str", "strasse"), ("allee", "allee"), ("platz", "platz"),
-                    ("damm", "damm"), ("weg", "weg"), ("ufer", "ufer"), ("ring", "ring"), ("chaussee", "chaussee"))
+_STREET_SUFFIXES = (
+    ("strasse", "strasse"),
+    ("str", "strasse"),
+    ("allee", "allee"),
+    ("platz", "platz"),
+    ("damm", "damm"),
+    ("weg", "weg"),
+    ("ufer", "ufer"),
+    ("ring", "ring"),
+    ("chaussee", "chaussee"),
+)
 
 
 def normalise_street(street: str) -> str:
-    """"Schönfließer Str." and "Schönfließer Straße" → "schoenfliesserstrasse"; spaces and dashes dropped."""
+    """ "Schönfließer Str." and "Schönfließer Straße" → "schoenfliesserstrasse"; spaces and dashes dropped."""
     text = fold(street)
     text = re.sub(r"[^a-z0-9]", "", text)
     if text.endswith("str"):
@@ -148,7 +210,7 @@ _HOUSE_RE = re.compile(r"^\s*(\d+)\s*([a-zA-Z]?)\b")
 
 
 def split_house_number(value: str) -> tuple[str, str]:
-    """"22 E" → ("22", "e"); "24a-26" → ("24", "a"); "" → ("", "")."""
+    """ "22 E" → ("22", "e"); "24a-26" → ("24", "a"); "" → ("", "")."""
     match = _HOUSE_RE.match(value or "")
     if not match:
         return "", ""
@@ -159,7 +221,7 @@ _ADDRESS_RE = re.compile(r"^(?P<street>.*?[^\d\s])\s*(?P<number>\d+\s*[a-zA-Z]?(
 
 
 def split_address(text: str) -> tuple[str, str]:
-    """"Obstallee 22D" → ("Obstallee", "22D"); a text without a number → (text, "")."""
+    """ "Obstallee 22D" → ("Obstallee", "22D"); a text without a number → (text, "")."""
     match = _ADDRESS_RE.match((text or "").strip())
     if not match:
         return (text or "").strip(), ""
@@ -167,7 +229,7 @@ def split_address(text: str) -> tuple[str, str]:
 
 
 def normalise_postcode(value: str) -> str:
-    """"13597.0" (spreadsheet float) → "13597"; anything not five digits → ""."""
+    """ "13597.0" (spreadsheet float) → "13597"; anything not five digits → ""."""
     match = re.match(r"^\s*(\d{5})(?:\.0+)?\s*$", value or "")
     return match.group(1) if match else ""
 
@@ -191,11 +253,18 @@ def domain_of(value: str) -> str:
 
 #: the twelve Bezirke: slug → name (as in data/districts.csv), and the official numbers
 DISTRICTS: dict[str, str] = {
-    "mitte": "Mitte", "friedrichshain-kreuzberg": "Friedrichshain-Kreuzberg", "pankow": "Pankow",
-    "charlottenburg-wilmersdorf": "Charlottenburg-Wilmersdorf", "spandau": "Spandau",
-    "steglitz-zehlendorf": "Steglitz-Zehlendorf", "tempelhof-schoeneberg": "Tempelhof-Schöneberg",
-    "neukoelln": "Neukölln", "treptow-koepenick": "Treptow-Köpenick", "marzahn-hellersdorf": "Marzahn-Hellersdorf",
-    "lichtenberg": "Lichtenberg", "reinickendorf": "Reinickendorf",
+    "mitte": "Mitte",
+    "friedrichshain-kreuzberg": "Friedrichshain-Kreuzberg",
+    "pankow": "Pankow",
+    "charlottenburg-wilmersdorf": "Charlottenburg-Wilmersdorf",
+    "spandau": "Spandau",
+    "steglitz-zehlendorf": "Steglitz-Zehlendorf",
+    "tempelhof-schoeneberg": "Tempelhof-Schöneberg",
+    "neukoelln": "Neukölln",
+    "treptow-koepenick": "Treptow-Köpenick",
+    "marzahn-hellersdorf": "Marzahn-Hellersdorf",
+    "lichtenberg": "Lichtenberg",
+    "reinickendorf": "Reinickendorf",
 }
 DISTRICT_BY_NOTATION: dict[str, str] = {f"{i:02d}": slug for i, slug in enumerate(DISTRICTS, start=1)}
 
@@ -225,12 +294,54 @@ def district_slugs(value: str) -> tuple[str, ...]:
             folded = folded.replace(words, " ")
     return tuple(sorted(found))
 
+
 #: words that say what kind of place or body something is, not which one: sharing only these is no evidence
 GENERIC_WORDS = {
-    "familienzentrum", "stadtteilzentrum", "jugendzentrum", "nachbarschaftszentrum", "kulturzentrum", "zentrum",
-    "nachbarschaftshaus", "stadtteiltreff", "nachbarschaftstreff", "treff", "treffpunkt", "haus", "club", "jugendclub",
-    "jugendfreizeiteinrichtung", "begegnungsstaette", "kinder", "jugend", "familien", "gesellschaft", "bezirksamt",
-    "integration", "interkulturelle", "interkulturelles", "kiez", "kiezoase", "eltern", "arbeitskreis", "netzwerk",
-    "beirat", "stadtteil", "nachbarschafts", "deutsch", "deutsche", "internationaler", "evangelisches", "evangelischer",
-    "katholische", "awo", "drk", "caritas", "diakonie", "spandau", "pankow", "mitte", "neukoelln", "kreuzberg",
+    "familienzentrum",
+    "stadtteilzentrum",
+    "jugendzentrum",
+    "nachbarschaftszentrum",
+    "kulturzentrum",
+    "zentrum",
+    "nachbarschaftshaus",
+    "stadtteiltreff",
+    "nachbarschaftstreff",
+    "treff",
+    "treffpunkt",
+    "haus",
+    "club",
+    "jugendclub",
+    "jugendfreizeiteinrichtung",
+    "begegnungsstaette",
+    "kinder",
+    "jugend",
+    "familien",
+    "gesellschaft",
+    "bezirksamt",
+    "integration",
+    "interkulturelle",
+    "interkulturelles",
+    "kiez",
+    "kiezoase",
+    "eltern",
+    "arbeitskreis",
+    "netzwerk",
+    "beirat",
+    "stadtteil",
+    "nachbarschafts",
+    "deutsch",
+    "deutsche",
+    "internationaler",
+    "evangelisches",
+    "evangelischer",
+    "katholische",
+    "awo",
+    "drk",
+    "caritas",
+    "diakonie",
+    "spandau",
+    "pankow",
+    "mitte",
+    "neukoelln",
+    "kreuzberg",
 }

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .build import NQUADS
-from .errors import Location, Problem, SourceError, Text, UsageError
-from .settings import Settings
+from ..build import NQUADS
+from ..errors import Location, Problem, SourceError, Text, UsageError
+from ..settings import Settings
 from .store import KnowledgeStore
 
 

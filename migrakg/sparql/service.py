@@ -28,8 +28,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import MigrakgError, Text
-from .namespaces import PREFIXES
+from ..errors import MigrakgError, Text
+from ..namespaces import PREFIXES
+from .guard import Scan, scan
 from .results import (
     NATIVE_RESULTS,
     PYTHON,
@@ -42,7 +43,6 @@ from .results import (
     serialise_select,
     term_tuple,
 )
-from .sparqlscan import Scan, scan
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -55,9 +55,12 @@ class UpdateNotAllowed(MigrakgError):
     status = 400
 
     def __init__(self) -> None:
-        super().__init__(Text(
-            "Änderungen (SPARQL Update) sind an diesem Endpunkt nicht erlaubt; nur Abfragen. Updates gehen an POST /update.",
-            "updates (SPARQL Update) are not allowed at this endpoint, only queries; updates go to POST /update"))
+        super().__init__(
+            Text(
+                "Änderungen (SPARQL Update) sind an diesem Endpunkt nicht erlaubt; nur Abfragen. Updates gehen an POST /update.",
+                "updates (SPARQL Update) are not allowed at this endpoint, only queries; updates go to POST /update",
+            )
+        )
 
 
 class ServiceNotAllowed(MigrakgError):
@@ -68,25 +71,36 @@ class LoadNotAllowed(MigrakgError):
     status = 403
 
     def __init__(self) -> None:
-        super().__init__(Text("LOAD ist auf diesem Server abgeschaltet: er lädt nichts aus dem Netz oder von Dateien.",
-                              "LOAD is disabled on this server: it fetches nothing from the network or from files"))
+        super().__init__(
+            Text(
+                "LOAD ist auf diesem Server abgeschaltet: er lädt nichts aus dem Netz oder von Dateien.",
+                "LOAD is disabled on this server: it fetches nothing from the network or from files",
+            )
+        )
 
 
 class QueryTimeout(MigrakgError):
     status = 503
 
     def __init__(self, seconds: float):
-        super().__init__(Text(
-            f"die Abfrage wurde nach {seconds:g} s abgebrochen (Zeitgrenze dieses Servers); bitte vereinfachen oder mit LIMIT eingrenzen",
-            f"the query was stopped after {seconds:g} s (this server's time limit); simplify it or narrow it down with LIMIT"))
+        super().__init__(
+            Text(
+                f"die Abfrage wurde nach {seconds:g} s abgebrochen (Zeitgrenze dieses Servers); bitte vereinfachen oder mit LIMIT eingrenzen",
+                f"the query was stopped after {seconds:g} s (this server's time limit); simplify it or narrow it down with LIMIT",
+            )
+        )
 
 
 class EngineBusy(MigrakgError):
     status = 503
 
     def __init__(self) -> None:
-        super().__init__(Text("alle Abfrage-Prozesse sind belegt; bitte gleich noch einmal versuchen",
-                              "all query workers are busy; please try again shortly"))
+        super().__init__(
+            Text(
+                "alle Abfrage-Prozesse sind belegt; bitte gleich noch einmal versuchen",
+                "all query workers are busy; please try again shortly",
+            )
+        )
 
 
 class EngineError(MigrakgError):
@@ -100,12 +114,19 @@ class UpstreamError(MigrakgError):
 def check_services(found: Scan, allow: tuple[str, ...]) -> None:
     for endpoint in found.services:
         if endpoint is None:
-            raise ServiceNotAllowed(Text("SERVICE mit einer Variablen als Adresse ist nicht erlaubt",
-                                         "SERVICE with a variable as its endpoint is not allowed"))
+            raise ServiceNotAllowed(
+                Text(
+                    "SERVICE mit einer Variablen als Adresse ist nicht erlaubt",
+                    "SERVICE with a variable as its endpoint is not allowed",
+                )
+            )
         if endpoint not in allow:
-            raise ServiceNotAllowed(Text(
-                f"SERVICE <{endpoint}> ist nicht erlaubt: dieser Server erreicht nur freigegebene Endpunkte ({', '.join(allow) or 'keine'})",
-                f"SERVICE <{endpoint}> is not allowed: this server only reaches allow-listed endpoints ({', '.join(allow) or 'none'})"))
+            raise ServiceNotAllowed(
+                Text(
+                    f"SERVICE <{endpoint}> ist nicht erlaubt: dieser Server erreicht nur freigegebene Endpunkte ({', '.join(allow) or 'keine'})",
+                    f"SERVICE <{endpoint}> is not allowed: this server only reaches allow-listed endpoints ({', '.join(allow) or 'none'})",
+                )
+            )
 
 
 def check_query(text: str, allow: tuple[str, ...] = ()) -> Scan:
@@ -169,15 +190,26 @@ def execute(store: ox.Store, request: QueryRequest, limit: int, max_bytes: int =
     answer = store.query(request.query, **kwargs)
     if isinstance(answer, (ox.QuerySolutions, ox.QueryBoolean)) and request.media in NATIVE_RESULTS and not request.count:
         form = "ask" if isinstance(answer, ox.QueryBoolean) else "select"
-        return QueryResult(form, request.media, serialise_native(answer, request.media, max_bytes), count=-1,
-                           boolean=bool(answer) if form == "ask" else None)
+        return QueryResult(
+            form,
+            request.media,
+            serialise_native(answer, request.media, max_bytes),
+            count=-1,
+            boolean=bool(answer) if form == "ask" else None,
+        )
     if isinstance(answer, ox.QuerySolutions):
         names, rows = collect_solutions(answer, limit)
         if request.media == PYTHON:
-            return QueryResult("select", PYTHON, variables=names, count=len(rows),
-                               rows=[[term_tuple(t) if t is not None else None for t in row] for row in rows])
-        return QueryResult("select", request.media, serialise_select(names, rows, request.media), variables=names,
-                           count=len(rows))
+            return QueryResult(
+                "select",
+                PYTHON,
+                variables=names,
+                count=len(rows),
+                rows=[[term_tuple(t) if t is not None else None for t in row] for row in rows],
+            )
+        return QueryResult(
+            "select", request.media, serialise_select(names, rows, request.media), variables=names, count=len(rows)
+        )
     if isinstance(answer, ox.QueryBoolean):
         value = bool(answer)
         if request.media == PYTHON:
@@ -185,8 +217,12 @@ def execute(store: ox.Store, request: QueryRequest, limit: int, max_bytes: int =
         return QueryResult("ask", request.media, serialise_ask(value, request.media), boolean=value)
     triples = collect_triples(answer, limit)
     if request.media == PYTHON:
-        return QueryResult("graph", PYTHON, count=len(triples),
-                           triples=[(term_tuple(t.subject), term_tuple(t.predicate), term_tuple(t.object)) for t in triples])
+        return QueryResult(
+            "graph",
+            PYTHON,
+            count=len(triples),
+            triples=[(term_tuple(t.subject), term_tuple(t.predicate), term_tuple(t.object)) for t in triples],
+        )
     return QueryResult("graph", request.media, serialise_graph(triples, request.media, PREFIXES), count=len(triples))
 
 
@@ -216,7 +252,7 @@ def write_frame(fd: int, data: bytes) -> None:
 
 def _write_all(fd: int, view: memoryview) -> None:
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 class FrameReader:
@@ -241,12 +277,12 @@ class FrameReader:
                     (size,) = _HEADER.unpack_from(self.head)
                     self.buffer = bytearray(size)
                     self.view = memoryview(self.buffer)
-                    rest = self.head[_HEADER.size:_HEADER.size + size]
-                    self.view[:len(rest)] = rest
+                    rest = self.head[_HEADER.size : _HEADER.size + size]
+                    self.view[: len(rest)] = rest
                     self.filled = len(rest)
             assert self.view is not None
             while self.filled < len(self.buffer):
-                got = os.readv(self.fd, [self.view[self.filled:]])
+                got = os.readv(self.fd, [self.view[self.filled :]])
                 if got == 0:
                     raise EOFError("the query worker closed its connection")
                 self.filled += got
@@ -351,8 +387,17 @@ class _Worker:
 class QueryService:
     """A pool of query workers over one store. Thread-safe; `run` blocks the calling thread."""
 
-    def __init__(self, store: Any, *, workers: int = 2, timeout: float = 10.0, limit: int = 100_000,
-                 max_bytes: int = DEFAULT_MAX_BYTES, service_allow: tuple[str, ...] = (), writable: bool = False):
+    def __init__(
+        self,
+        store: Any,
+        *,
+        workers: int = 2,
+        timeout: float = 10.0,
+        limit: int = 100_000,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        service_allow: tuple[str, ...] = (),
+        writable: bool = False,
+    ):
         self.store = store  # KnowledgeStore
         self.workers = max(1, workers)
         self.timeout = timeout
@@ -468,8 +513,7 @@ class QueryService:
             try:
                 worker = await asyncio.shield(waiting)
             except asyncio.CancelledError:  # give back the worker the thread still takes
-                waiting.add_done_callback(
-                    lambda f: None if f.cancelled() or f.exception() else self._release(f.result()))
+                waiting.add_done_callback(lambda f: None if f.cancelled() or f.exception() else self._release(f.result()))
                 raise
         fd = worker.conn.fileno()
         reader = FrameReader(fd)
@@ -552,8 +596,7 @@ class QueryService:
 
 
 def _died() -> EngineError:
-    return EngineError(Text("der Abfrage-Prozess ist abgestürzt (zu viel Speicher?)",
-                            "the query worker died (out of memory?)"))
+    return EngineError(Text("der Abfrage-Prozess ist abgestürzt (zu viel Speicher?)", "the query worker died (out of memory?)"))
 
 
 def _answer(status: str, payload: Any) -> QueryResult:
@@ -565,11 +608,19 @@ def _answer(status: str, payload: Any) -> QueryResult:
     if status == "toolarge":
         raise ResultTooLarge(*payload)
     if status == "unsupported":
-        raise QuerySyntaxError(Text(f"die Abfrage kann so nicht ausgewertet werden: {short(payload)}",
-                                    f"the query cannot be evaluated as written: {short(payload)}"))
+        raise QuerySyntaxError(
+            Text(
+                f"die Abfrage kann so nicht ausgewertet werden: {short(payload)}",
+                f"the query cannot be evaluated as written: {short(payload)}",
+            )
+        )
     if status == "oserror":
-        raise UpstreamError(Text(f"Lesefehler oder entfernter Endpunkt nicht erreichbar: {short(payload)}",
-                                 f"read error, or a remote endpoint could not be reached: {short(payload)}"))
+        raise UpstreamError(
+            Text(
+                f"Lesefehler oder entfernter Endpunkt nicht erreichbar: {short(payload)}",
+                f"read error, or a remote endpoint could not be reached: {short(payload)}",
+            )
+        )
     raise EngineError(Text(f"Fehler bei der Ausführung: {payload}", f"query failed: {payload}"))
 
 

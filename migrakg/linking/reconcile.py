@@ -1,6 +1,6 @@
 """The core of the W3C Reconciliation API 0.2 (`/reconcile`, for OpenRefine): match names to our IRIs.
 
-Candidates and scores come from `migrakg.link` (the code of `migrakg link`); the candidate index is
+Candidates and scores come from `migrakg.linking.match` (the code of `migrakg link`); the candidate index is
 built from the store through the query service and cached per store generation. Entity ids are
 `{kind}/{slug}` relative to the identifier space `{base}id/`; type ids are our ontology class IRIs.
 
@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-from .link import DEFAULT_THRESHOLD, Address, Entity, Index
-from .link_io import Select, entities_from
+from .io import Select, entities_from
+from .match import DEFAULT_THRESHOLD, Address, Entity, Index
 from .normalise import district_slugs, fold
 
 
@@ -60,37 +61,114 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX legal: <http://www.w3.org/ns/legal#>
 """
 PROPERTIES: tuple[RProperty, ...] = (
-    RProperty("district", "Bezirk", "district", ("organisation", "offer", "network", "project"), _P + """
+    RProperty(
+        "district",
+        "Bezirk",
+        "district",
+        ("organisation", "offer", "network", "project"),
+        _P
+        + """
 SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s mkg:seatDistrict|schema:areaServed ?value .
-  OPTIONAL { ?value skos:prefLabel ?label FILTER(lang(?label) = "de") } }"""),
-    RProperty("address", "Adresse", "address", ("organisation", "offer"), _P + """
+  OPTIONAL { ?value skos:prefLabel ?label FILTER(lang(?label) = "de") } }""",
+    ),
+    RProperty(
+        "address",
+        "Adresse",
+        "address",
+        ("organisation", "offer"),
+        _P
+        + """
 SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s org:hasSite|schema:location ?place .
-  ?place locn:address/locn:fullAddress ?value . BIND(?value AS ?label) }"""),
-    RProperty("postcode", "Postleitzahl", "postcode", ("organisation", "offer"), _P + """
+  ?place locn:address/locn:fullAddress ?value . BIND(?value AS ?label) }""",
+    ),
+    RProperty(
+        "postcode",
+        "Postleitzahl",
+        "postcode",
+        ("organisation", "offer"),
+        _P
+        + """
 SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s org:hasSite|schema:location ?place .
-  ?place locn:address/locn:postCode ?value . BIND(?value AS ?label) }"""),
-    RProperty("languages", "Sprachen", "languages", ("organisation", "offer"), _P + """
+  ?place locn:address/locn:postCode ?value . BIND(?value AS ?label) }""",
+    ),
+    RProperty(
+        "languages",
+        "Sprachen",
+        "languages",
+        ("organisation", "offer"),
+        _P
+        + """
 SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } { ?s dcterms:language ?value } UNION { ?offer schema:provider ?s ; dcterms:language ?value }
-  OPTIONAL { ?value skos:prefLabel ?label FILTER(lang(?label) = "de") } }"""),
-    RProperty("networks", "Netzwerke", "networks", ("organisation", "network"), _P + """
+  OPTIONAL { ?value skos:prefLabel ?label FILTER(lang(?label) = "de") } }""",
+    ),
+    RProperty(
+        "networks",
+        "Netzwerke",
+        "networks",
+        ("organisation", "network"),
+        _P
+        + """
 SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s org:memberOf ?value .
-  OPTIONAL { ?value skos:prefLabel ?label FILTER(lang(?label) = "de") } }"""),
-    RProperty("website", "Website", "website", ("organisation", "offer", "network", "project"), _P + """
-SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s schema:url ?value . BIND(STR(?value) AS ?label) }"""),
-    RProperty("email", "E-Mail", "e-mail", ("organisation", "offer", "project"), _P + """
+  OPTIONAL { ?value skos:prefLabel ?label FILTER(lang(?label) = "de") } }""",
+    ),
+    RProperty(
+        "website",
+        "Website",
+        "website",
+        ("organisation", "offer", "network", "project"),
+        _P
+        + """
+SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s schema:url ?value . BIND(STR(?value) AS ?label) }""",
+    ),
+    RProperty(
+        "email",
+        "E-Mail",
+        "e-mail",
+        ("organisation", "offer", "project"),
+        _P
+        + """
 SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s schema:contactPoint/vcard:hasEmail ?m .
-  BIND(REPLACE(STR(?m), "^mailto:", "") AS ?value) BIND(?value AS ?label) }"""),
-    RProperty("legal-form", "Rechtsform", "legal form", ("organisation",), _P + """
+  BIND(REPLACE(STR(?m), "^mailto:", "") AS ?value) BIND(?value AS ?label) }""",
+    ),
+    RProperty(
+        "legal-form",
+        "Rechtsform",
+        "legal form",
+        ("organisation",),
+        _P
+        + """
 SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s legal:companyType ?value .
-  OPTIONAL { ?value skos:prefLabel ?label FILTER(lang(?label) = "de") } }"""),
-    RProperty("founded", "Gründung", "founded", ("organisation", "network"), _P + """
-SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s schema:foundingDate ?value . BIND(STR(?value) AS ?label) }"""),
-    RProperty("fields", "Handlungsfelder", "fields of activity", ("organisation", "offer", "network", "project"), _P + """
+  OPTIONAL { ?value skos:prefLabel ?label FILTER(lang(?label) = "de") } }""",
+    ),
+    RProperty(
+        "founded",
+        "Gründung",
+        "founded",
+        ("organisation", "network"),
+        _P
+        + """
+SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s schema:foundingDate ?value . BIND(STR(?value) AS ?label) }""",
+    ),
+    RProperty(
+        "fields",
+        "Handlungsfelder",
+        "fields of activity",
+        ("organisation", "offer", "network", "project"),
+        _P
+        + """
 SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s mkg:fieldOfActivity ?value .
-  OPTIONAL { ?value skos:prefLabel ?label FILTER(lang(?label) = "de") } }"""),
-    RProperty("provider", "Träger", "provider", ("offer",), _P + """
+  OPTIONAL { ?value skos:prefLabel ?label FILTER(lang(?label) = "de") } }""",
+    ),
+    RProperty(
+        "provider",
+        "Träger",
+        "provider",
+        ("offer",),
+        _P
+        + """
 SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s schema:provider ?value .
-  OPTIONAL { ?value skos:prefLabel ?label FILTER(lang(?label) = "de") } }"""),
+  OPTIONAL { ?value skos:prefLabel ?label FILTER(lang(?label) = "de") } }""",
+    ),
 )
 PROPERTY_BY_ID = {p.id: p for p in PROPERTIES}
 #: reconciliation query properties that refine a match (pid → how it is used)
@@ -119,13 +197,14 @@ class Reconciler:
         with self._lock:
             if self._cached is None or self._cached[0] != generation:
                 prefix = self.base + "id/"
-                entities = entities_from(self.select, self.base, kinds=tuple(TYPES),
-                                         within=lambda s: s.startswith(prefix) and "#" not in s)
+                entities = entities_from(
+                    self.select, self.base, kinds=tuple(TYPES), within=lambda s: s.startswith(prefix) and "#" not in s
+                )
                 self._cached = (generation, Index(entities), {e.id: e for e in entities})
             return self._cached[1], self._cached[2]
 
     def short_id(self, iri: str) -> str:
-        return iri[len(self.base + "id/"):]
+        return iri[len(self.base + "id/") :]
 
     def iri(self, short: str) -> str:
         if short.startswith(self.base + "id/"):
@@ -177,16 +256,20 @@ class Reconciler:
         for position, cand in enumerate(candidates[: int(limit) or 5]):
             runner_up = candidates[position + 1].score if position + 1 < len(candidates) else 0.0
             match = position == 0 and cand.score >= DEFAULT_THRESHOLD and cand.score - runner_up >= 0.05
-            results.append({
-                "id": self.short_id(cand.ours.id),
-                "name": cand.ours.label,
-                "description": self.describe(cand.ours, lang),
-                "score": round(cand.score * 100, 1),
-                "match": match,
-                "type": [self.type_ref(cand.ours.kind, lang)],
-                "features": [{"id": "score", "value": round(cand.score, 4)},
-                             {"id": "evidence_count", "value": len(cand.evidence)}],
-            })
+            results.append(
+                {
+                    "id": self.short_id(cand.ours.id),
+                    "name": cand.ours.label,
+                    "description": self.describe(cand.ours, lang),
+                    "score": round(cand.score * 100, 1),
+                    "match": match,
+                    "type": [self.type_ref(cand.ours.kind, lang)],
+                    "features": [
+                        {"id": "score", "value": round(cand.score, 4)},
+                        {"id": "evidence_count", "value": len(cand.evidence)},
+                    ],
+                }
+            )
         return results
 
     def _entity(self, text: str, properties: Any) -> Entity:
@@ -217,8 +300,16 @@ class Reconciler:
 
                     street, number = split_address(value.split(",")[0])
                     addresses.append(Address(street, number))
-        return Entity("urn:reconcile:query", "", [text] if text else [], addresses, tuple(sorted(set(districts))),
-                      websites, emails, postcodes)
+        return Entity(
+            "urn:reconcile:query",
+            "",
+            [text] if text else [],
+            addresses,
+            tuple(sorted(set(districts))),
+            websites,
+            emails,
+            postcodes,
+        )
 
     def describe(self, entity: Entity, lang: str) -> str:
         parts = []
@@ -257,18 +348,37 @@ class Reconciler:
                 if rank is not None:
                     found.append((rank, fold(entity.label), entity))
         found.sort(key=lambda f: (f[0], f[1]))
-        return {"result": [{"id": self.short_id(e.id), "name": e.label, "description": self.describe(e, lang),
-                            "notable": [self.type_ref(e.kind, lang)]} for _r, _n, e in found[:limit]]}
+        return {
+            "result": [
+                {
+                    "id": self.short_id(e.id),
+                    "name": e.label,
+                    "description": self.describe(e, lang),
+                    "notable": [self.type_ref(e.kind, lang)],
+                }
+                for _r, _n, e in found[:limit]
+            ]
+        }
 
     def suggest_types(self, prefix: str, lang: str = "en") -> dict[str, Any]:
         wanted = fold(prefix)
-        return {"result": [{**self.type_ref(k, lang), "description": f"{t.name_de} / {t.name_en}"}
-                           for k, t in TYPES.items() if wanted in fold(t.name_de) or wanted in fold(t.name_en) or not wanted]}
+        return {
+            "result": [
+                {**self.type_ref(k, lang), "description": f"{t.name_de} / {t.name_en}"}
+                for k, t in TYPES.items()
+                if wanted in fold(t.name_de) or wanted in fold(t.name_en) or not wanted
+            ]
+        }
 
     def suggest_properties(self, prefix: str, lang: str = "en") -> dict[str, Any]:
         wanted = fold(prefix)
-        return {"result": [{"id": p.id, "name": p.name_de if lang == "de" else p.name_en}
-                           for p in PROPERTIES if not wanted or wanted in fold(p.id) or wanted in fold(p.name_de) or wanted in fold(p.name_en)]}
+        return {
+            "result": [
+                {"id": p.id, "name": p.name_de if lang == "de" else p.name_en}
+                for p in PROPERTIES
+                if not wanted or wanted in fold(p.id) or wanted in fold(p.name_de) or wanted in fold(p.name_en)
+            ]
+        }
 
     # -- preview and extension ------------------------------------------------------------------
     def preview(self, short: str, lang: str = "en") -> dict[str, Any] | None:
@@ -277,14 +387,19 @@ class Reconciler:
         entity = entities.get(self.iri(short))
         if entity is None:
             return None
-        return {"id": short, "iri": entity.id, "name": entity.label, "names": entity.names[1:],
-                "type": self.type_ref(entity.kind, lang)["name"], "description": self.describe(entity, lang),
-                "websites": entity.websites}
+        return {
+            "id": short,
+            "iri": entity.id,
+            "name": entity.label,
+            "names": entity.names[1:],
+            "type": self.type_ref(entity.kind, lang)["name"],
+            "description": self.describe(entity, lang),
+            "websites": entity.websites,
+        }
 
     def propose_properties(self, type_value: Any, lang: str = "en", limit: int | None = None) -> dict[str, Any]:
         kinds = self.kinds_for(type_value) or tuple(TYPES)
-        props = [{"id": p.id, "name": p.name_de if lang == "de" else p.name_en}
-                 for p in PROPERTIES if set(p.kinds) & set(kinds)]
+        props = [{"id": p.id, "name": p.name_de if lang == "de" else p.name_en} for p in PROPERTIES if set(p.kinds) & set(kinds)]
         if limit is not None:
             props = props[:limit]
         out: dict[str, Any] = {"properties": props}
@@ -296,8 +411,12 @@ class Reconciler:
 
     def extend(self, request: Any, lang: str = "en") -> dict[str, Any]:
         """`{ids: [...], properties: [{id}]}` → `{meta: [...], rows: {id: {pid: [values]}}}`."""
-        if not isinstance(request, dict) or not isinstance(request.get("ids"), list) or not isinstance(request.get("properties"), list):
-            raise ReconcileError("extend needs {\"ids\": [...], \"properties\": [{\"id\": ...}]}")
+        if (
+            not isinstance(request, dict)
+            or not isinstance(request.get("ids"), list)
+            or not isinstance(request.get("properties"), list)
+        ):
+            raise ReconcileError('extend needs {"ids": [...], "properties": [{"id": ...}]}')
         ids = [str(i) for i in request["ids"]][:MAX_EXTEND_IDS]
         wanted = []
         for item in request["properties"]:
@@ -343,8 +462,9 @@ def manifest(base: str, root: str, lang: str = "en") -> dict[str, Any]:
         "identifierSpace": f"{base}id/",
         "schemaSpace": f"{base}ontology#",
         "view": {"url": f"{root}/id/{{{{id}}}}"},
-        "defaultTypes": [{"id": TYPES[k].iri(base), "name": TYPES[k].name_de if lang == "de" else TYPES[k].name_en}
-                         for k in TYPES],
+        "defaultTypes": [
+            {"id": TYPES[k].iri(base), "name": TYPES[k].name_de if lang == "de" else TYPES[k].name_en} for k in TYPES
+        ],
         "preview": {"url": f"{root}/reconcile/preview?id={{{{id}}}}", "width": 400, "height": 140},
         "suggest": {
             "entity": {"service_url": root, "service_path": "/reconcile/suggest/entity"},

@@ -20,20 +20,20 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from rdflib import URIRef
 
-from .build import NQUADS, build, sha256_file
-from .namespaces import MKG, ORG
-from .publishing import dcat, dumps, hsds, tables
-from .publishing.datenregister import record as datenregister_record
-from .publishing.dcat import FileEntry, Publisher
-from .publishing.source import load_source, release_date
-from .errors import Text, UsageError
-from .settings import Settings
+from ..build import NQUADS, build, sha256_file
+from ..errors import Text, UsageError
+from ..namespaces import MKG, ORG
+from ..settings import Settings
+from . import dcat, dumps, hsds, tables
+from .datenregister import record as datenregister_record
+from .dcat import FileEntry, Publisher
+from .source import load_source, release_date
 
 MANIFEST = "release.json"
 CATALOG = "catalog.ttl"
@@ -61,8 +61,10 @@ COUNTED: tuple[tuple[str, URIRef, str, str], ...] = (
 DUMP_TITLES = {
     "migrakg.ttl": ("Gesamter Datenbestand (Turtle)", "Whole dataset (Turtle)"),
     "migrakg.nt.gz": ("Gesamter Datenbestand (N-Triples, gzip)", "Whole dataset (N-Triples, gzip)"),
-    "migrakg.nq.gz": ("Gesamter Datenbestand mit benannten Graphen je Quelle (N-Quads, gzip)",
-                      "Whole dataset with a named graph per source (N-Quads, gzip)"),
+    "migrakg.nq.gz": (
+        "Gesamter Datenbestand mit benannten Graphen je Quelle (N-Quads, gzip)",
+        "Whole dataset with a named graph per source (N-Quads, gzip)",
+    ),
     "migrakg.jsonld": ("Gesamter Datenbestand (JSON-LD)", "Whole dataset (JSON-LD)"),
 }
 
@@ -81,9 +83,16 @@ class Release:
         return sum(f.size for f in self.files)
 
 
-def publish(settings: Settings, out_dir: Path | None = None, *, source_path: Path | None = None,
-            publisher: Publisher | None = None, owner_org: str | None = None,
-            environ: dict[str, str] | None = None, progress: Progress = lambda _m: None) -> Release:
+def publish(
+    settings: Settings,
+    out_dir: Path | None = None,
+    *,
+    source_path: Path | None = None,
+    publisher: Publisher | None = None,
+    owner_org: str | None = None,
+    environ: dict[str, str] | None = None,
+    progress: Progress = lambda _m: None,
+) -> Release:
     """Write a release. Builds first when there is no build. Raises SourceError / NotConforming
     (from the build) or UsageError (unreadable build)."""
     out_dir = out_dir or settings.root / "dist"
@@ -110,8 +119,10 @@ def publish(settings: Settings, out_dir: Path | None = None, *, source_path: Pat
     titles.update(DUMP_TITLES)
     if len(source.odbl):  # OpenStreetMap-derived data: its own file and dataset, under the ODbL
         content[OSM_DUMP] = dumps.gzip_bytes(dumps.ntriples(source.odbl))
-        titles[OSM_DUMP] = ("OpenStreetMap-abgeleitete Daten (N-Triples, gzip; ODbL)",
-                            "OpenStreetMap-derived data (N-Triples, gzip; ODbL)")
+        titles[OSM_DUMP] = (
+            "OpenStreetMap-abgeleitete Daten (N-Triples, gzip; ODbL)",
+            "OpenStreetMap-derived data (N-Triples, gzip; ODbL)",
+        )
 
     progress("tables …")
     table_rows: dict[str, int] = {}
@@ -128,39 +139,62 @@ def publish(settings: Settings, out_dir: Path | None = None, *, source_path: Pat
         if name.endswith(".csv"):
             hsds_rows[name] = max(0, data.count(b"\r\n") - 1)
         label = "Datenpaket-Beschreibung" if name == "datapackage.json" else name
-        titles[f"hsds/{name}"] = (f"HSDS 3.0: {label}", f"HSDS 3.0: {'data package descriptor' if name == 'datapackage.json' else name}")
+        titles[f"hsds/{name}"] = (
+            f"HSDS 3.0: {label}",
+            f"HSDS 3.0: {'data package descriptor' if name == 'datapackage.json' else name}",
+        )
 
-    files = [FileEntry(name, len(data), hashlib.sha256(data).hexdigest(), *titles[name],
-                       dataset=dcat.OSM_DATASET if name == OSM_DUMP else "migrakg") for name, data in content.items()]
+    files = [
+        FileEntry(
+            name,
+            len(data),
+            hashlib.sha256(data).hexdigest(),
+            *titles[name],
+            dataset=dcat.OSM_DATASET if name == OSM_DUMP else "migrakg",
+        )
+        for name, data in content.items()
+    ]
     counts = {key: len(source.instances(cls)) for key, cls, _de, _en in COUNTED}
     districts = source.instances(MKG.District)
 
     progress("catalogue, VoID, Datenregister record …")
-    catalogue = dcat.catalogue(source, files, iris=iris, public_url=settings.public_url, released=released,
-                               publisher=publisher, districts=districts)
+    catalogue = dcat.catalogue(
+        source, files, iris=iris, public_url=settings.public_url, released=released, publisher=publisher, districts=districts
+    )
     content[CATALOG] = dumps.turtle(catalogue, iris)
-    content[VOID] = dumps.turtle(dcat.void_description(source, files, iris=iris, public_url=settings.public_url,
-                                                       released=released), iris)
-    item = datenregister_record([f for f in files if f.dataset == "migrakg"], public_url=settings.public_url, released=released, publisher=publisher,
-                                period=source.period(), owner_org=owner_org,
-                                counts={de: counts[key] for key, _cls, de, _en in COUNTED})
+    content[VOID] = dumps.turtle(
+        dcat.void_description(source, files, iris=iris, public_url=settings.public_url, released=released), iris
+    )
+    item = datenregister_record(
+        [f for f in files if f.dataset == "migrakg"],
+        public_url=settings.public_url,
+        released=released,
+        publisher=publisher,
+        period=source.period(),
+        owner_org=owner_org,
+        counts={de: counts[key] for key, _cls, de, _en in COUNTED},
+    )
     content[DATENREGISTER] = _json_bytes(item)
     release = Release(out_dir, released, files, counts, source.triple_count, source.excluded)
-    content[MANIFEST] = _json_bytes({
-        "released": released.isoformat(),
-        "source_sha256": sha256_file(source_path),
-        "base_iri": iris.base,
-        "public_url": dcat.public_base(settings.public_url),
-        "triples": source.triple_count,
-        "records": counts,
-        "excluded_persons": len(source.excluded),
-        "files": [f.as_json() for f in files],
-        "tables": table_rows,
-        "hsds": hsds_rows,
-        "meta": [CATALOG, VOID, DATENREGISTER, NOTES, SUMS],
-    })
+    content[MANIFEST] = _json_bytes(
+        {
+            "released": released.isoformat(),
+            "source_sha256": sha256_file(source_path),
+            "base_iri": iris.base,
+            "public_url": dcat.public_base(settings.public_url),
+            "triples": source.triple_count,
+            "records": counts,
+            "excluded_persons": len(source.excluded),
+            "files": [f.as_json() for f in files],
+            "tables": table_rows,
+            "hsds": hsds_rows,
+            "meta": [CATALOG, VOID, DATENREGISTER, NOTES, SUMS],
+        }
+    )
     content[NOTES] = release_notes(release, table_rows, hsds_rows, settings.public_url).encode("utf-8")
-    content[SUMS] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(content.items())).encode("utf-8")
+    content[SUMS] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(content.items())).encode(
+        "utf-8"
+    )
     progress("writing …")
     write_release(out_dir, content)
     return release
@@ -199,9 +233,12 @@ def write_release(out_dir: Path, content: dict[str, bytes]) -> None:
 def check_out_dir(out_dir: Path) -> None:
     """Raises UsageError if *out_dir* holds something that is not a release (it would be replaced)."""
     if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and read_manifest(out_dir) is None)):
-        raise UsageError(Text(
-            f"{out_dir} gibt es schon und es ist keine migrakg-Veröffentlichung; einen leeren oder neuen Ordner angeben",
-            f"{out_dir} exists and is not a migrakg release; give an empty or new folder"))
+        raise UsageError(
+            Text(
+                f"{out_dir} gibt es schon und es ist keine migrakg-Veröffentlichung; einen leeren oder neuen Ordner angeben",
+                f"{out_dir} exists and is not a migrakg release; give an empty or new folder",
+            )
+        )
 
 
 def read_manifest(folder: Path) -> dict | None:
@@ -221,7 +258,9 @@ def release_notes(release: Release, table_rows: dict[str, int], hsds_rows: dict[
     day = release.released.isoformat()
     de_counts = "\n".join(f"| {de} | {release.counts[key]} |" for key, _c, de, _en in COUNTED)
     en_counts = "\n".join(f"| {en} | {release.counts[key]} |" for key, _c, _de, en in COUNTED)
-    file_rows = "\n".join(f"| [`{f.name}`]({base}/dumps/{f.name}) | {_size(f.size)} | `{f.sha256[:16]}…` |" for f in release.files)
+    file_rows = "\n".join(
+        f"| [`{f.name}`]({base}/dumps/{f.name}) | {_size(f.size)} | `{f.sha256[:16]}…` |" for f in release.files
+    )
     tables_de = ", ".join(f"`{name}` ({n} Zeilen)" for name, n in table_rows.items())
     tables_en = ", ".join(f"`{name}` ({n} rows)" for name, n in table_rows.items())
     hsds_en = ", ".join(f"`{name}` ({n})" for name, n in hsds_rows.items())

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import Location, Problem, SourceError, Text, UsageError
+from ..errors import Location, Problem, SourceError, Text, UsageError
 
 RDF_FORMATS = {
     ".nq": ox.RdfFormat.N_QUADS,
@@ -36,9 +36,17 @@ def rdf_format_for(path: Path) -> ox.RdfFormat:
     for ext, fmt in RDF_FORMATS.items():
         if name.endswith(ext):
             return fmt
-    raise SourceError([Problem(Location(str(path)), Text(
-        "unbekanntes RDF-Format (erwartet .nq, .nt, .ttl, .trig, .rdf, .jsonld)",
-        "unknown RDF format (expected .nq, .nt, .ttl, .trig, .rdf, .jsonld)"))])
+    raise SourceError(
+        [
+            Problem(
+                Location(str(path)),
+                Text(
+                    "unbekanntes RDF-Format (erwartet .nq, .nt, .ttl, .trig, .rdf, .jsonld)",
+                    "unknown RDF format (expected .nq, .nt, .ttl, .trig, .rdf, .jsonld)",
+                ),
+            )
+        ]
+    )
 
 
 class KnowledgeStore:
@@ -56,11 +64,11 @@ class KnowledgeStore:
 
     # -- making -----------------------------------------------------------
     @classmethod
-    def memory(cls) -> "KnowledgeStore":
+    def memory(cls) -> KnowledgeStore:
         return cls(ox.Store())
 
     @classmethod
-    def open(cls, path: str | Path) -> "KnowledgeStore":
+    def open(cls, path: str | Path) -> KnowledgeStore:
         """Open (or create) an on-disk store folder."""
         root = Path(path)
         if root.exists() and not root.is_dir():

@@ -14,20 +14,30 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import MigrakgError, Text
-from .namespaces import KINDS, PREFIXES, Iris, is_slug
-from .query import QueryRequest
-from .results import XSD_STRING
-from .terms import standard_label
+from ..errors import MigrakgError, Text
+from ..names import standard_label
+from ..namespaces import KINDS, PREFIXES, Iris, is_slug
+from ..sparql.results import XSD_STRING
+from ..sparql.service import QueryRequest
 
 Term = tuple[str, str, str | None, str | None]
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
-LABEL_PREDICATES = (PREFIXES["skos"] + "prefLabel", PREFIXES["schema"] + "name", PREFIXES["rdfs"] + "label",
-                    PREFIXES["dcterms"] + "title", PREFIXES["vcard"] + "fn")
+LABEL_PREDICATES = (
+    PREFIXES["skos"] + "prefLabel",
+    PREFIXES["schema"] + "name",
+    PREFIXES["rdfs"] + "label",
+    PREFIXES["dcterms"] + "title",
+    PREFIXES["vcard"] + "fn",
+)
 #: facts read about every linked resource (for labels, kinds and periods on the page)
-LINKED_PREDICATES = LABEL_PREDICATES + (RDF_TYPE, PREFIXES["skos"] + "notation", PREFIXES["schema"] + "startDate",
-                                        PREFIXES["schema"] + "endDate", PREFIXES["skos"] + "inScheme")
+LINKED_PREDICATES = LABEL_PREDICATES + (
+    RDF_TYPE,
+    PREFIXES["skos"] + "notation",
+    PREFIXES["schema"] + "startDate",
+    PREFIXES["schema"] + "endDate",
+    PREFIXES["skos"] + "inScheme",
+)
 
 
 class ResourceNotFound(MigrakgError):
@@ -70,13 +80,14 @@ def concept_target(service: Any, iris: Iris, scheme: str, code: str) -> Target:
     """`/vocab/{scheme}/{code}`: the concept `{base}vocab/{scheme}/{code}`, or — for schemes that gather external
     IRIs, like the EU language table — the concept of that scheme whose skos:notation is *code*."""
     own = str(iris.vocab(scheme, code))
-    if not is_slug(scheme) or not code or any(c in code for c in "<>\"{}|\\^` "):
+    if not is_slug(scheme) or not code or any(c in code for c in '<>"{}|\\^` '):
         raise ResourceNotFound(own)
     if service.ask(f"ASK {{ <{own}> ?p ?o }}"):
         return Target(own, "record", "concept", scheme)
     _, rows = service.select(
         f"SELECT ?c WHERE {{ ?c <{PREFIXES['skos']}inScheme> <{iris.vocab(scheme)}> ; <{PREFIXES['skos']}notation> ?n "
-        f"FILTER(STR(?n) = {json.dumps(code)}) }} LIMIT 1")
+        f"FILTER(STR(?n) = {json.dumps(code)}) }} LIMIT 1"
+    )
     if rows and rows[0][0] is not None:
         return Target(rows[0][0][1], "record", "concept", scheme)
     raise ResourceNotFound(own)
@@ -105,6 +116,7 @@ def rdf_description(service: Any, target: Target, media: str) -> bytes:
 
 
 # --- the view a page renders ---------------------------------------------------------------------------
+
 
 @dataclass
 class Node:
@@ -222,11 +234,11 @@ def local_name(iri: str) -> str:
 
 def local_path(iri: str, base: str) -> str | None:
     if iri.startswith(base):
-        rest = iri[len(base):]
+        rest = iri[len(base) :]
         if rest.startswith(("id/", "vocab/", "ontology")):
             return "/" + rest
     if iri.startswith(PREFIXES["lang"]):
-        return "/vocab/language/" + iri[len(PREFIXES["lang"]):]
+        return "/vocab/language/" + iri[len(PREFIXES["lang"]) :]
     return None
 
 
@@ -250,9 +262,10 @@ def _view_query(target: Target, base: str) -> str:
         "SELECT DISTINCT ?s WHERE { "
         f"{{ VALUES ?s {{ <{iri}> <{iri}#contact> <{iri}#address> }} }} "
         f"UNION {{ <{iri}> ?out ?s FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ids})) }} "
-        f"UNION {{ <{iri}> ?out ?r FILTER(isIRI(?r) && STRSTARTS(STR(?r), {ids}) && !CONTAINS(STR(?r), \"#\")) "
-        "BIND(IRI(CONCAT(STR(?r), \"#address\")) AS ?s) } "
-        "FILTER(BOUND(?s)) }")
+        f'UNION {{ <{iri}> ?out ?r FILTER(isIRI(?r) && STRSTARTS(STR(?r), {ids}) && !CONTAINS(STR(?r), "#")) '
+        'BIND(IRI(CONCAT(STR(?r), "#address")) AS ?s) } '
+        "FILTER(BOUND(?s)) }"
+    )
 
 
 def _inbound_query(iri: str, limit: int) -> str:
@@ -283,9 +296,15 @@ def view(service: Any, target: Target, base: str) -> View:
     for node in nodes.values():
         for values in node.props.values():
             values.sort(key=lambda v: (v[2] or "", v[1]))
-    wanted = sorted(({v[1] for n in nodes.values() for vs in n.props.values() for v in vs if v[0] == "uri"}
-                     | {p for n in nodes.values() for p in n.props} | {s for s, _ in inbound} | {p for _, p in inbound})
-                    - set(nodes))
+    wanted = sorted(
+        (
+            {v[1] for n in nodes.values() for vs in n.props.values() for v in vs if v[0] == "uri"}
+            | {p for n in nodes.values() for p in n.props}
+            | {s for s, _ in inbound}
+            | {p for _, p in inbound}
+        )
+        - set(nodes)
+    )
     linked = _linked(service, wanted)
     return View(target, nodes, linked, inbound, base, inbound_total)
 
@@ -294,7 +313,7 @@ def _statements(service: Any, subjects: list[str]) -> list[list[Any]]:
     """Every triple of the given subjects (looked up by subject: fast at any store size)."""
     rows: list[list[Any]] = []
     for start in range(0, len(subjects), 500):
-        chunk = " ".join(f"<{i}>" for i in subjects[start:start + 500] if _safe_iri(i))
+        chunk = " ".join(f"<{i}>" for i in subjects[start : start + 500] if _safe_iri(i))
         if chunk:
             rows += service.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {chunk} }} ?s ?p ?o }}")[1]
     return rows
@@ -304,7 +323,7 @@ def _linked(service: Any, iris: list[str]) -> dict[str, Node]:
     linked: dict[str, Node] = {}
     predicates = ", ".join(f"<{p}>" for p in LINKED_PREDICATES)
     for start in range(0, len(iris), 500):
-        chunk = " ".join(f"<{i}>" for i in iris[start:start + 500] if _safe_iri(i))
+        chunk = " ".join(f"<{i}>" for i in iris[start : start + 500] if _safe_iri(i))
         if not chunk:
             continue
         # one VALUES and a FILTER: two VALUES blocks make the engine join their cross product first
@@ -315,15 +334,24 @@ def _linked(service: Any, iris: list[str]) -> dict[str, Node]:
 
 
 def _safe_iri(iri: str) -> bool:
-    return not any(c in iri for c in "<>\"{}|\\^` \n")
+    return not any(c in iri for c in '<>"{}|\\^` \n')
 
 
 # --- schema.org JSON-LD for search engines -----------------------------------------------------------
 
 SCHEMA_TYPES = {
-    "organisation": "Organization", "network": "Organization", "offer": "Service", "project": "Project",
-    "funding": "MonetaryGrant", "district": "AdministrativeArea", "place": "Place", "membership": "OrganizationRole",
-    "carrier-role": "Role", "concept": "DefinedTerm", "scheme": "DefinedTermSet", "ontology": "Dataset",
+    "organisation": "Organization",
+    "network": "Organization",
+    "offer": "Service",
+    "project": "Project",
+    "funding": "MonetaryGrant",
+    "district": "AdministrativeArea",
+    "place": "Place",
+    "membership": "OrganizationRole",
+    "carrier-role": "Role",
+    "concept": "DefinedTerm",
+    "scheme": "DefinedTermSet",
+    "ontology": "Dataset",
 }
 
 
@@ -331,8 +359,12 @@ def _lit(term: Term) -> Any:
     kind, value, lang, datatype = term
     if lang:
         return {"@value": value, "@language": lang}
-    if datatype and datatype not in (XSD_STRING,) and not datatype.startswith(PREFIXES["xsd"] + "date") \
-            and not datatype.startswith(PREFIXES["xsd"] + "gYear"):
+    if (
+        datatype
+        and datatype not in (XSD_STRING,)
+        and not datatype.startswith(PREFIXES["xsd"] + "date")
+        and not datatype.startswith(PREFIXES["xsd"] + "gYear")
+    ):
         return {"@value": value, "@type": datatype}
     return value
 
@@ -341,8 +373,11 @@ def schema_org(v: View, lang: str) -> dict[str, Any]:
     """A small schema.org description of the resource (JSON-LD with an inline context: nothing to fetch)."""
     main = v.main
     kind = v.target.kind
-    out: dict[str, Any] = {"@context": {"@vocab": PREFIXES["schema"]}, "@id": v.target.iri,
-                           "@type": SCHEMA_TYPES.get(kind, "Thing")}
+    out: dict[str, Any] = {
+        "@context": {"@vocab": PREFIXES["schema"]},
+        "@id": v.target.iri,
+        "@type": SCHEMA_TYPES.get(kind, "Thing"),
+    }
     if kind == "organisation":
         out["@type"] = "GovernmentOrganization" if main.has_type("mkg:PublicBody") else "NGO"
     names = main.get("schema:name") or main.get("skos:prefLabel") or main.get("dcterms:title") or main.get("rdfs:label")
@@ -363,19 +398,35 @@ def schema_org(v: View, lang: str) -> dict[str, Any]:
     def refs(predicate: str) -> list[dict[str, str]]:
         return [{"@id": i, "name": v.label(i, lang)} for i in main.iris(predicate)]
 
-    for predicate, key in (("schema:areaServed", "areaServed"), ("schema:provider", "provider"), ("schema:funder", "funder"),
-                           ("schema:fundedItem", "fundedItem"), ("schema:location", "location"), ("org:memberOf", "memberOf"),
-                           ("schema:containedInPlace", "containedInPlace")):
+    for predicate, key in (
+        ("schema:areaServed", "areaServed"),
+        ("schema:provider", "provider"),
+        ("schema:funder", "funder"),
+        ("schema:fundedItem", "fundedItem"),
+        ("schema:location", "location"),
+        ("org:memberOf", "memberOf"),
+        ("schema:containedInPlace", "containedInPlace"),
+    ):
         if main.get(predicate):
             out[key] = refs(predicate)
     if main.get("schema:audience"):
-        out["audience"] = [{"@type": "Audience", "@id": i, "audienceType": v.label(i, lang)} for i in main.iris("schema:audience")]
+        out["audience"] = [
+            {"@type": "Audience", "@id": i, "audienceType": v.label(i, lang)} for i in main.iris("schema:audience")
+        ]
     if main.get("mkg:offerType"):
         out["serviceType"] = [v.label(i, lang) for i in main.iris("mkg:offerType")]
     if main.get("dcterms:language"):
-        out["availableChannel"] = {"@type": "ServiceChannel", "availableLanguage": [
-            {"@type": "Language", "@id": i, "name": v.label(i, lang)} for i in main.iris("dcterms:language")]}
-    for predicate, key in (("schema:foundingDate", "foundingDate"), ("schema:startDate", "startDate"), ("schema:endDate", "endDate")):
+        out["availableChannel"] = {
+            "@type": "ServiceChannel",
+            "availableLanguage": [
+                {"@type": "Language", "@id": i, "name": v.label(i, lang)} for i in main.iris("dcterms:language")
+            ],
+        }
+    for predicate, key in (
+        ("schema:foundingDate", "foundingDate"),
+        ("schema:startDate", "startDate"),
+        ("schema:endDate", "endDate"),
+    ):
         value = main.first(predicate)
         if value:
             out[key] = value[1]
@@ -402,38 +453,54 @@ def _web(iri: str) -> bool:
 def json_for_script(data: Any) -> str:
     """JSON safe inside <script>: `<`, `>` and `&` written as \\u escapes, so no literal can close the element."""
     text = json.dumps(data, ensure_ascii=False, indent=1)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 # --- figures for the landing page ---------------------------------------------------------------------
+
 
 def district_figures(service: Any, timeout: float | None = None) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Per district: organisations (seat, area served, sites, offers), offers and networks; plus totals per kind.
     *timeout*: the queries' time limit, if not the service's (on millions of triples they take seconds)."""
     p = {k: PREFIXES[k] for k in ("mkg", "schema", "org", "skos")}
-    _, rows = service.select(f"""
+    _, rows = service.select(
+        f"""
 SELECT ?d ?notation ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{
-  ?d a <{p['mkg']}District> ; <{p['skos']}notation> ?notation .
-  {{ ?x a <{p['mkg']}Organisation> .
-     {{ ?x <{p['schema']}areaServed> ?d }} UNION {{ ?x <{p['mkg']}seatDistrict> ?d }}
-     UNION {{ ?x <{p['org']}hasSite>/<{p['mkg']}district> ?d }}
-     UNION {{ ?o <{p['schema']}provider> ?x ; <{p['schema']}areaServed> ?d }}
+  ?d a <{p["mkg"]}District> ; <{p["skos"]}notation> ?notation .
+  {{ ?x a <{p["mkg"]}Organisation> .
+     {{ ?x <{p["schema"]}areaServed> ?d }} UNION {{ ?x <{p["mkg"]}seatDistrict> ?d }}
+     UNION {{ ?x <{p["org"]}hasSite>/<{p["mkg"]}district> ?d }}
+     UNION {{ ?o <{p["schema"]}provider> ?x ; <{p["schema"]}areaServed> ?d }}
      BIND("organisation" AS ?kind) }}
-  UNION {{ ?x a <{p['mkg']}Offer> ; <{p['schema']}areaServed> ?d BIND("offer" AS ?kind) }}
-  UNION {{ ?x a <{p['mkg']}Network> ; <{p['schema']}areaServed> ?d BIND("network" AS ?kind) }}
-}} GROUP BY ?d ?notation ?kind""", timeout=timeout)
+  UNION {{ ?x a <{p["mkg"]}Offer> ; <{p["schema"]}areaServed> ?d BIND("offer" AS ?kind) }}
+  UNION {{ ?x a <{p["mkg"]}Network> ; <{p["schema"]}areaServed> ?d BIND("network" AS ?kind) }}
+}} GROUP BY ?d ?notation ?kind""",
+        timeout=timeout,
+    )
     per: dict[str, dict[str, Any]] = {}
     for d, notation, kind, n in rows:
         entry = per.setdefault(d[1], {"iri": d[1], "notation": notation[1], "organisation": 0, "offer": 0, "network": 0})
         entry[kind[1]] = int(n[1])
-    _, rows = service.select(f"""
-SELECT ?d ?notation WHERE {{ ?d a <{p['mkg']}District> ; <{p['skos']}notation> ?notation }}""", timeout=timeout)
+    _, rows = service.select(
+        f"""
+SELECT ?d ?notation WHERE {{ ?d a <{p["mkg"]}District> ; <{p["skos"]}notation> ?notation }}""",
+        timeout=timeout,
+    )
     for d, notation in rows:
         per.setdefault(d[1], {"iri": d[1], "notation": notation[1], "organisation": 0, "offer": 0, "network": 0})
-    _, rows = service.select(f"""
+    _, rows = service.select(
+        f"""
 SELECT ?t (COUNT(DISTINCT ?x) AS ?n) WHERE {{
-  VALUES ?t {{ <{p['mkg']}Organisation> <{p['mkg']}Offer> <{p['mkg']}Network> <{p['mkg']}Project> <{p['mkg']}Funding> }}
-  ?x a ?t }} GROUP BY ?t""", timeout=timeout)
+  VALUES ?t {{ <{p["mkg"]}Organisation> <{p["mkg"]}Offer> <{p["mkg"]}Network> <{p["mkg"]}Project> <{p["mkg"]}Funding> }}
+  ?x a ?t }} GROUP BY ?t""",
+        timeout=timeout,
+    )
     totals = {local_name(t[1]).lower(): int(n[1]) for t, n in rows}
     return sorted(per.values(), key=lambda e: e["notation"]), totals
 
@@ -443,7 +510,8 @@ def records_of_type(service: Any, class_iri: str, lang: str, limit: int = 50) ->
     label = " ".join(f"<{p}>" for p in LABEL_PREDICATES[:2])
     _, rows = service.select(
         f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s a <{class_iri}> OPTIONAL {{ VALUES ?p {{ {label} }} ?s ?p ?l "
-        f"FILTER(LANGMATCHES(LANG(?l), {json.dumps(lang)}) || LANG(?l) = \"\") }} }} GROUP BY ?s LIMIT {int(limit) * 4}")
+        f'FILTER(LANGMATCHES(LANG(?l), {json.dumps(lang)}) || LANG(?l) = "") }} }} GROUP BY ?s LIMIT {int(limit) * 4}'
+    )
     out = [(s[1], label_[1] if label_ else local_name(s[1])) for s, label_ in rows]
     out.sort(key=lambda e: e[1].casefold())
     return out[:limit]
@@ -454,20 +522,43 @@ def site_json_ld(site_url: str, lang: str, totals: dict[str, int]) -> dict[str, 
     root = site_url.rstrip("/")
     return {
         "@context": {"@vocab": PREFIXES["schema"]},
-        "@type": "WebSite", "@id": root + "/", "url": root + "/", "name": "migrakg", "inLanguage": ["de", "en"],
-        "description": {"de": "Offener Wissensgraph der Migrant:innenorganisationen in Berlin",
-                        "en": "Open knowledge base of migrant organisations in Berlin"}[lang if lang in ("de", "en") else "de"],
-        "potentialAction": {"@type": "SearchAction", "target": root + "/search?q={search_term_string}",
-                            "query-input": "required name=search_term_string"},
-        "about": {"@type": "Dataset", "name": "migrakg", "license": "https://creativecommons.org/licenses/by/4.0/",
-                  "variableMeasured": [{"@type": "PropertyValue", "name": k, "value": v} for k, v in sorted(totals.items())]},
+        "@type": "WebSite",
+        "@id": root + "/",
+        "url": root + "/",
+        "name": "migrakg",
+        "inLanguage": ["de", "en"],
+        "description": {
+            "de": "Offener Wissensgraph der Migrant:innenorganisationen in Berlin",
+            "en": "Open knowledge base of migrant organisations in Berlin",
+        }[lang if lang in ("de", "en") else "de"],
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": root + "/search?q={search_term_string}",
+            "query-input": "required name=search_term_string",
+        },
+        "about": {
+            "@type": "Dataset",
+            "name": "migrakg",
+            "license": "https://creativecommons.org/licenses/by/4.0/",
+            "variableMeasured": [{"@type": "PropertyValue", "name": k, "value": v} for k, v in sorted(totals.items())],
+        },
     }
 
 
 def results_json_ld(site_url: str, items: list[tuple[str, str, str, str]]) -> dict[str, Any]:
     """schema.org ItemList for a page of search results: (IRI, kind, name, local path) each."""
     root = site_url.rstrip("/")
-    return {"@context": {"@vocab": PREFIXES["schema"]}, "@type": "ItemList", "numberOfItems": len(items),
-            "itemListElement": [{"@type": "ListItem", "position": n, "url": root + path if path else iri,
-                                 "item": {"@id": iri, "@type": SCHEMA_TYPES.get(kind, "Thing"), "name": name}}
-                                for n, (iri, kind, name, path) in enumerate(items, 1)]}
+    return {
+        "@context": {"@vocab": PREFIXES["schema"]},
+        "@type": "ItemList",
+        "numberOfItems": len(items),
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": n,
+                "url": root + path if path else iri,
+                "item": {"@id": iri, "@type": SCHEMA_TYPES.get(kind, "Thing"), "name": name},
+            }
+            for n, (iri, kind, name, path) in enumerate(items, 1)
+        ],
+    }

@@ -32,7 +32,7 @@ SERIALISATIONS = {  # media type → rdflib serialiser
 }
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, str], "ServedRelease"] = {}
+_cache: dict[tuple[str, str], ServedRelease] = {}
 
 
 @dataclass
@@ -85,7 +85,7 @@ class ServedRelease:
 
 def open_release(folder: Path) -> ServedRelease | None:
     """The release in *folder*, or None when there is none."""
-    from ..publish import read_manifest
+    from ..publishing.release import read_manifest
 
     try:
         sums_bytes = (folder / "SHA256SUMS").read_bytes()
@@ -149,14 +149,17 @@ def ensure_release(settings: Settings) -> ServedRelease:
     with _publish_lock:
         release = open_release(on_demand)
         if release is None or (current is not None and release.manifest.get("source_sha256") != current):
-            from ..publish import publish
+            from ..publishing.release import publish
 
             try:
                 publish(settings, on_demand)
             except MigrakgError as exc:
-                raise ReleaseUnavailable(Text(
-                    f"keine Veröffentlichung verfügbar ({exc.text.de}); `migrakg publish` ausführen",
-                    f"no release available ({exc.text.en}); run `migrakg publish`")) from None
+                raise ReleaseUnavailable(
+                    Text(
+                        f"keine Veröffentlichung verfügbar ({exc.text.de}); `migrakg publish` ausführen",
+                        f"no release available ({exc.text.en}); run `migrakg publish`",
+                    )
+                ) from None
             release = open_release(on_demand)
     if release is None:
         raise ReleaseUnavailable("no release available; run `migrakg publish`")

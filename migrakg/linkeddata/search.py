@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from .namespaces import PREFIXES
+from ..namespaces import PREFIXES
 
 FACETS = ("district", "language", "field", "audience", "type")
 KINDS = ("organisation", "offer")
@@ -34,8 +34,8 @@ P = {k: PREFIXES[k] for k in ("mkg", "schema", "skos", "dcterms", "org")}
 
 US, RS = "\u001f", "\u001e"  # unit and record separators: one row per item carries all its texts / facet values
 
-_TEXTS = f"""{{ ?s <{P['skos']}prefLabel> ?text BIND("name" AS ?field) }} UNION {{ ?s <{P['schema']}name> ?text BIND("name" AS ?field) }}
-  UNION {{ ?s <{P['skos']}altLabel> ?text BIND("alt" AS ?field) }} UNION {{ ?s <{P['dcterms']}description> ?text BIND("description" AS ?field) }}"""
+_TEXTS = f"""{{ ?s <{P["skos"]}prefLabel> ?text BIND("name" AS ?field) }} UNION {{ ?s <{P["schema"]}name> ?text BIND("name" AS ?field) }}
+  UNION {{ ?s <{P["skos"]}altLabel> ?text BIND("alt" AS ?field) }} UNION {{ ?s <{P["dcterms"]}description> ?text BIND("description" AS ?field) }}"""
 
 _OFFER_FACETS = """{{ {o} <{schema}areaServed> ?v BIND("district" AS ?facet) }}
      UNION {{ {o} <{dcterms}language> ?v BIND("language" AS ?facet) }}
@@ -44,32 +44,36 @@ _OFFER_FACETS = """{{ {o} <{schema}areaServed> ?v BIND("district" AS ?facet) }}
      UNION {{ {o} <{mkg}fieldOfActivity> ?v BIND("field" AS ?facet) }}"""
 
 _FACETS = {
-    "organisation": f"""{{ ?s <{P['schema']}areaServed> ?v BIND("district" AS ?facet) }}
-     UNION {{ ?s <{P['mkg']}seatDistrict> ?v BIND("district" AS ?facet) }}
-     UNION {{ ?s <{P['org']}hasSite> ?site . ?site <{P['mkg']}district> ?v BIND("district" AS ?facet) }}
-     UNION {{ ?s <{P['mkg']}fieldOfActivity> ?v BIND("field" AS ?facet) }}
-     UNION {{ ?o <{P['schema']}provider> ?s . {_OFFER_FACETS.format(o="?o", **P)} }}""",
+    "organisation": f"""{{ ?s <{P["schema"]}areaServed> ?v BIND("district" AS ?facet) }}
+     UNION {{ ?s <{P["mkg"]}seatDistrict> ?v BIND("district" AS ?facet) }}
+     UNION {{ ?s <{P["org"]}hasSite> ?site . ?site <{P["mkg"]}district> ?v BIND("district" AS ?facet) }}
+     UNION {{ ?s <{P["mkg"]}fieldOfActivity> ?v BIND("field" AS ?facet) }}
+     UNION {{ ?o <{P["schema"]}provider> ?s . {_OFFER_FACETS.format(o="?o", **P)} }}""",
     "offer": f"""{_OFFER_FACETS.format(o="?s", **P)}
-     UNION {{ ?s <{P['schema']}location> ?place . ?place <{P['mkg']}district> ?v BIND("district" AS ?facet) }}""",
+     UNION {{ ?s <{P["schema"]}location> ?place . ?place <{P["mkg"]}district> ?v BIND("district" AS ?facet) }}""",
 }
 _CLASSES = {"organisation": P["mkg"] + "Organisation", "offer": P["mkg"] + "Offer"}
 
 
 def text_query(kind: str) -> str:
     """One row per record of *kind*: its IRI and all its names, alternative names and descriptions."""
-    return (f'SELECT ?s (GROUP_CONCAT(CONCAT(?field, "\\u001F", LANG(?text), "\\u001F", STR(?text)); separator="\\u001E") AS ?texts) '
-            f"WHERE {{ ?s a <{_CLASSES[kind]}> . {_TEXTS} }} GROUP BY ?s")
+    return (
+        f'SELECT ?s (GROUP_CONCAT(CONCAT(?field, "\\u001F", LANG(?text), "\\u001F", STR(?text)); separator="\\u001E") AS ?texts) '
+        f"WHERE {{ ?s a <{_CLASSES[kind]}> . {_TEXTS} }} GROUP BY ?s"
+    )
 
 
 def facet_query(kind: str) -> str:
     """One row per record of *kind* that has facet values: its IRI and `facet US value-IRI` joined by RS."""
-    return (f'SELECT ?s (GROUP_CONCAT(CONCAT(?facet, "\\u001F", STR(?v)); separator="\\u001E") AS ?facets) '
-            f"WHERE {{ ?s a <{_CLASSES[kind]}> . {_FACETS[kind]} }} GROUP BY ?s")
+    return (
+        f'SELECT ?s (GROUP_CONCAT(CONCAT(?facet, "\\u001F", STR(?v)); separator="\\u001E") AS ?facets) '
+        f"WHERE {{ ?s a <{_CLASSES[kind]}> . {_FACETS[kind]} }} GROUP BY ?s"
+    )
 
 
 LABEL_QUERY = f"""SELECT ?s ?label WHERE {{
-  {{ ?s <{P['skos']}inScheme> ?scheme }} UNION {{ ?s a <{P['mkg']}District> }}
-  ?s <{P['skos']}prefLabel> ?label
+  {{ ?s <{P["skos"]}inScheme> ?scheme }} UNION {{ ?s a <{P["mkg"]}District> }}
+  ?s <{P["skos"]}prefLabel> ?label
 }}"""
 
 
@@ -78,7 +82,12 @@ def _without_marks() -> dict[int, str | None]:
     """str.translate table deleting every combining mark (built once, on first use)."""
     table: dict[int, str | None] = {code: None for code in range(0x30000) if unicodedata.combining(chr(code))}
     # letters NFKD does not take apart
-    table.update({ord(a): b for a, b in zip("łŁøØđĐħĦıæÆœŒþÞ", ["l", "l", "o", "o", "d", "d", "h", "h", "i", "ae", "ae", "oe", "oe", "th", "th"])})
+    table.update(
+        {
+            ord(a): b
+            for a, b in zip("łŁøØđĐħĦıæÆœŒþÞ", ["l", "l", "o", "o", "d", "d", "h", "h", "i", "ae", "ae", "oe", "oe", "th", "th"])
+        }
+    )
     return table  # type: ignore[return-value]
 
 
@@ -216,8 +225,13 @@ class SearchIndex:
         return out
 
     @classmethod
-    def from_rows(cls, text_rows: list[tuple[str, ...]], facet_rows: list[tuple[str, ...]], label_rows: list[tuple[str, ...]],
-                  generation: int = 0) -> "SearchIndex":
+    def from_rows(
+        cls,
+        text_rows: list[tuple[str, ...]],
+        facet_rows: list[tuple[str, ...]],
+        label_rows: list[tuple[str, ...]],
+        generation: int = 0,
+    ) -> SearchIndex:
         """From plain rows: text (iri, kind, name|alt|description, lang, text), facets (iri, facet, value IRI),
         labels (IRI, lang, label)."""
         items: dict[str, Item] = {}
@@ -271,8 +285,16 @@ class SearchIndex:
             self._term_cache[key] = bits
         return bits
 
-    def search(self, query: str = "", *, filters: dict[str, list[str]] | None = None, kind: str | None = None,
-               page: int = 1, per_page: int = PER_PAGE, lang: str = "de") -> SearchResult:
+    def search(
+        self,
+        query: str = "",
+        *,
+        filters: dict[str, list[str]] | None = None,
+        kind: str | None = None,
+        page: int = 1,
+        per_page: int = PER_PAGE,
+        lang: str = "de",
+    ) -> SearchResult:
         """Items matching every term of *query* (prefix, accent- and case-insensitive) and every facet filter."""
         filters = {f: [c for c in (filters or {}).get(f, []) if c] for f in FACETS}
         terms = list(dict.fromkeys(tokens(query)))
@@ -301,8 +323,17 @@ class SearchIndex:
                 chosen += self._positions(hits & ~names, max(0, start - first), per_page - len(chosen))
         else:
             chosen = self._positions(hits, start, per_page)
-        return SearchResult(query, {f: v for f, v in filters.items() if v}, kind if kind in KINDS else None, page,
-                            per_page, total, [self.items[i] for i in chosen], self._facets(hits, filters, lang), kind_counts)
+        return SearchResult(
+            query,
+            {f: v for f, v in filters.items() if v},
+            kind if kind in KINDS else None,
+            page,
+            per_page,
+            total,
+            [self.items[i] for i in chosen],
+            self._facets(hits, filters, lang),
+            kind_counts,
+        )
 
     def _facets(self, hits: int, filters: dict[str, list[str]], lang: str) -> dict[str, list[FacetValue]]:
         out: dict[str, list[FacetValue]] = {}
@@ -359,7 +390,7 @@ def build_index(service: Any, generation: int = 0, *, timeout: float | None = No
 def select_all(service: Any, query: str, *, timeout: float | None = None) -> list[list[Any]]:
     """All rows of a SELECT. Usually one query; when the result reaches the service's row limit it is read
     again in pages of that size, ordered by ?s so that the pages neither overlap nor leave gaps."""
-    from .query import QueryRequest
+    from ..sparql.service import QueryRequest
 
     def run(text: str) -> list[list[Any]]:
         request = QueryRequest(text)
@@ -397,7 +428,7 @@ class IndexCache:
         def build() -> None:
             try:
                 self.get(service, generation, timeout=timeout)
-            except Exception:  # noqa: BLE001 — a failed warm-up is retried by the next search
+            except Exception:
                 pass
             finally:
                 self._warming = None

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Any
 
-from .errors import Text
-from .query import EngineError, QueryRequest, QueryResult, QuerySyntaxError, QueryTimeout, query_form
+from ..errors import Text
 from .results import PYTHON
+from .service import EngineError, QueryRequest, QueryResult, QuerySyntaxError, QueryTimeout, query_form
 
 
 class RemoteQueryService:
@@ -44,17 +43,22 @@ class RemoteQueryService:
         params += [("default-graph-uri", g) for g in request.default_graphs]
         params += [("named-graph-uri", g) for g in request.named_graphs]
         http_request = urllib.request.Request(
-            self.endpoint, data=urllib.parse.urlencode(params).encode(),
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": media}, method="POST")
+            self.endpoint,
+            data=urllib.parse.urlencode(params).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": media},
+            method="POST",
+        )
         try:
-            with urllib.request.urlopen(http_request, timeout=timeout or self.timeout) as response:  # noqa: S310 (operator-configured)
+            with urllib.request.urlopen(http_request, timeout=timeout or self.timeout) as response:
                 body = response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read()[:500].decode("utf-8", "replace")
             if exc.code == 400:
                 raise QuerySyntaxError(Text(f"Fehler vom Speicher: {detail}", f"error from the store: {detail}")) from None
-            raise EngineError(Text(f"der Speicher antwortet {exc.code}: {detail}", f"the store answered {exc.code}: {detail}")) from None
-        except (socket.timeout, TimeoutError):
+            raise EngineError(
+                Text(f"der Speicher antwortet {exc.code}: {detail}", f"the store answered {exc.code}: {detail}")
+            ) from None
+        except TimeoutError:
             raise QueryTimeout(timeout or self.timeout) from None
         except (urllib.error.URLError, OSError) as exc:
             raise EngineError(Text(f"Speicher nicht erreichbar: {exc}", f"store not reachable: {exc}")) from None
@@ -77,8 +81,12 @@ class RemoteQueryService:
                     row.append((kind, term["value"], term.get("xml:lang"), term.get("datatype")))
                 rows.append(row)
             return QueryResult("select", PYTHON, variables=names, rows=rows, count=len(rows))
-        raise EngineError(Text("Graph-Ergebnisse vom externen Speicher werden hier nicht ausgewertet",
-                               "graph results from the external store are not read back here"))
+        raise EngineError(
+            Text(
+                "Graph-Ergebnisse vom externen Speicher werden hier nicht ausgewertet",
+                "graph results from the external store are not read back here",
+            )
+        )
 
     async def run_async(self, request: QueryRequest, *, timeout: float | None = None) -> QueryResult:
         """`run` for the web server's event loop (the HTTP call waits in a thread)."""

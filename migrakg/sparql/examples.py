@@ -1,9 +1,9 @@
 """Example queries: queries/*.rq, each with a German and English title and description in its header.
 
-    # title@de: Mitglieder des AK Lingua Pankow
-    # title@en: Members of AK Lingua Pankow
-    # description@de: …
-    # description@en: …
+# title@de: Mitglieder des AK Lingua Pankow
+# title@en: Members of AK Lingua Pankow
+# description@de: …
+# description@en: …
 """
 
 from __future__ import annotations

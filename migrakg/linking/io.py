@@ -12,19 +12,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
 
-from . import __version__
-from .errors import Location, Problem, SourceError, Text, UsageError
-from .link import Address, Entity, Link
-from .namespaces import Iris
+from .. import __version__
+from ..errors import Location, Problem, SourceError, Text, UsageError
+from ..namespaces import Iris
+from ..sparql.results import term_tuple
+from .match import Address, Entity, Link
 from .normalise import district_slugs
-from .results import term_tuple
 
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
@@ -42,31 +43,55 @@ PREFIX vcard: <http://www.w3.org/2006/vcard/ns#>
 """
 #: class → our kind; the first class a subject has in this order decides
 KIND_OF_CLASS = (
-    ("ontology#Organisation", "organisation"), ("ontology#Network", "network"), ("ontology#Place", "place"),
-    ("ontology#Project", "project"), ("ontology#Offer", "offer"),
-    ("http://www.w3.org/ns/org#Organization", "organisation"), ("https://schema.org/Organization", "organisation"),
-    ("http://schema.org/Organization", "organisation"), ("http://xmlns.com/foaf/0.1/Organization", "organisation"),
-    ("https://schema.org/Place", "place"), ("http://schema.org/Place", "place"),
+    ("ontology#Organisation", "organisation"),
+    ("ontology#Network", "network"),
+    ("ontology#Place", "place"),
+    ("ontology#Project", "project"),
+    ("ontology#Offer", "offer"),
+    ("http://www.w3.org/ns/org#Organization", "organisation"),
+    ("https://schema.org/Organization", "organisation"),
+    ("http://schema.org/Organization", "organisation"),
+    ("http://xmlns.com/foaf/0.1/Organization", "organisation"),
+    ("https://schema.org/Place", "place"),
+    ("http://schema.org/Place", "place"),
 )
-Q_TYPES = PREFIXES + """SELECT DISTINCT ?s ?type WHERE {
+Q_TYPES = (
+    PREFIXES
+    + """SELECT DISTINCT ?s ?type WHERE {
   VALUES ?type { mkg:Organisation mkg:Network mkg:Place mkg:Project mkg:Offer org:Organization schema:Organization
                  <http://schema.org/Organization> foaf:Organization schema:Place <http://schema.org/Place> }
   ?s a ?type . FILTER(isIRI(?s)) }"""
-Q_NAMES = PREFIXES + """SELECT DISTINCT ?s ?name WHERE {
+)
+Q_NAMES = (
+    PREFIXES
+    + """SELECT DISTINCT ?s ?name WHERE {
   VALUES ?type { mkg:Organisation mkg:Network mkg:Place mkg:Project mkg:Offer org:Organization schema:Organization
                  <http://schema.org/Organization> foaf:Organization schema:Place <http://schema.org/Place> }
   ?s a ?type .
   ?s skos:prefLabel|skos:altLabel|schema:name|<http://schema.org/name>|rdfs:label|foaf:name ?name . FILTER(isIRI(?s)) }"""
-Q_ADDRESSES = PREFIXES + """SELECT DISTINCT ?s ?street ?number ?postcode WHERE {
+)
+Q_ADDRESSES = (
+    PREFIXES
+    + """SELECT DISTINCT ?s ?street ?number ?postcode WHERE {
   { ?s locn:address ?a } UNION { ?s org:hasSite/locn:address ?a } UNION { ?place org:siteOf ?s . ?place locn:address ?a }
   OPTIONAL { ?a locn:thoroughfare ?street } OPTIONAL { ?a locn:locatorDesignator ?number }
   OPTIONAL { ?a locn:postCode ?postcode } FILTER(isIRI(?s)) }"""
-Q_DISTRICTS = PREFIXES + """SELECT DISTINCT ?s ?district WHERE {
+)
+Q_DISTRICTS = (
+    PREFIXES
+    + """SELECT DISTINCT ?s ?district WHERE {
   ?s mkg:seatDistrict|schema:areaServed|mkg:district|org:hasSite/mkg:district ?district . FILTER(isIRI(?s)) }"""
-Q_WEB = PREFIXES + """SELECT DISTINCT ?s ?url WHERE {
+)
+Q_WEB = (
+    PREFIXES
+    + """SELECT DISTINCT ?s ?url WHERE {
   ?s schema:url|<http://schema.org/url>|foaf:homepage ?url . FILTER(isIRI(?s)) }"""
-Q_MAIL = PREFIXES + """SELECT DISTINCT ?s ?mail WHERE {
+)
+Q_MAIL = (
+    PREFIXES
+    + """SELECT DISTINCT ?s ?mail WHERE {
   ?s schema:contactPoint/vcard:hasEmail|schema:email|<http://schema.org/email> ?mail . FILTER(isIRI(?s)) }"""
+)
 Q_SITES = PREFIXES + """SELECT DISTINCT ?place ?org WHERE { ?place org:siteOf ?org . FILTER(isIRI(?place)) }"""
 
 
@@ -78,9 +103,11 @@ def kind_of(types: Iterable[str]) -> str:
     return ""
 
 
-def entities_from(select: Select, base: str, *, kinds: tuple[str, ...] | None = None,
-                  within: Callable[[str], bool] = lambda _iri: True) -> list[Entity]:
+def entities_from(
+    select: Select, base: str, *, kinds: tuple[str, ...] | None = None, within: Callable[[str], bool] = lambda _iri: True
+) -> list[Entity]:
     """Entities of every subject with a known class, from a store or endpoint reached through *select*."""
+
     def rows(query: str) -> list[list[str]]:
         _vars, result = select(query.replace("{base}", base))
         return [[cell[1] if cell else "" for cell in row] for row in result]
@@ -117,17 +144,22 @@ def entities_from(select: Select, base: str, *, kinds: tuple[str, ...] | None = 
         if not names.get(s):
             continue
         ordered = sorted(names[s], key=lambda n: (n != names[s][0], n))
-        out.append(Entity(s, kind, ordered, addresses.get(s, []), tuple(sorted(districts.get(s, set()))),
-                          web.get(s, []), mail.get(s, [])))
+        out.append(
+            Entity(
+                s, kind, ordered, addresses.get(s, []), tuple(sorted(districts.get(s, set()))), web.get(s, []), mail.get(s, [])
+            )
+        )
     return out
 
 
 def store_select(store: ox.Store) -> Select:
     """A *select* over a pyoxigraph store (our own queries, union of all graphs)."""
+
     def select(query: str) -> tuple[list[str], list[list[Any]]]:
         result = store.query(query, use_default_graph_as_union=True)
         variables = [v.value for v in result.variables]
         return variables, [[term_tuple(sol[v]) if sol[v] is not None else None for v in variables] for sol in result]
+
     return select
 
 
@@ -144,49 +176,76 @@ def endpoint_select(url: str, timeout: float = 30) -> Select:
         try:
             data = client.queryAndConvert()
         except Exception as exc:  # SPARQLWrapper raises URLError, HTTPError, EndPointNotFound …
-            raise UsageError(Text(f"SPARQL-Endpunkt {url} nicht erreichbar: {exc}",
-                                  f"SPARQL endpoint {url} cannot be reached: {exc}")) from None
+            raise UsageError(
+                Text(f"SPARQL-Endpunkt {url} nicht erreichbar: {exc}", f"SPARQL endpoint {url} cannot be reached: {exc}")
+            ) from None
         variables = data["head"]["vars"]
         out = []
         for binding in data["results"]["bindings"]:
             row = []
             for v in variables:
                 cell = binding.get(v)
-                row.append(None if cell is None else ("uri" if cell["type"] == "uri" else cell["type"], cell["value"],
-                                                      cell.get("xml:lang"), cell.get("datatype")))
+                row.append(
+                    None
+                    if cell is None
+                    else (
+                        "uri" if cell["type"] == "uri" else cell["type"],
+                        cell["value"],
+                        cell.get("xml:lang"),
+                        cell.get("datatype"),
+                    )
+                )
             out.append(row)
         return variables, out
+
     return select
 
 
 def our_entities(store: ox.Store, iris: Iris) -> list[Entity]:
     """Our organisations, networks and places (the build's records, not imported ones)."""
     prefix = iris.base + "id/"
-    own_import = {str(q.subject.value) for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None, None)
-                  if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(iris.base + "graph/import/")
-                  and isinstance(q.subject, ox.NamedNode)}
-    return entities_from(store_select(store), iris.base, kinds=("organisation", "network", "place"),
-                         within=lambda s: s.startswith(prefix) and s not in own_import)
+    own_import = {
+        str(q.subject.value)
+        for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None, None)
+        if isinstance(q.graph_name, ox.NamedNode)
+        and q.graph_name.value.startswith(iris.base + "graph/import/")
+        and isinstance(q.subject, ox.NamedNode)
+    }
+    return entities_from(
+        store_select(store),
+        iris.base,
+        kinds=("organisation", "network", "place"),
+        within=lambda s: s.startswith(prefix) and s not in own_import,
+    )
 
 
-def their_entities(against: str, settings, *, source: str | None = None,  # type: ignore[no-untyped-def]
-                   kb_slugs: dict[str, set[str]] | None = None) -> list[Entity]:
+def their_entities(
+    against: str,
+    settings,
+    *,
+    source: str | None = None,  # type: ignore[no-untyped-def]
+    kb_slugs: dict[str, set[str]] | None = None,
+) -> list[Entity]:
     """Entities of another dataset: a SPARQL endpoint (http/https) or a file any `migrakg import` format reads."""
     if against.startswith(("http://", "https://")):
         return entities_from(endpoint_select(against), settings.iris.base)
-    from .importing import read_import, rebased, source_name_for
-    from .project import ProjectPaths
+    from ..importing import read_import, rebased, source_name_for
+    from ..settings import ProjectPaths
 
     path = Path(against)
     paths = ProjectPaths.from_settings(settings)
     name = source or source_name_for(path)
-    parsed = read_import(path, fmt=None, source=name, kb_slugs=kb_slugs or {"district": set(_district_slugs())}, vocab_dir=paths.vocab)
+    parsed = read_import(
+        path, fmt=None, source=name, kb_slugs=kb_slugs or {"district": set(_district_slugs())}, vocab_dir=paths.vocab
+    )
     scratch = ox.Store()
-    from .oxrdf import to_ox
+    from ..terms import to_ox
 
     for s, p, o in rebased(parsed.graph, settings.iris):
         scratch.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o)))
-    return entities_from(store_select(scratch), settings.iris.base, kinds=("organisation", "network", "place", "project", "offer"))
+    return entities_from(
+        store_select(scratch), settings.iris.base, kinds=("organisation", "network", "place", "project", "offer")
+    )
 
 
 def _district_slugs() -> list[str]:
@@ -196,6 +255,7 @@ def _district_slugs() -> list[str]:
 
 
 # -- the links graph ----------------------------------------------------------------------------
+
 
 def links_graph(links: list[Link], iris: Iris, *, when: dt.date) -> Graph:
     """`ours owl:sameAs|skos:closeMatch theirs`, and each link as a resource with score, method, date, evidence."""
@@ -248,8 +308,17 @@ def review_csv(links: list[Link], decisions: dict[tuple[str, str], str]) -> str:
     writer.writerow(REVIEW_COLUMNS)
     for link in links:
         decision = decisions.get((link.ours, link.theirs), "")
-        writer.writerow([link.ours, link.theirs, f"{link.ours_name} | {link.theirs_name}", f"{link.score:.3f}",
-                         link.relation, "; ".join(link.evidence), decision])
+        writer.writerow(
+            [
+                link.ours,
+                link.theirs,
+                f"{link.ours_name} | {link.theirs_name}",
+                f"{link.score:.3f}",
+                link.relation,
+                "; ".join(link.evidence),
+                decision,
+            ]
+        )
     for (ours, theirs), decision in sorted(decisions.items()):
         if decision == "rejected":
             writer.writerow([ours, theirs, "", "", "", "", "rejected"])
@@ -264,8 +333,17 @@ def read_review(path: Path) -> dict[tuple[str, str], str]:
         raise SourceError([Problem(Location(str(path)), Text(f"nicht lesbar: {exc}", f"cannot be read: {exc}"))]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or not {"ours", "theirs", "decision"} <= set(reader.fieldnames):
-        raise SourceError([Problem(Location(path.name, 1), Text(
-            "Kopfzeile braucht die Spalten ours, theirs, decision", "the header needs the columns ours, theirs, decision"))])
+        raise SourceError(
+            [
+                Problem(
+                    Location(path.name, 1),
+                    Text(
+                        "Kopfzeile braucht die Spalten ours, theirs, decision",
+                        "the header needs the columns ours, theirs, decision",
+                    ),
+                )
+            ]
+        )
     decisions: dict[tuple[str, str], str] = {}
     problems = []
     for number, row in enumerate(reader, start=2):
@@ -278,14 +356,19 @@ def read_review(path: Path) -> dict[tuple[str, str], str]:
         elif value in REJECT:
             decisions[key] = "rejected"
         else:
-            problems.append(Problem(Location(path.name, number, "decision"), Text(
-                f"„{value}“ ist weder accept noch reject (ja/nein)", f"'{value}' is neither accept nor reject (yes/no)")))
+            problems.append(
+                Problem(
+                    Location(path.name, number, "decision"),
+                    Text(f"„{value}“ ist weder accept noch reject (ja/nein)", f"'{value}' is neither accept nor reject (yes/no)"),
+                )
+            )
     if problems:
         raise SourceError(problems)
     return decisions
 
 
 # -- the command's core -------------------------------------------------------------------------
+
 
 class LinkResult:
     def __init__(self, links: list[Link], compared: int, written: list[str]):
@@ -294,18 +377,28 @@ class LinkResult:
         self.written = written
 
 
-def run_link(settings, against: str, *, threshold: float, floor: float, out: Path | None = None,  # type: ignore[no-untyped-def]
-             review: Path | None = None, source: str | None = None, store_path: str | None = None,
-             today: dt.date | None = None) -> LinkResult:
+def run_link(
+    settings,
+    against: str,
+    *,
+    threshold: float,
+    floor: float,
+    out: Path | None = None,  # type: ignore[no-untyped-def]
+    review: Path | None = None,
+    source: str | None = None,
+    store_path: str | None = None,
+    today: dt.date | None = None,
+) -> LinkResult:
     """Match *against* with our records; write the links graph (--out, --store) and the review file.
     Raises UsageError, SourceError."""
-    from .importing import kb_slugs_of
-    from .link import Index, decide
-    from .serving import open_store
+    from ..importing import kb_slugs_of
+    from ..sparql.opening import open_store
+    from .match import Index, decide
 
     if not 0 < threshold <= 1 or not 0 <= floor <= threshold:
-        raise UsageError(Text("--threshold muss in (0, 1] liegen und --floor darunter",
-                              "--threshold must be in (0, 1] and --floor below it"))
+        raise UsageError(
+            Text("--threshold muss in (0, 1] liegen und --floor darunter", "--threshold must be in (0, 1] and --floor below it")
+        )
     store = open_store(settings, store=store_path)
     iris = settings.iris
     ours = our_entities(store.store, iris)

@@ -7,19 +7,19 @@ ontology and the vocabularies; pyshacl with focus nodes). Only then is the copy 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from .errors import MigrakgError, NotConforming, Text
-from .oxrdf import to_rdflib
-from .query import QuerySyntaxError, check_update
-from .sparqlscan import _TOKEN, decode_escapes
+from ..errors import MigrakgError, NotConforming, Text
+from ..terms import to_rdflib
+from ..validate import Report, validate_graph
+from .guard import _TOKEN, decode_escapes
+from .service import QuerySyntaxError, check_update
 from .store import KnowledgeStore
-from .validate import Report, validate_graph
 
 
 class DatasetConflict(MigrakgError):
@@ -53,13 +53,16 @@ def with_using(text: str, using: list[str], using_named: list[str]) -> str:
         elif kind == "other" and value == "}":
             depth -= 1
         elif kind == "word" and value.upper() == "WHERE" and depth == 0:
-            out.append(decoded[last:match.start()])
+            out.append(decoded[last : match.start()])
             out.append(clause)
             last = match.start()
     if conflict:
-        raise DatasetConflict(Text(
-            "using-graph-uri/using-named-graph-uri und USING/WITH im Update schließen einander aus",
-            "using-graph-uri/using-named-graph-uri cannot be combined with USING/WITH in the update"))
+        raise DatasetConflict(
+            Text(
+                "using-graph-uri/using-named-graph-uri und USING/WITH im Update schließen einander aus",
+                "using-graph-uri/using-named-graph-uri cannot be combined with USING/WITH in the update",
+            )
+        )
     out.append(decoded[last:])
     return "".join(out)
 
@@ -84,8 +87,17 @@ def _neighbourhood(store: ox.Store, focus: set[str]) -> Graph:
     return graph
 
 
-def run_update(store: KnowledgeStore, text: str, *, shapes: Graph, reference: Graph, base_iri: str,
-               using: Iterable[str] = (), using_named: Iterable[str] = (), allow: tuple[str, ...] = ()) -> UpdateOutcome:
+def run_update(
+    store: KnowledgeStore,
+    text: str,
+    *,
+    shapes: Graph,
+    reference: Graph,
+    base_iri: str,
+    using: Iterable[str] = (),
+    using_named: Iterable[str] = (),
+    allow: tuple[str, ...] = (),
+) -> UpdateOutcome:
     """Apply *text* to *store* if the changed records still conform. Raises QuerySyntaxError,
     NotConforming (nothing changed), LoadNotAllowed, ServiceNotAllowed, DatasetConflict."""
     check_update(text, allow)
@@ -113,9 +125,12 @@ def run_update(store: KnowledgeStore, text: str, *, shapes: Graph, reference: Gr
         if present:
             report = validate_graph(data + reference, shapes, focus_nodes=present)
             if not report.conforms:
-                raise NotConforming(Text(
-                    f"das Update verletzt die Formregeln ({len(report.violations)} Fehler); nichts wurde geändert",
-                    f"the update breaks the shapes ({len(report.violations)} violations); nothing was changed"), report)
+                raise NotConforming(
+                    Text(
+                        f"das Update verletzt die Formregeln ({len(report.violations)} Fehler); nichts wurde geändert",
+                        f"the update breaks the shapes ({len(report.violations)} violations); nothing was changed",
+                    ),
+                    report,
+                )
     store.commit_scratch(scratch, text, base_iri)
     return UpdateOutcome(len(added), len(removed), report)
-

@@ -1,0 +1,478 @@
+"""The generic record builder: rows of any reader (CSV, XLSX, HSDS, OSM) → RDF records, one named graph
+per source file.
+
+Building is two-pass: first every file's rows and slugs, then the triples, so records may refer to
+records of any file. Every problem of every file is collected and raised together as one SourceError.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from urllib.parse import quote
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+
+from ..errors import Location, Problem, Text
+from ..namespaces import DEFAULT_BASE, GEO, LEGAL, LOCN, MKG, ORG, SCHEMA, VCARD, WD, Iris, is_slug
+from ..vocabularies import Vocabularies
+from .schema import LIST_SEPARATOR, SOURCE_KINDS, Column, SourceKind
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+IRIS = Iris(DEFAULT_BASE)
+REGISTERED_FORMS = {"ev", "ggmbh", "gmbh", "foundation", "public-law-body", "church-body"}
+BERLIN = IRIS.id("place", "berlin")
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """Where a record came from: for messages that name file, row and slug."""
+
+    kind: str
+    slug: str
+    file: str
+    row: int
+
+
+@dataclass
+class Row:
+    spec: SourceKind
+    file: str  # as shown to people, e.g. data/organisations.csv
+    number: int  # spreadsheet row number: header is row 1
+    values: dict[str, str]
+    slug: str = ""
+    accepted: bool = False  # set when its slug is valid and unique
+
+    def location(self, column: str | None = None) -> Location:
+        return Location(self.file, self.number, column, self.slug or None)
+
+
+@dataclass
+class SourceFile:
+    spec: SourceKind
+    path: Path
+    display: str
+    graph_name: str
+    sha256: str
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class Records:
+    """The result of reading: triples per named graph, and where each record came from."""
+
+    graphs: dict[str, list[Triple]]
+    index: dict[URIRef, RecordRef]
+    files: list[SourceFile]
+
+    def column_for(self, kind: str, predicate: URIRef, node: str = "record") -> str | None:
+        for spec in SOURCE_KINDS:
+            if spec.kind != kind:
+                continue
+            for col in spec.columns:
+                if col.predicate == predicate and col.node == node:
+                    return col.name
+        return None
+
+
+def split_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
+
+
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def date_literal(value: str) -> Literal:
+    """YYYY → xsd:gYear, YYYY-MM → xsd:gYearMonth, YYYY-MM-DD → xsd:date; anything else stays a plain
+    string, which the shapes then report as a wrong date."""
+    match = DATE_RE.match(value)
+    if not match:
+        return Literal(value)
+    year, month, day = match.groups()
+    if day:
+        return Literal(value, datatype=XSD.date)
+    if month:
+        return Literal(value, datatype=XSD.gYearMonth)
+    return Literal(year, datatype=XSD.gYear)
+
+
+def phone_iri(value: str) -> URIRef:
+    """'030 40 75 75 51' → tel:+493040757551; what cannot be read stays recognisably wrong for the shapes."""
+    compact = re.sub(r"[\s/()\-.]", "", value)
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    elif compact.startswith("0"):
+        compact = "+49" + compact[1:]
+    return URIRef("tel:" + quote(compact, safe="+"))
+
+
+def email_iri(value: str) -> URIRef:
+    return URIRef("mailto:" + quote(value.strip(), safe="@.+-_~!$&'*=?^`{|}"))
+
+
+def url_term(value: str) -> URIRef | Literal:
+    if re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
+        return URIRef(value)
+    return Literal(value)  # the shapes report it as "not a web address"
+
+
+class Builder:
+    """Turns the rows of all files into triples; collects problems."""
+
+    def __init__(self, files: list[SourceFile], vocab: Vocabularies):
+        self.files = files
+        self.vocab = vocab
+        self.problems: list[Problem] = []
+        self.slugs: dict[str, dict[str, Row]] = {}
+        self.index: dict[URIRef, RecordRef] = {}
+        self.graphs: dict[str, list[Triple]] = {}
+
+    # pass 1 -------------------------------------------------------------
+    def collect_slugs(self) -> None:
+        for source in self.files:
+            for row in source.rows:
+                spec = row.spec
+                if spec.slug_from:
+                    parts = [row.values.get(c, "") for c in spec.slug_from]
+                    if not all(parts):
+                        missing = [c for c, p in zip(spec.slug_from, parts) if not p]
+                        for col in missing:
+                            self.problems.append(
+                                Problem(row.location(col), Text("Pflichtfeld ist leer", "required field is empty"))
+                            )
+                        continue
+                    row.slug = "--".join(parts)
+                else:
+                    row.slug = row.values.get("slug", "")
+                    if not row.slug:
+                        self.problems.append(
+                            Problem(row.location("slug"), Text("die Zeile hat keinen slug", "the row has no slug"))
+                        )
+                        continue
+                if not is_slug(row.slug):
+                    self.problems.append(
+                        Problem(
+                            row.location("slug"),
+                            Text(
+                                f"„{row.slug}“ ist kein gültiger slug (nur a–z, 0–9 und Bindestriche, z. B. narud-ev)",
+                                f"'{row.slug}' is not a valid slug (only a-z, 0-9 and hyphens, e.g. narud-ev)",
+                            ),
+                        )
+                    )
+                    continue
+                known = self.slugs.setdefault(spec.kind, {})
+                if row.slug in known:
+                    first = known[row.slug]
+                    self.problems.append(
+                        Problem(
+                            row.location("slug"),
+                            Text(
+                                f"slug „{row.slug}“ ist doppelt (schon in {first.file} Zeile {first.number})",
+                                f"duplicate slug '{row.slug}' (already in {first.file} row {first.number})",
+                            ),
+                        )
+                    )
+                    continue
+                known[row.slug] = row
+                row.accepted = True
+                self.index[IRIS.id(spec.kind, row.slug)] = RecordRef(spec.kind, row.slug, row.file, row.number)
+
+    # pass 2 -------------------------------------------------------------
+    def build(self) -> None:
+        for source in self.files:
+            triples = self.graphs.setdefault(source.graph_name, [])
+            for row in source.rows:
+                if row.accepted:
+                    triples.extend(self.record(row))
+            if source.spec.kind == "district":
+                triples.extend(district_scheme_triples())
+
+    def resolve(self, row: Row, col: Column, slug: str) -> URIRef | None:
+        found = [kind for kind in col.targets if slug in self.slugs.get(kind, {})]
+        if len(found) == 1:
+            return IRIS.id(found[0], slug)
+        if len(found) > 1:
+            self.problems.append(
+                Problem(
+                    row.location(col.name),
+                    Text(
+                        f"„{slug}“ ist mehrdeutig: es gibt es als {' und '.join(found)}",
+                        f"'{slug}' is ambiguous: it exists as {' and '.join(found)}",
+                    ),
+                )
+            )
+            return None
+        if col.targets == ("district",):
+            known = ", ".join(sorted(self.slugs.get("district", {})))
+            self.problems.append(
+                Problem(
+                    row.location(col.name),
+                    Text(
+                        f"unbekannter Bezirk „{slug}“; bekannt sind: {known}",
+                        f"unknown district '{slug}'; known districts: {known}",
+                    ),
+                )
+            )
+        else:
+            kinds = " / ".join(col.targets)
+            self.problems.append(
+                Problem(
+                    row.location(col.name),
+                    Text(
+                        f"Verweis auf „{slug}“ führt ins Leere: kein Datensatz ({kinds}) mit diesem slug",
+                        f"dangling reference '{slug}': no {kinds} record has this slug",
+                    ),
+                )
+            )
+        return None
+
+    def value_terms(self, row: Row, col: Column, raw: str) -> list[URIRef | Literal]:
+        values = split_list(raw) if col.multi or col.type in ("names",) else [raw]
+        terms: list[URIRef | Literal] = []
+        for value in values:
+            term = self.value_term(row, col, value)
+            if term is not None:
+                terms.append(term)
+        return terms
+
+    def value_term(self, row: Row, col: Column, value: str) -> URIRef | Literal | None:
+        kind = col.type
+        if kind == "text":
+            return Literal(value)
+        if kind in ("text@de", "names"):
+            return Literal(value, lang="de")
+        if kind == "text@en":
+            return Literal(value, lang="en")
+        if kind == "ref":
+            return self.resolve(row, col, value)
+        if kind == "vocab":
+            scheme = col.targets[0]
+            codes = self.vocab.codes(scheme)
+            if value in codes:
+                return codes[value]
+            self.problems.append(
+                Problem(
+                    row.location(col.name),
+                    Text(
+                        f"„{value}“ ist kein Code des Vokabulars {scheme}; erlaubt: {', '.join(sorted(codes))}",
+                        f"'{value}' is not a code of the vocabulary {scheme}; allowed: {', '.join(sorted(codes))}",
+                    ),
+                )
+            )
+            return None
+        if kind == "language":
+            codes = self.vocab.codes("language")
+            code = value.upper()
+            if code in codes:
+                return codes[code]
+            self.problems.append(
+                Problem(
+                    row.location(col.name),
+                    Text(
+                        f"„{value}“ ist kein bekannter Sprachcode (EU-Sprachtabelle, z. B. DEU, ARA, POL); bekannt: {', '.join(sorted(codes))}",
+                        f"'{value}' is not a known language code (EU language authority, e.g. DEU, ARA, POL); known: {', '.join(sorted(codes))}",
+                    ),
+                )
+            )
+            return None
+        if kind == "date":
+            return date_literal(value)
+        if kind == "url":
+            return url_term(value)
+        if kind == "email":
+            return email_iri(value)
+        if kind == "phone":
+            return phone_iri(value)
+        if kind == "bool":
+            lowered = value.lower()
+            if lowered in ("yes", "ja", "true", "1", "y", "j"):
+                return Literal(True)
+            if lowered in ("no", "nein", "false", "0", "n"):
+                return Literal(False)
+            self.problems.append(
+                Problem(row.location(col.name), Text(f"„{value}“ ist weder yes noch no", f"'{value}' is neither yes nor no"))
+            )
+            return None
+        if kind == "decimal":
+            try:
+                number = Decimal(value.replace(" ", ""))
+                if not number.is_finite():
+                    raise InvalidOperation
+                return Literal(str(number), datatype=XSD.decimal)
+            except InvalidOperation:
+                return Literal(value)  # the shapes report a wrong number
+        if kind == "integer":
+            cleaned = value.replace(" ", "").replace("_", "")
+            if re.match(r"^-?\d+$", cleaned):
+                return Literal(int(cleaned))
+            return Literal(value)
+        if kind == "wikidata":
+            if re.match(r"^Q\d+$", value):
+                return WD[value]
+            self.problems.append(
+                Problem(
+                    row.location(col.name),
+                    Text(
+                        f"„{value}“ ist keine Wikidata-Kennung (Q gefolgt von Ziffern)",
+                        f"'{value}' is not a Wikidata id (Q followed by digits)",
+                    ),
+                )
+            )
+            return None
+        raise AssertionError(f"unhandled column type {kind}")
+
+    def record(self, row: Row) -> list[Triple]:
+        spec = row.spec
+        subject = IRIS.id(spec.kind, row.slug)
+        contact = URIRef(f"{subject}#contact")
+        address = URIRef(f"{subject}#address")
+        nodes = {"record": subject, "contact": contact, "address": address}
+        out: list[Triple] = []
+        used_nodes: set[str] = set()
+        for col in spec.columns:
+            raw = row.values.get(col.name, "")
+            if not raw:
+                if col.required:
+                    self.problems.append(Problem(row.location(col.name), Text("Pflichtfeld ist leer", "required field is empty")))
+                continue
+            if col.predicate is None or col.type in ("slug", "special"):
+                continue
+            node = nodes[col.node]
+            for term in self.value_terms(row, col, raw):
+                out.append((node, col.predicate, term))
+                used_nodes.add(col.node)
+        out.extend(self.kind_triples(row, subject))
+        provenance = [(p, o) for s, p, o in out if s == subject and p in (DCTERMS.source, MKG.sourceDate)]
+        if "contact" in used_nodes:
+            out.append((contact, RDF.type, VCARD.Organization))
+            out.append((subject, SCHEMA.contactPoint, contact))
+            name = row.values.get("name", "")
+            if name:
+                out.append((contact, VCARD.fn, Literal(name)))
+            out.extend((contact, p, o) for p, o in provenance)
+        if "address" in used_nodes:
+            out.append((address, RDF.type, LOCN.Address))
+            out.append((subject, LOCN.address, address))
+            out.append((address, LOCN.fullAddress, Literal(full_address(row.values))))
+            out.extend((address, p, o) for p, o in provenance)
+        return out
+
+    def kind_triples(self, row: Row, s: URIRef) -> list[Triple]:
+        kind = row.spec.kind
+        v = row.values
+        t: list[Triple] = []
+        name = v.get("name", "")
+        if kind == "organisation":
+            t += [(s, RDF.type, MKG.Organisation), (s, RDF.type, ORG.Organization), (s, RDF.type, SCHEMA.Organization)]
+            if name:
+                t.append((s, SCHEMA.name, Literal(name, lang="de")))
+            if v.get("public_body", "").lower() in ("yes", "ja", "true", "1", "y", "j"):
+                t += [
+                    (s, RDF.type, MKG.PublicBody),
+                    (s, RDF.type, ORG.FormalOrganization),
+                    (s, RDF.type, SCHEMA.GovernmentOrganization),
+                ]
+            else:
+                t.append((s, RDF.type, SCHEMA.NGO))
+            if v.get("legal_form") in REGISTERED_FORMS:
+                t.append((s, RDF.type, LEGAL.LegalEntity))
+            if v.get("unit_of"):
+                parent = self.slugs.get("organisation", {}).get(v["unit_of"])
+                if parent:
+                    t.append((IRIS.id("organisation", v["unit_of"]), ORG.hasUnit, s))
+        elif kind == "network":
+            t += [(s, RDF.type, MKG.Network), (s, RDF.type, ORG.Organization), (s, RDF.type, SCHEMA.Organization)]
+            if name:
+                t.append((s, SCHEMA.name, Literal(name, lang="de")))
+        elif kind == "project":
+            t += [(s, RDF.type, MKG.Project), (s, RDF.type, SCHEMA.Project), (s, RDF.type, PROV.Activity)]
+            if name:
+                t.append((s, SKOS.prefLabel, Literal(name, lang="de")))
+        elif kind == "offer":
+            t += [(s, RDF.type, MKG.Offer), (s, RDF.type, SCHEMA.Service)]
+            if name:
+                t.append((s, SKOS.prefLabel, Literal(name, lang="de")))
+            if v.get("name_en"):
+                t.append((s, SKOS.prefLabel, Literal(v["name_en"], lang="en")))
+        elif kind == "place":
+            t += [(s, RDF.type, MKG.Place), (s, RDF.type, ORG.Site), (s, RDF.type, SCHEMA.Place)]
+            if name:
+                t.append((s, SKOS.prefLabel, Literal(name, lang="de")))
+            for org_slug in split_list(v.get("organisation", "")):
+                if org_slug in self.slugs.get("organisation", {}):
+                    t.append((IRIS.id("organisation", org_slug), ORG.hasSite, s))
+            lat, lon = v.get("lat", ""), v.get("lon", "")
+            if lat or lon:
+                try:
+                    flat, flon = float(lat), float(lon)
+                    if not (-90 <= flat <= 90 and -180 <= flon <= 180):
+                        raise ValueError
+                    t.append((s, LOCN.geometry, Literal(f"POINT({flon} {flat})", datatype=GEO.wktLiteral)))
+                except ValueError:
+                    self.problems.append(
+                        Problem(
+                            row.location("lat"),
+                            Text(
+                                f"Koordinaten „{lat}“, „{lon}“ sind keine Dezimalgrad (z. B. 52.5 und 13.2)",
+                                f"coordinates '{lat}', '{lon}' are not decimal degrees (e.g. 52.5 and 13.2)",
+                            ),
+                        )
+                    )
+        elif kind == "membership":
+            t += [(s, RDF.type, ORG.Membership)]
+            network = IRIS.id("network", v["network"])
+            member = self.ref_of(v["member"], ("organisation", "network"))
+            if member is not None and v["network"] in self.slugs.get("network", {}):
+                t += [(member, ORG.memberOf, network), (network, ORG.hasMember, member)]
+        elif kind == "carrier-role":
+            t += [(s, RDF.type, MKG.CarrierRole), (s, RDF.type, PROV.Association)]
+            if v["project"] in self.slugs.get("project", {}) and v["carrier"] in self.slugs.get("organisation", {}):
+                t.append((IRIS.id("project", v["project"]), MKG.hasCarrier, IRIS.id("organisation", v["carrier"])))
+        elif kind == "funding":
+            t += [(s, RDF.type, MKG.Funding), (s, RDF.type, SCHEMA.MonetaryGrant)]
+            if v.get("amount"):
+                t.append((s, SCHEMA.currency, Literal("EUR")))
+        elif kind == "district":
+            t += [
+                (s, RDF.type, MKG.District),
+                (s, RDF.type, SCHEMA.AdministrativeArea),
+                (s, RDF.type, SKOS.Concept),
+                (s, SKOS.inScheme, IRIS.vocab("district")),
+                (s, SKOS.topConceptOf, IRIS.vocab("district")),
+                (s, SCHEMA.containedInPlace, BERLIN),
+                (s, SCHEMA.name, Literal(v.get("name_de", ""), lang="de")),
+            ]
+        return t
+
+    def ref_of(self, slug: str, kinds: tuple[str, ...]) -> URIRef | None:
+        found = [k for k in kinds if slug in self.slugs.get(k, {})]
+        return IRIS.id(found[0], slug) if len(found) == 1 else None
+
+
+def full_address(values: dict[str, str]) -> str:
+    street = " ".join(p for p in (values.get("street", ""), values.get("house_number", "")) if p)
+    town = " ".join(p for p in (values.get("postcode", ""), values.get("city", "")) if p)
+    return ", ".join(p for p in (street, town) if p)
+
+
+def district_scheme_triples() -> list[Triple]:
+    scheme = IRIS.vocab("district")
+    return [
+        (scheme, RDF.type, SKOS.ConceptScheme),
+        (scheme, SKOS.prefLabel, Literal("Berliner Bezirke", lang="de")),
+        (scheme, SKOS.prefLabel, Literal("Districts of Berlin", lang="en")),
+        (scheme, DCTERMS.title, Literal("Berliner Bezirke", lang="de")),
+        (scheme, DCTERMS.title, Literal("Districts of Berlin", lang="en")),
+        (BERLIN, RDF.type, SCHEMA.City),
+        (BERLIN, RDF.type, SCHEMA.AdministrativeArea),
+        (BERLIN, SCHEMA.name, Literal("Berlin", lang="de")),
+        (BERLIN, SKOS.prefLabel, Literal("Berlin", lang="de")),
+        (BERLIN, SKOS.prefLabel, Literal("Berlin", lang="en")),
+        (BERLIN, SKOS.exactMatch, WD.Q64),
+        (BERLIN, SKOS.exactMatch, URIRef("http://dcat-ap.de/def/politicalGeocoding/stateKey/11")),
+        (BERLIN, SKOS.exactMatch, URIRef("http://dcat-ap.de/def/politicalGeocoding/municipalityKey/11000000")),
+        (BERLIN, DCTERMS.source, URIRef("https://www.wikidata.org/wiki/Q64")),
+    ]
