@@ -225,7 +225,7 @@ def network_svg(
     """The map: edges first (lines with a tooltip; the relation's page in `data-relation`), then nodes
     (circles sized by degree, linked to the resource page, labelled). `data-neighbours` feeds the script
     that highlights a node's neighbours on hover and on keyboard focus. The map is a group of links, not
-    an image (`role="group"`): only the nodes are links, so the keyboard meets one stop per record.
+    an image (no `role="img"`: its title names it): only the nodes are links, so the keyboard meets one stop per record.
     *words* names degree, betweenness and the layout note in the page's language (WORDS: English)."""
     words = {**WORDS, **(words or {})}
     width, height = int(net.width), int(math.ceil(net.height))
@@ -239,7 +239,7 @@ def network_svg(
     legend_h = 46
     out = [
         f'<svg class="network" id="{esc(chart_id)}" viewBox="0 0 {width} {height + legend_h}" width="100%" '
-        f'role="group" aria-labelledby="{esc(chart_id)}-t" {FONT} font-size="10">',
+        f'aria-labelledby="{esc(chart_id)}-t" {FONT} font-size="10">',
         f'<title id="{esc(chart_id)}-t">{esc(title)}</title>',
     ]
     lx = 8.0
@@ -293,7 +293,7 @@ def network_svg(
         body = (
             f'<circle cx="{node.x}" cy="{node.y}" r="{r:.1f}" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>'
             f'<text x="{node.x + dx:.1f}" y="{node.y + 3.5:.1f}" text-anchor="{anchor}" fill="{INK}"{weight} '
-            f'paint-order="stroke" stroke="#ffffff" stroke-width="3">{esc(short(node.label, 30))}</text>'
+            f'style="paint-order: stroke" stroke="#ffffff" stroke-width="3">{esc(short(node.label, 30))}</text>'
         )
         neighbours = " ".join(sorted(ids[n] for n in adjacency[iri]))
         inner = f"<title>{esc(tip)}</title>{body}"
