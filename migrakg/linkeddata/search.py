@@ -140,12 +140,21 @@ class Item:
     def description(self, lang: str) -> str:
         return _pick(self.descriptions, lang)
 
+    def text_lang(self, which: str, lang: str) -> str:
+        """The language of the name or description ("names" / "descriptions") shown on a *lang* page:
+        the page marks it when it is another one ('' when the text has no language tag)."""
+        return _pick_lang(getattr(self, which), lang)
 
-def _pick(values: dict[str, str], lang: str) -> str:
+
+def _pick_lang(values: dict[str, str], lang: str) -> str:
     for wanted in (lang, "de", "en", ""):
         if values.get(wanted):
-            return values[wanted]
-    return next(iter(values.values()), "")
+            return wanted
+    return next(iter(values), "")
+
+
+def _pick(values: dict[str, str], lang: str) -> str:
+    return values.get(_pick_lang(values, lang), "")
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,13 @@ def test_report_captions_are_for_people(client):
         text = re.sub(r'<span class="query">.*?</span>', "", caption, flags=re.S)  # the query link keeps its terms
         assert "mkg:" not in text and "VALUES" not in text and "schema:" not in text, text
     assert "Betweenness" not in page and "layout:" not in page and "Zeigen Sie auf" not in page
+
+
+def test_texts_in_another_language_are_marked(client):
+    """Editorial notes are English (@en) and marked so on German pages; a search result shown in another
+    language than the page carries its lang."""
+    page = client.get("/id/organisation/narud-ev?lang=de", headers=HTML).text
+    note = re.search(r'<p class="note">.*?</p>', page, flags=re.S)
+    assert note and '<span lang="en">' in note.group(0)
+    results = client.get("/search?q=Migrationsberatung&lang=en", headers=HTML).text
+    assert re.search(r'<p lang="de">Migrationsberatung', results) or re.search(r"<p>Migration counselling", results)
