@@ -82,7 +82,7 @@ def run_size(size: int, runs: int) -> dict:
     finally:
         service.close()
     pages = time_pages(store, runs=5)
-    return {"pages": pages, "size_requested": size, "triples": triples, "items": len(index.items), "words": len(index.vocabulary),
+    return {"pages": pages, "size_requested": size, "triples": triples, "items": len(index.items), "words": len(index.texts["all"][0]),
             "load_s": load_s, "index_build_s": builds, "max_rss_mb": rss_mb(), "queries": rows,
             "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": __import__("os").cpu_count(),
                         "processor": platform.processor() or platform.machine()}}

@@ -79,6 +79,15 @@ class Settings:
         },
     )
     lang: str = field(default="", metadata={"env": "MIGRAKG_LANG", "help": "language of messages: de or en (default: from LANG)"})
+    feedback_contact: str = field(
+        default="",
+        metadata={
+            "env": "MIGRAKG_FEEDBACK_CONTACT",
+            "help": "where people report barriers and ask for content in an accessible form: a `mailto:` or `https:` "
+            "address of the operator (an office, never a private person); unset: the form on /barrierefreiheit "
+            "keeps the messages in BUILD/feedback/",
+        },
+    )
     reload_interval: float = field(
         default=2.0,
         metadata={
@@ -105,6 +114,8 @@ class Settings:
             raise UsageError("the write token must be at least 16 characters long")
         if not 0.1 <= self.reload_interval <= 3600:
             raise UsageError(f"reload interval {self.reload_interval} must be between 0.1 and 3600 seconds")
+        if self.feedback_contact and not self.feedback_contact.startswith(("mailto:", "https://", "http://")):
+            raise UsageError(f"feedback contact {self.feedback_contact!r} must be a mailto: or http(s): address")
         if self.lang not in ("", "de", "en"):
             raise UsageError(f"language {self.lang!r} must be 'de' or 'en'")
 

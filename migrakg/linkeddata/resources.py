@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import MigrakgError, Text
+from ..names import standard_label
 from ..namespaces import KINDS, PREFIXES, Iris, is_slug
 from ..sparql.service import QueryRequest
 from ..terms import XSD_STRING, Term
@@ -194,7 +195,7 @@ class View:
         notation = node.first("skos:notation")
         if notation:
             return notation.value
-        return local_name(iri)
+        return standard_label(iri, lang) or local_name(iri)
 
     def other_labels(self, iri: str) -> list[tuple[str, str]]:
         """Labels in languages other than German and English (e.g. a language's own name): [(lang, text)]."""

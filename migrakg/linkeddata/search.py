@@ -1,9 +1,13 @@
 """Full-text and faceted search over organisations and offers, from an in-memory index.
 
 The index is read from the store with three SPARQL queries through the query service (texts, facet
-values, vocabulary labels) and kept per store generation. Text is normalised (NFKD, combining marks
-removed, casefolded — so "sprachcafe" finds "SprachCafé" and "strasse" finds "Straße"); every query
-term must match the start of a word of the name, an alternative name or a description (AND, prefix).
+values, vocabulary labels) and kept per store generation. Text is folded the way the matcher folds it
+(`migrakg.folding`: case, accents, ä/ae, ö/oe, ü/ue, ß/ss — "strasse" finds "Straße", "Mueller" and
+"Muller" find "Müller"). Every query term must be found (AND) in the record's name, alternative names,
+description, or the labels — German, English and the others — of its facet values ("Arabisch",
+"Arabic", "Beratung", "counselling", "Pankow"): at the start of a word (prefix), or, for terms of
+four letters or more, inside a word, so that parts of compounds count ("beratung" finds
+"Migrationsberatung", "cafe" finds "SprachCafé"). Records whose names hold every term come first.
 
 Facets (parameter → values are codes: the last segment of the concept or district IRI):
 - district: schema:areaServed, mkg:seatDistrict, the mkg:district of org:hasSite places, and for an
@@ -16,18 +20,18 @@ Several values of one facet are alternatives (OR); different facets must all hol
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..folding import fold, without_marks
 from ..namespaces import PREFIXES
 
 FACETS = ("district", "language", "field", "audience", "type")
 KINDS = ("organisation", "offer")
 PER_PAGE = 20
+INFIX = 4  # terms this long also match inside a word ("beratung" in "migrationsberatung")
 _WORD = re.compile(r"\w+")
 
 P = {k: PREFIXES[k] for k in ("mkg", "schema", "skos", "dcterms", "org")}
@@ -37,19 +41,22 @@ US, RS = "\u001f", "\u001e"  # unit and record separators: one row per item carr
 _TEXTS = f"""{{ ?s <{P["skos"]}prefLabel> ?text BIND("name" AS ?field) }} UNION {{ ?s <{P["schema"]}name> ?text BIND("name" AS ?field) }}
   UNION {{ ?s <{P["skos"]}altLabel> ?text BIND("alt" AS ?field) }} UNION {{ ?s <{P["dcterms"]}description> ?text BIND("description" AS ?field) }}"""
 
-_OFFER_FACETS = """{{ {o} <{schema}areaServed> ?v BIND("district" AS ?facet) }}
-     UNION {{ {o} <{dcterms}language> ?v BIND("language" AS ?facet) }}
-     UNION {{ {o} <{schema}audience> ?v BIND("audience" AS ?facet) }}
-     UNION {{ {o} <{mkg}offerType> ?v BIND("type" AS ?facet) }}
-     UNION {{ {o} <{mkg}fieldOfActivity> ?v BIND("field" AS ?facet) }}"""
+# an organisation's values that come from the offers it provides are marked "via-" (they filter the
+# same; the ranking puts a record's own words first)
+VIA = "via-"
+_OFFER_FACETS = """{{ {o} <{schema}areaServed> ?v BIND("{via}district" AS ?facet) }}
+     UNION {{ {o} <{dcterms}language> ?v BIND("{via}language" AS ?facet) }}
+     UNION {{ {o} <{schema}audience> ?v BIND("{via}audience" AS ?facet) }}
+     UNION {{ {o} <{mkg}offerType> ?v BIND("{via}type" AS ?facet) }}
+     UNION {{ {o} <{mkg}fieldOfActivity> ?v BIND("{via}field" AS ?facet) }}"""
 
 _FACETS = {
     "organisation": f"""{{ ?s <{P["schema"]}areaServed> ?v BIND("district" AS ?facet) }}
      UNION {{ ?s <{P["mkg"]}seatDistrict> ?v BIND("district" AS ?facet) }}
      UNION {{ ?s <{P["org"]}hasSite> ?site . ?site <{P["mkg"]}district> ?v BIND("district" AS ?facet) }}
      UNION {{ ?s <{P["mkg"]}fieldOfActivity> ?v BIND("field" AS ?facet) }}
-     UNION {{ ?o <{P["schema"]}provider> ?s . {_OFFER_FACETS.format(o="?o", **P)} }}""",
-    "offer": f"""{_OFFER_FACETS.format(o="?s", **P)}
+     UNION {{ ?o <{P["schema"]}provider> ?s . {_OFFER_FACETS.format(o="?o", via=VIA, **P)} }}""",
+    "offer": f"""{_OFFER_FACETS.format(o="?s", via="", **P)}
      UNION {{ ?s <{P["schema"]}location> ?place . ?place <{P["mkg"]}district> ?v BIND("district" AS ?facet) }}""",
 }
 _CLASSES = {"organisation": P["mkg"] + "Organisation", "offer": P["mkg"] + "Offer"}
@@ -71,35 +78,46 @@ def facet_query(kind: str) -> str:
     )
 
 
-LABEL_QUERY = f"""SELECT ?s ?label WHERE {{
+LABEL_QUERY = f"""SELECT ?s ?label ?which WHERE {{
   {{ ?s <{P["skos"]}inScheme> ?scheme }} UNION {{ ?s a <{P["mkg"]}District> }}
-  ?s <{P["skos"]}prefLabel> ?label
+  {{ ?s <{P["skos"]}prefLabel> ?label BIND("pref" AS ?which) }} UNION {{ ?s <{P["skos"]}altLabel> ?label BIND("alt" AS ?which) }}
 }}"""
 
 
-@functools.cache
-def _without_marks() -> dict[int, str | None]:
-    """str.translate table deleting every combining mark (built once, on first use)."""
-    table: dict[int, str | None] = {code: None for code in range(0x30000) if unicodedata.combining(chr(code))}
-    # letters NFKD does not take apart
-    table.update(
-        {
-            ord(a): b
-            for a, b in zip("łŁøØđĐħĦıæÆœŒþÞ", ["l", "l", "o", "o", "d", "d", "h", "h", "i", "ae", "ae", "oe", "oe", "th", "th"])
-        }
-    )
-    return table
-
-
 def normalise(text: str) -> str:
-    """Casefolded text without accents: 'SprachCafé Straße' → 'sprachcafe strasse'."""
-    if text.isascii():
-        return text.lower()
-    return unicodedata.normalize("NFKD", text).translate(_without_marks()).casefold().replace("ß", "ss")
+    """Text as the index compares it: the one folding of migrakg (`migrakg.folding.fold`), shared with the
+    matcher — 'SprachCafé Straße' → 'sprachcafe strasse', 'Müller' → 'mueller'."""
+    return fold(text)
 
 
 def tokens(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
+
+
+# little words people put between the ones they mean ("Beratung auf Arabisch", "counselling in Arabic"):
+# left out of a query that has other words, as every word must be found
+STOPWORDS = frozenset(
+    "und oder in im am an auf fuer mit von vom zu zum zur der die das den dem des ein eine einen bei nach "
+    "and or in on at for with from of to the a an by".split()
+)
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a query that must be found: folded, each once, without little words (unless the
+    query has nothing else).
+
+    >>> query_terms("Beratung auf Arabisch"), query_terms("counselling in Arabic"), query_terms("in")
+    (['beratung', 'arabisch'], ['counselling', 'arabic'], ['in'])
+    """
+    terms = list(dict.fromkeys(tokens(query)))
+    meant = [t for t in terms if t not in STOPWORDS]
+    return meant or terms
+
+
+def index_words(text: str) -> set[str]:
+    """The words a text is found by: each word folded (ü → ue), and also without its dots (ü → u), so
+    that "Mueller", "Müller" and "Muller" all find "Müller"."""
+    return set(_WORD.findall(fold(text))) | set(_WORD.findall(without_marks(text)))
 
 
 def code_of(iri: str) -> str:
@@ -114,6 +132,7 @@ class Item:
     alt_names: list[str] = field(default_factory=list)
     descriptions: dict[str, str] = field(default_factory=dict)
     facets: dict[str, set[str]] = field(default_factory=dict)  # facet → codes
+    inherited: dict[str, set[str]] = field(default_factory=dict)  # facet → codes only its offers have
 
     def name(self, lang: str) -> str:
         return _pick(self.names, lang) or code_of(self.iri)
@@ -121,12 +140,21 @@ class Item:
     def description(self, lang: str) -> str:
         return _pick(self.descriptions, lang)
 
+    def text_lang(self, which: str, lang: str) -> str:
+        """The language of the name or description ("names" / "descriptions") shown on a *lang* page:
+        the page marks it when it is another one ('' when the text has no language tag)."""
+        return _pick_lang(getattr(self, which), lang)
 
-def _pick(values: dict[str, str], lang: str) -> str:
+
+def _pick_lang(values: dict[str, str], lang: str) -> str:
     for wanted in (lang, "de", "en", ""):
         if values.get(wanted):
-            return values[wanted]
-    return next(iter(values.values()), "")
+            return wanted
+    return next(iter(values), "")
+
+
+def _pick(values: dict[str, str], lang: str) -> str:
+    return values.get(_pick_lang(values, lang), "")
 
 
 @dataclass(frozen=True)
@@ -164,34 +192,58 @@ class SearchIndex:
     kind's items, a search result — so filters are `&`, counts are `bit_count()`, and a page of results
     is read off the lowest set bits. Words keep plain id lists (there are many words, most are rare)."""
 
-    def __init__(self, items: list[Item], labels: dict[str, dict[str, str]], generation: int = 0):
+    def __init__(
+        self,
+        items: list[Item],
+        labels: dict[str, dict[str, str]],
+        generation: int = 0,
+        iris: dict[str, dict[str, str]] | None = None,
+        alt_labels: dict[str, list[str]] | None = None,
+    ):
         items.sort(key=lambda i: (normalise(i.name("de")), i.iri))
         self.items = items
         self.size = len(items)
         self.generation = generation
         self.labels = labels
         self.everything = (1 << self.size) - 1
-        words: dict[str, list[int]] = {}
+        words: dict[str, list[int]] = {}  # every word that finds the item
+        own_words: dict[str, list[int]] = {}  # … except those of values only its offers have
         name_words: dict[str, list[int]] = {}
         postings: dict[str, dict[str, list[int]]] = {f: {} for f in FACETS}
         kinds: dict[str, list[int]] = {k: [] for k in KINDS}
+        self.iris: dict[str, dict[str, str]] = {f: dict((iris or {}).get(f, {})) for f in FACETS}  # facet → code → IRI
+        label_words: dict[str, set[str]] = {}  # facet value IRI → the words of all its labels
         for i, item in enumerate(items):
             kinds.setdefault(item.kind, []).append(i)
-            name_tokens = set(tokens(" ".join([*item.names.values(), *item.alt_names])))
+            name_tokens = index_words(" ".join([*item.names.values(), *item.alt_names]))
             for word in name_tokens:
                 name_words.setdefault(word, []).append(i)
-            for word in name_tokens | set(tokens(" ".join(item.descriptions.values()))):
+            own = name_tokens | index_words(" ".join(item.descriptions.values()))
+            found_by = set(own)
+            for facet, codes in item.facets.items():
+                for code in codes:
+                    iri = self.iris[facet].get(code, "")
+                    if iri not in label_words:
+                        every_label = [*labels.get(iri, {}).values(), *(alt_labels or {}).get(iri, [])]
+                        label_words[iri] = index_words(" ".join(every_label))
+                    found_by |= label_words[iri]
+                    if code not in item.inherited.get(facet, ()):
+                        own |= label_words[iri]
+            for word in found_by:
                 words.setdefault(word, []).append(i)
+            for word in own:
+                own_words.setdefault(word, []).append(i)
             for facet, codes in item.facets.items():
                 for code in codes:
                     postings[facet].setdefault(code, []).append(i)
-        self.words, self.name_words = words, name_words
-        self.vocabulary = sorted(words)
-        self.name_vocabulary = sorted(name_words)
+        self.texts = {
+            "all": (sorted(words), words),
+            "own": (sorted(own_words), own_words),
+            "names": (sorted(name_words), name_words),
+        }
         self.postings = {f: {code: self._bits(ids) for code, ids in values.items()} for f, values in postings.items()}
         self.kinds = {k: self._bits(ids) for k, ids in kinds.items()}
-        self.iris: dict[str, dict[str, str]] = {f: {} for f in FACETS}  # facet → code → IRI
-        self._term_cache: dict[tuple[str, bool], int] = {}
+        self._term_cache: dict[tuple[str, str, bool], int] = {}
         self._cache_lock = threading.Lock()
 
     def _bits(self, ids: list[int] | set[int]) -> int:
@@ -233,7 +285,7 @@ class SearchIndex:
         generation: int = 0,
     ) -> SearchIndex:
         """From plain rows: text (iri, kind, name|alt|description, lang, text), facets (iri, facet, value IRI),
-        labels (IRI, lang, label)."""
+        labels (IRI, lang, label[, "alt"]) — alternative labels ("Lotsendienst") only find, they are not shown."""
         items: dict[str, Item] = {}
         for s, kind, which, lang, text in text_rows:
             item = items.setdefault(s, Item(s, kind))
@@ -246,39 +298,58 @@ class SearchIndex:
                 item.descriptions.setdefault(lang, text)
         facet_iris: dict[tuple[str, str], str] = {}
         codes: dict[str, str] = {}
+        via: dict[str, dict[str, set[str]]] = {}  # item → facet → codes from its offers
+        own: dict[str, dict[str, set[str]]] = {}  # item → facet → codes of its own
         for s, facet, v in facet_rows:
             found = items.get(s)
             if found is None:
                 continue
             item = found
+            inherited = facet.startswith(VIA)
+            facet = facet.removeprefix(VIA)
             code = codes.get(v)
             if code is None:
                 code = codes[v] = code_of(v)
                 facet_iris[(facet, code)] = v
             item.facets.setdefault(facet, set()).add(code)
             facet_iris.setdefault((facet, code), v)
+            (via if inherited else own).setdefault(s, {}).setdefault(facet, set()).add(code)
+        for s, by_facet in via.items():
+            for facet, codes in by_facet.items():
+                items[s].inherited[facet] = codes - own.get(s, {}).get(facet, set())
         labels: dict[str, dict[str, str]] = {}
-        for v, lang, label in label_rows:
-            labels.setdefault(v, {}).setdefault(lang, label)
-        index = cls(list(items.values()), labels, generation)
+        alt_labels: dict[str, list[str]] = {}
+        for v, lang, label, *which in label_rows:
+            if which and which[0] == "alt":
+                alt_labels.setdefault(v, []).append(label)
+            else:
+                labels.setdefault(v, {}).setdefault(lang, label)
+        iris: dict[str, dict[str, str]] = {}
         for (facet, code), iri in facet_iris.items():
-            index.iris[facet][code] = iri
-        return index
+            iris.setdefault(facet, {})[code] = iri
+        return cls(list(items.values()), labels, generation, iris, alt_labels)
 
     # -- reading ------------------------------------------------------------------------------------
-    def _term(self, term: str, names_only: bool = False) -> int:
-        """Items with a word starting with *term* (bitmap); recent terms are cached."""
-        key = (term, names_only)
+    def _term(self, term: str, text: str = "all", infix: bool = True) -> int:
+        """Items with a word starting with *term* — or, for a term of INFIX letters or more, holding it
+        anywhere (parts of compounds) — as a bitmap; *text* is "all" their words, their "own" (not those
+        of their offers) or their "names". Recent terms are cached."""
+        key = (term, text, infix)
         cached = self._term_cache.get(key)
         if cached is not None:
             return cached
-        vocabulary, postings = (self.name_vocabulary, self.name_words) if names_only else (self.vocabulary, self.words)
+        vocabulary, postings = self.texts[text]
         buffer = bytearray((self.size + 7) // 8)
         position = bisect.bisect_left(vocabulary, term)
         while position < len(vocabulary) and vocabulary[position].startswith(term):
             for i in postings[vocabulary[position]]:
                 buffer[i >> 3] |= 1 << (i & 7)
             position += 1
+        if infix and len(term) >= INFIX:
+            for word in vocabulary:
+                if term in word and not word.startswith(term):
+                    for i in postings[word]:
+                        buffer[i >> 3] |= 1 << (i & 7)
         bits = int.from_bytes(buffer, "little")
         with self._cache_lock:
             if len(self._term_cache) > 512:
@@ -298,7 +369,7 @@ class SearchIndex:
     ) -> SearchResult:
         """Items matching every term of *query* (prefix, accent- and case-insensitive) and every facet filter."""
         filters = {f: [c for c in (filters or {}).get(f, []) if c] for f in FACETS}
-        terms = list(dict.fromkeys(tokens(query)))
+        terms = query_terms(query)
         hits = self.everything
         for term in terms:
             hits &= self._term(term)
@@ -314,16 +385,7 @@ class SearchIndex:
         total = hits.bit_count()
         page = max(1, page)
         start = (page - 1) * per_page
-        if terms:  # names that match every word first, then the rest; name order within each group
-            names = hits
-            for term in terms:
-                names &= self._term(term, names_only=True)
-            first = names.bit_count()
-            chosen = self._positions(names, start, per_page)
-            if len(chosen) < per_page:
-                chosen += self._positions(hits & ~names, max(0, start - first), per_page - len(chosen))
-        else:
-            chosen = self._positions(hits, start, per_page)
+        chosen = self._ranked(hits, terms, start, per_page)
         return SearchResult(
             query,
             {f: v for f, v in filters.items() if v},
@@ -335,6 +397,33 @@ class SearchIndex:
             self._facets(hits, filters, lang),
             kind_counts,
         )
+
+    def _ranked(self, hits: int, terms: list[str], start: int, count: int) -> list[int]:
+        """Positions *start* … *start+count-1* of *hits* in the order of relevance: records whose names
+        hold every term at the start of a word, then inside words, then records whose own texts and
+        values hold them, then the rest (an organisation found through its offers); name order within each."""
+        if not terms:
+            return self._positions(hits, start, count)
+        tiers = []
+        rest = hits
+        for text, infix in (("names", False), ("names", True), ("own", True)):
+            tier = rest
+            for term in terms:
+                tier &= self._term(term, text, infix)
+            tiers.append(tier)
+            rest &= ~tier
+        tiers.append(rest)
+        chosen: list[int] = []
+        for tier in tiers:
+            size = tier.bit_count()
+            if start >= size:
+                start -= size
+                continue
+            chosen += self._positions(tier, start, count - len(chosen))
+            start = 0
+            if len(chosen) == count:
+                break
+        return chosen
 
     def _facets(self, hits: int, filters: dict[str, list[str]], lang: str) -> dict[str, list[FacetValue]]:
         out: dict[str, list[FacetValue]] = {}
@@ -385,7 +474,9 @@ def build_index(service: Any, generation: int = 0, *, timeout: float | None = No
                 if value:
                     facet_rows.append((s[1], facet, value))
     label_rows: list[tuple[str, ...]] = [
-        (v[1], label[2] or "", label[1]) for v, label in results[("label", "")] if v is not None and label is not None
+        (v[1], label[2] or "", label[1], which[1] if which else "pref")
+        for v, label, which in results[("label", "")]
+        if v is not None and label is not None
     ]
     return SearchIndex.from_rows(text_rows, facet_rows, label_rows, generation)
 

@@ -18,9 +18,10 @@ separate all-capital tokens ("… AfEBB e.V.") — kept as extra keys. Addresses
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlparse
+
+from ..folding import fold  # the one folding, shared with the search
 
 #: legal-form and status suffixes, in normalised (lowercase, no dots) spelling
 LEGAL_FORMS = (
@@ -88,15 +89,6 @@ STOPWORDS = {
     "ig",
     "mbh",
 }
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
-
-
-def fold(text: str) -> str:
-    """Lowercase ASCII: German umlauts as ae/oe/ue/ss, other accents dropped (Perú → peru)."""
-    text = text.translate(_FOLD)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.lower()
 
 
 @dataclass(frozen=True)

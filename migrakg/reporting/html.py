@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,12 @@ def _environment() -> jinja2.Environment:
 
 
 def render_html(report: Report, *, site: dict[str, Any] | None = None) -> str:
-    """The page. *site* (path, other-language link) adds a small navigation bar when served in the site."""
-    template = _environment().get_template("report.html")
+    """The stand-alone page (own head, style, skip link and script). *site* (CSV links) when it is served."""
+    return _environment().get_template(HTML_NAME).render(report_context(report, site=site))
+
+
+def report_context(report: Report, *, site: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What `report_content.html` needs — for the stand-alone file and for the page in the site's layout."""
     figures = report.figures
     matrix = report.language_matrix
     field_matrix = report.field_matrix
@@ -43,11 +48,12 @@ def render_html(report: Report, *, site: dict[str, Any] | None = None) -> str:
     gap_groups: dict[tuple[str, str], list[str]] = {}
     for gap in report.gaps:
         gap_groups.setdefault((gap.district, gap.offer_type), []).append(gap.language)
-    return template.render(
+    return dict(
         r=report,
-        t=report.t,
+        rt=report.t,
         figures=figures,
         svg=lambda fid: Markup(figures[fid].svg),
+        for_people=for_people,
         matrix=matrix,
         field_matrix=field_matrix,
         chosen=chosen,
@@ -60,6 +66,26 @@ def render_html(report: Report, *, site: dict[str, Any] | None = None) -> str:
         network_svg=Markup(figures["network-nodes"].svg),
         ranked=report.network.ranked() if report.network else [],
     )
+
+
+_CURIE_NOTE = re.compile(
+    r"\s*\([^()]*\b[a-z]+:[A-Za-z][^()]*\)|\s*\(vocab/[\w-]+\)|\s*(des Vokabulars|of the vocabulary) vocab/[\w-]+"
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def for_people(text: str) -> str:
+    """A query's description as a caption for people: without the vocabulary terms in brackets
+    ("(mkg:seatDistrict)") and without the sentences about the query text (`VALUES …`). The full
+    description stays with the query file and the "run the query" link.
+
+    >>> for_people("Organisationen je Rechtsform (legal:companyType); ohne Rechtsform = „unbekannt“. "
+    ...            "Bezirksfilter: die Zeile „VALUES ?scope { UNDEF }“ steht für ganz Berlin.")
+    'Organisationen je Rechtsform; ohne Rechtsform = „unbekannt“.'
+    """
+    text = _CURIE_NOTE.sub("", text)
+    kept = [part for part in _SENTENCE.split(text) if "VALUES" not in part and "?" + "scope" not in part]
+    return " ".join(kept).strip()
 
 
 def figure_csv(columns: list[str], rows: list[list[Any]]) -> str:

@@ -44,6 +44,10 @@ class Figure:
     rows: list[list[Any]]
     svg: str = ""
     note: Text | None = None
+    # the chart's numbers for people (the text equivalent shown with the picture): headers, and rows of
+    # cells (text, local link or None)
+    table_headers: list[str] = field(default_factory=list)
+    table_rows: list[list[tuple[str, str | None]]] = field(default_factory=list)
 
     @property
     def csv_name(self) -> str:
@@ -350,7 +354,17 @@ def _bars(
     chart = svg.bar_chart(
         bars, title=report.text(query.title), value_label=value_label, category_label=category_label, chart_id=f"chart-{query.id}"
     )
-    return Figure(query.id, query, text, [key, "label", count], csv_rows, svg=chart)
+    return Figure(
+        query.id, query, text, [key, "label", count], csv_rows, svg=chart, **bar_table(bars, category_label, value_label)
+    )
+
+
+def bar_table(bars: list[svg.Bar], category_label: str, value_label: str) -> dict[str, Any]:
+    """A bar chart's numbers as a table for people: one row per bar, its label linked where it has a page."""
+    return {
+        "table_headers": [category_label, value_label],
+        "table_rows": [[(bar.label, bar.href), (str(bar.value), None)] for bar in bars],
+    }
 
 
 def _matrix(report: Report, rows: list[dict[str, str | None]], row_key: str, count: str, extra: str | None = None) -> Matrix:
@@ -417,6 +431,14 @@ def _network(report: Report, queries: dict[str, ReportQuery], run: Any, scope: t
         title=report.t("Netzwerkkarte", "Network map"),
         kind_names={k: v for k, v in kinds.items() if k in used_kinds},
         edge_names={k: v for k, v in edge_names.items() if k in used_edges},
+        words={
+            "degree": report.t("Grad", "degree"),
+            "betweenness": report.t("Zwischenzentralität", "betweenness"),
+            "layout": report.t(
+                f"Anordnung: Fruchterman–Reingold je Teilnetz, Startwert {netmod.SEED}",
+                f"layout: Fruchterman–Reingold per component, seed {netmod.SEED}",
+            ),
+        },
     )
     report.figures["network-nodes"] = Figure(
         "network-nodes",
@@ -507,7 +529,14 @@ def _timeline(report: Report, queries: dict[str, ReportQuery], run: Any, scope: 
         chart_id="chart-timeline",
     )
     report.figures["timeline"] = Figure(
-        "timeline", queries["timeline"], text, ["item", "type", "anchor", "party", "start", "end", "label"], csv_rows, svg=picture
+        "timeline",
+        queries["timeline"],
+        text,
+        ["item", "type", "anchor", "party", "start", "end", "label"],
+        csv_rows,
+        svg=picture,
+        table_headers=[report.t("Eintrag", "Record"), report.t("Zeitraum", "Period")],
+        table_rows=[[(span.label, span.href), (span.text, None)] for span in spans],
     )
 
 
@@ -543,11 +572,12 @@ def _quality(report: Report, queries: dict[str, ReportQuery], run: Any, scope: t
     report.totals.update({f"quality_{k}": v for k, v in totals.items()})
     names = quality_names(report)
     bars = [svg.Bar(f"{names[k]} ({len(v)}/{totals[of]})", len(v)) for k, v in lists.items() for of in [QUALITY_OF[k]]]
+    value_label, category_label = report.t("Einträge", "records"), report.t("Befund", "finding")
     picture = svg.bar_chart(
         bars,
         title=report.text(queries["data-quality"].title),
-        value_label=report.t("Einträge", "records"),
-        category_label=report.t("Befund", "finding"),
+        value_label=value_label,
+        category_label=category_label,
         chart_id="chart-data-quality",
     )
     report.figures["data-quality"] = Figure(
@@ -569,6 +599,7 @@ def _quality(report: Report, queries: dict[str, ReportQuery], run: Any, scope: t
             for r in rows
         ],
         svg=picture,
+        **bar_table(bars, category_label, value_label),
     )
 
 

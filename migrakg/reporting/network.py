@@ -227,11 +227,24 @@ def node_id(index: int) -> str:
     return f"node-{index}"
 
 
+WORDS = {"degree": "degree", "betweenness": "betweenness", "layout": f"layout: Fruchterman–Reingold per component, seed {SEED}"}
+
+
 def network_svg(
-    net: NetworkMap, *, title: str, kind_names: dict[str, str], edge_names: dict[str, str], chart_id: str = "network-map"
+    net: NetworkMap,
+    *,
+    title: str,
+    kind_names: dict[str, str],
+    edge_names: dict[str, str],
+    chart_id: str = "network-map",
+    words: dict[str, str] | None = None,
 ) -> str:
-    """The map: edges first (lines with a tooltip, linked to the relation's page), then nodes (circles
-    sized by degree, linked to the resource page, labelled). `data-neighbours` feeds the hover script."""
+    """The map: edges first (lines with a tooltip; the relation's page in `data-relation`), then nodes
+    (circles sized by degree, linked to the resource page, labelled). `data-neighbours` feeds the script
+    that highlights a node's neighbours on hover and on keyboard focus. The map is a group of links, not
+    an image (no `role="img"`: its title names it): only the nodes are links, so the keyboard meets one stop per record.
+    *words* names degree, betweenness and the layout note in the page's language (WORDS: English)."""
+    words = {**WORDS, **(words or {})}
     width, height = int(net.width), int(math.ceil(net.height))
     order = sorted(net.nodes)
     ids = {iri: node_id(i) for i, iri in enumerate(order)}
@@ -243,7 +256,7 @@ def network_svg(
     legend_h = 46
     out = [
         f'<svg class="network" id="{esc(chart_id)}" viewBox="0 0 {width} {height + legend_h}" width="100%" '
-        f'role="img" aria-labelledby="{esc(chart_id)}-t" {FONT} font-size="10">',
+        f'aria-labelledby="{esc(chart_id)}-t" {FONT} font-size="10">',
         f'<title id="{esc(chart_id)}-t">{esc(title)}</title>',
     ]
     lx = 8.0
@@ -281,14 +294,17 @@ def network_svg(
             + (f' data-relation="{esc(e.href)}"' if e.href else "")
             + f"><title>{esc(tip)}</title></line>"
         )
-        out.append(f'<a href="{esc(e.href)}">{line}</a>' if e.href else line)
+        out.append(line)
     out.append("</g>")
     out.append('<g class="nodes">')
     for iri in order:
         node = net.nodes[iri]
         r = 5 + min(12, 1.6 * math.sqrt(node.degree) * 2)
         colour = KIND_COLOURS.get(node.kind, KIND_COLOURS["other"])
-        tip = f"{node.label} — {kind_names.get(node.kind, node.kind)}; degree {node.degree}, betweenness {node.betweenness:.3f}"
+        tip = (
+            f"{node.label} — {kind_names.get(node.kind, node.kind)}; {words['degree']} {node.degree}, "
+            f"{words['betweenness']} {node.betweenness:.3f}"
+        )
         anchor = "start" if node.x < width * 0.75 else "end"
         dx = r + 3 if anchor == "start" else -(r + 3)
         major = node.kind in ("network", "project") or node.degree >= 4
@@ -296,7 +312,7 @@ def network_svg(
         body = (
             f'<circle cx="{node.x}" cy="{node.y}" r="{r:.1f}" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>'
             f'<text x="{node.x + dx:.1f}" y="{node.y + 3.5:.1f}" text-anchor="{anchor}" fill="{INK}"{weight} '
-            f'paint-order="stroke" stroke="#ffffff" stroke-width="3">{esc(short(node.label, 30))}</text>'
+            f'style="paint-order: stroke" stroke="#ffffff" stroke-width="3">{esc(short(node.label, 30))}</text>'
         )
         neighbours = " ".join(sorted(ids[n] for n in adjacency[iri]))
         inner = f"<title>{esc(tip)}</title>{body}"
@@ -309,7 +325,7 @@ def network_svg(
     out.append("</g></g>")
     out.append(
         f'<text x="{width - 8}" y="{height + legend_h - 6}" text-anchor="end" fill="{MUTED}" font-size="9">'
-        f"layout: Fruchterman–Reingold per component, seed {SEED}</text>"
+        f"{esc(words['layout'])}</text>"
     )
     out.append("</svg>")
     return "\n".join(out)

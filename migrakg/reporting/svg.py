@@ -1,7 +1,8 @@
 """Charts drawn as plain SVG text: horizontal bar charts and a timeline. No JavaScript, no fonts to fetch.
 
 Every chart has a viewBox and scales to the page width (print included); values are printed beside
-the bars, and the axes are labelled. All text goes through `esc`, so a record's name can never become
+the bars, and the axes are labelled. A chart is one image (`role="img"` with its title) and holds no
+links: the page shows its numbers as a table beside it, with the links. All text goes through `esc`, so a record's name can never become
 markup.
 """
 
@@ -95,8 +96,6 @@ def bar_chart(bars: list[Bar], *, title: str, value_label: str, category_label: 
             + (' font-weight="bold"' if bar.highlight else "")
             + f">{label}</text>"
         )
-        if bar.href:
-            text = f'<a href="{esc(bar.href)}">{text}</a>'
         out.append(
             f'<g class="bar" data-label="{esc(bar.label)}" data-value="{bar.value}"><title>{esc(bar.label)}: {bar.value}</title>'
             f'{text}<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" fill="{colour}"/>'
@@ -180,8 +179,6 @@ def timeline(
         y = top + i * row_h
         colour = SPAN_COLOURS.get(span.kind, BAR)
         label = f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" fill="{INK}">{esc(short(span.label, 42))}</text>'
-        if span.href:
-            label = f'<a href="{esc(span.href)}">{label}</a>'
         parts = [f'<g class="span span-{esc(span.kind)}"><title>{esc(span.label)}: {esc(span.text)}</title>', label]
         if span.start is None:
             parts.append(f'<text x="{label_w + 6}" y="{y + 16}" fill="{MUTED}" font-style="italic">{esc(undated_label)}</text>')

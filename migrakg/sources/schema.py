@@ -57,7 +57,7 @@ def _provenance() -> tuple[Column, ...]:
         Column("source_url", "url", DCTERMS.source, required=True),
         Column("source_date", "date", MKG.sourceDate),
         Column("more_sources", "url", DCTERMS.source, multi=True),
-        Column("note", "text", RDFS.comment),
+        Column("note", "text@en", RDFS.comment),  # editorial notes are written in English (data/README.md)
     )
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+from starlette.responses import Response
 from starlette.routing import Match
 
 from .. import __version__
@@ -18,7 +20,7 @@ from ..settings import Settings
 from ..sparql.remote import QueryBackend
 from ..sparql.service import QueryService, default_workers
 from ..sparql.store import KnowledgeStore
-from . import catalog, errors, health, pages, reconcile, report, search, sparql, update
+from . import accessibility, catalog, errors, health, pages, reconcile, report, search, sparql, update
 from .deps import HERE, AppState
 from .i18n import COOKIE, LANGS
 from .pages import warm_caches
@@ -92,6 +94,35 @@ class HeadAsGet:
         return any(route.matches(scope)[0] == Match.FULL for route in self.routes)
 
 
+class CompressText:
+    """Pure ASGI middleware: gzip for answers of 500 bytes or more to clients that accept it (pages,
+    SPARQL results, RDF, JSON, CSV — also while they stream). Never for the published dumps: they are
+    served byte for byte, with their checksums, ETags and ranges (and are mostly gzip already); never
+    for partial (206) answers or answers that carry an encoding of their own."""
+
+    NOT = (*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/octet-stream")
+
+    def __init__(self, app: Any):
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=500, exclude_content_types=self.NOT)
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("path", "").startswith("/dumps/"):
+            await self.app(scope, receive, send)
+            return
+        await self.gzip(scope, receive, send)
+
+
+class CachedStaticFiles(StaticFiles):
+    """The stylesheet, scripts and icon, with Cache-Control: a browser keeps them for a day (and asks
+    again with If-None-Match / If-Modified-Since after that); the pages link them with ?v=version."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
+
 def create_app(
     settings: Settings,
     store: KnowledgeStore,
@@ -141,10 +172,11 @@ def create_app(
     )
     app.state.kb = state
     errors.install(app)
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.mount("/static", CachedStaticFiles(directory=str(HERE / "static")), name="static")
 
-    for module in (health, sparql, update, pages, search, catalog, reconcile, report):
+    for module in (health, sparql, update, pages, search, catalog, reconcile, report, accessibility):
         app.include_router(module.router)
+    app.add_middleware(CompressText)
     app.add_middleware(HeadAsGet, routes=app.router.routes)
     app.add_middleware(CorsAndLang)
     return app

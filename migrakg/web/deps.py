@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import jinja2
 from fastapi import Depends, Request
@@ -18,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from .. import __version__
 from ..linkeddata.search import IndexCache, SearchIndex
 from ..linking.reconcile import Reconciler
+from ..names import count_of
 from ..namespaces import Iris
 from ..settings import Settings
 from ..sparql.remote import QueryBackend
@@ -30,13 +32,24 @@ HERE = Path(__file__).parent
 
 def make_templates() -> Jinja2Templates:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        # the report's own templates too: the served report shares its content with the stand-alone file
+        loader=jinja2.FileSystemLoader([str(HERE / "templates"), str(HERE.parent / "reporting" / "templates")]),
         autoescape=True,  # every literal is escaped wherever it is shown
         undefined=jinja2.StrictUndefined,
     )
     env.globals["t"] = t
     env.globals["version"] = __version__
+    env.globals["switch_url"] = switch_url
+    env.globals["count_of"] = count_of
     return Jinja2Templates(env=env)
+
+
+@jinja2.pass_context
+def switch_url(context: Any, lang: str) -> str:
+    """The current page in *lang*: same path, same query (search words, facets, SPARQL text), other language."""
+    request: Request = context["request"]
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", lang)]
+    return request.url.path + "?" + urlencode(params)
 
 
 @dataclass

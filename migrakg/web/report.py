@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from .. import formats
 from ..errors import MigrakgError, Text
-from ..reporting import build_report, render_html
-from ..reporting.html import figure_csv
+from ..reporting import build_report
+from ..reporting.html import figure_csv, report_context
 from ..reporting.model import Report
 from .deps import State
 from .i18n import request_lang
@@ -35,18 +35,13 @@ def _report(request: Request, state: State, district: str | None) -> Report:
     )
 
 
-def _page(request: Request, state: State, district: str | None) -> HTMLResponse:
+def _page(request: Request, state: State, district: str | None) -> Response:
+    """The report in the site's layout (navigation, language switch, skip link, footer)."""
     report = _report(request, state, district)
-    other = "en" if report.lang == "de" else "de"
-    site = {
-        "other_lang": other,
-        "other_lang_name": "English" if other == "en" else "Deutsch",
-        "other_lang_href": f"{quote(request.url.path)}?lang={other}",
-        "csv_base": f"/report/{quote(district)}/" if district else "/report/",
-    }
-    return HTMLResponse(
-        render_html(report, site=site), headers={"Content-Language": report.lang, "Vary": "Accept-Language, Cookie"}
-    )
+    site = {"csv_base": f"/report/{quote(district)}/" if district else "/report/"}
+    context = {**report_context(report, site=site), "lang": report.lang, "path": request.url.path}
+    headers = {"Content-Language": report.lang, "Vary": "Accept-Language, Cookie"}
+    return state.templates.TemplateResponse(request, "report_page.html", context, headers=headers)
 
 
 def _csv(request: Request, state: State, district: str | None, figure: str) -> Response:
@@ -68,7 +63,7 @@ def _csv(request: Request, state: State, district: str | None, figure: str) -> R
 
 
 @router.get("/report", response_class=HTMLResponse)
-def report_berlin(request: Request, state: State) -> HTMLResponse:
+def report_berlin(request: Request, state: State) -> Response:
     return _page(request, state, None)
 
 

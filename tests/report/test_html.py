@@ -198,7 +198,16 @@ def test_web_report(client):
     page = client.get("/report/pankow?lang=de", headers={"Accept": "text/html"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "Akteursanalyse: Pankow" in page.text
-    check_self_contained(page.text)
+    # served in the site's layout: its navigation, skip link and footer; only the site's own files load
+    assert 'class="skip" href="#main"' in page.text and '<header class="site">' in page.text
+    assert page.text.count("<main") == 1 and "/barrierefreiheit" in page.text
+    parser = Links()
+    parser.feed(page.text)
+    assert all(local(value) for _tag, _attr, value in parser.found), parser.found
+    loaded = {
+        value.split("?")[0] for tag, attr, value in parser.found if tag in ("link", "script", "img") and attr in ("href", "src")
+    }
+    assert loaded <= {"/static/style.css"}, loaded
     berlin = client.get("/report?lang=en")
     assert berlin.status_code == 200 and "Actor analysis: all of Berlin" in berlin.text
     assert client.get("/report/atlantis", headers={"Accept": "application/json"}).status_code == 404

@@ -10,7 +10,10 @@
     yes: { de: "ja (true)", en: "yes (true)" },
     no: { de: "nein (false)", en: "no (false)" },
     failed: { de: "Fehler: ", en: "Error: " },
-    empty: { de: "Keine Ergebnisse.", en: "No results." }
+    empty: { de: "Keine Ergebnisse.", en: "No results." },
+    answer: { de: "Antwort: ", en: "Answer: " },
+    graph: { de: "Graph als Text", en: "Graph as text" },
+    error: { de: "Fehler", en: "Error" }
   };
   function tr(key) { return T[key][lang] || T[key].en; }
   var form = document.getElementById("query-form");
@@ -19,6 +22,12 @@
   var status = document.getElementById("status");
   var downloads = document.getElementById("downloads");
   var base = location.origin;
+
+  // the result is announced and gets the focus, so that keyboard and screen-reader users land on it
+  function done(text) {
+    status.textContent = text;
+    status.focus();
+  }
 
   function localHref(iri) {
     var w3 = "https://w3id.org/migrakg/";
@@ -67,8 +76,8 @@
     });
     table.appendChild(tbody);
     results.appendChild(table);
-    status.textContent = rows.length + tr("rows");
     if (!rows.length) { var p = document.createElement("p"); p.textContent = tr("empty"); results.appendChild(p); }
+    done(rows.length + tr("rows"));
   }
 
   function setDownloads(query, isGraph) {
@@ -103,18 +112,18 @@
         return response.json().then(function (data) {
           if (typeof data.boolean === "boolean") {
             var p = document.createElement("p"); p.className = "boolean";
-            p.textContent = data.boolean ? tr("yes") : tr("no"); results.appendChild(p); status.textContent = "";
-            setDownloads(query, false);
-          } else { showTable(data); setDownloads(query, false); }
+            p.textContent = data.boolean ? tr("yes") : tr("no"); results.appendChild(p);
+            setDownloads(query, false); done(tr("answer") + p.textContent);
+          } else { setDownloads(query, false); showTable(data); }
         });
       }
       return response.text().then(function (text) {
-        var pre = document.createElement("pre"); pre.textContent = text; results.appendChild(pre);
-        status.textContent = ""; setDownloads(query, true);
+        var pre = document.createElement("pre"); pre.textContent = text; pre.setAttribute("tabindex", "0"); results.appendChild(pre);
+        setDownloads(query, true); done(tr("graph"));
       });
     }).catch(function (err) {
       var p = document.createElement("p"); p.className = "error-message"; p.setAttribute("role", "alert");
-      p.textContent = tr("failed") + err.message; results.appendChild(p); status.textContent = "";
+      p.textContent = tr("failed") + err.message; results.appendChild(p); done(tr("error"));
     });
   }
 

@@ -1,0 +1,237 @@
+"""BITV 2.0 / WCAG 2.1 AA on every page kind, in a real browser (headless Debian Chromium):
+
+- axe-core (the npm package, installed into .cache/axe/ by scripts/install-system-deps.sh) finds no
+  violation of the WCAG 2.1 A/AA rules, in German and English, at 1280 and at 375 px;
+- every page reflows at 320 px: nothing wider than the window (WCAG 1.4.10), "Alle Angaben" open too;
+- the focus ring has at least 3:1 against the page (1.4.11);
+- screenshots of the main page kinds at 375 and 1280 px go to test-artifacts/.
+
+The HTML validation of the same pages is in test_html_valid.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# One address per page kind (the records exist in data/; membership and carrier role are looked up).
+PAGES: dict[str, str] = {
+    "landing": "/",
+    "organisation": "/id/organisation/sprachcafe-polnisch-ev",
+    "network": "/id/network/ak-lingua-pankow",
+    "district": "/id/district/pankow",
+    "offer": "/id/offer/welcome-center-pankow",
+    "project": "/id/project/migraktiv-spandau",
+    "funding": "/id/funding/fein-migraktiv-spandau",
+    "place": "/id/place/sprachcafe-polnisch-ev-schulzestrasse",
+    "membership": "membership",
+    "carrier-role": "carrier-role",
+    "concept": "/vocab/language/ARA",
+    "scheme": "/vocab/offer-type",
+    "ontology": "/ontology",
+    "catalogue": "/catalog",
+    "report": "/report",
+    "report-district": "/report/pankow",
+    "search": "/search?q=Beratung",
+    "search-empty": "/search?q=xyzxyz",
+    "sparql": "/sparql",
+    "not-found": "/id/organisation/gibt-es-nicht",
+    "accessibility": "/barrierefreiheit",
+    "easy-language": "/leichte-sprache",
+    "sign-language": "/gebaerdensprache",
+}
+SCREENSHOTS = ("landing", "organisation", "network", "district", "search", "sparql", "report", "catalogue", "accessibility")
+
+
+def page_paths(url: str) -> dict[str, str]:
+    """PAGES with the membership and carrier-role addresses filled in from the data."""
+    import urllib.parse
+    import urllib.request
+
+    def first(kind: str) -> str:
+        query = f"SELECT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'https://w3id.org/migrakg/id/{kind}/')) }} LIMIT 1"
+        req = urllib.request.Request(
+            url + "/sparql?query=" + urllib.parse.quote(query), headers={"Accept": "application/sparql-results+json"}
+        )
+        with urllib.request.urlopen(req, timeout=30) as r:
+            iri = json.load(r)["results"]["bindings"][0]["s"]["value"]
+        return "/" + iri.split("https://w3id.org/migrakg/", 1)[1].split("#")[0]
+
+    return {name: (first(path) if not path.startswith("/") else path) for name, path in PAGES.items()}
+
+
+@pytest.fixture(scope="module")
+def paths(live_server) -> dict[str, str]:
+    return page_paths(live_server.url)
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    assert AXE.is_file(), f"{AXE.relative_to(ROOT)} is missing: run scripts/install-system-deps.sh (or make test)"
+    return AXE.read_text(encoding="utf-8")
+
+
+def open_page(p, url: str, path: str, name: str) -> None:
+    p.goto(url + path)
+    if name == "sparql":  # the results table and status are part of the page people use
+        p.locator("button.example").first.click()
+        p.locator("#results table tbody tr").first.wait_for(timeout=20_000)
+    # every <details> open: the hidden parts must pass as well ("Alle Angaben", facets on phones)
+    p.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+
+
+def run_axe(p, axe_source: str) -> list[dict]:
+    if not p.evaluate("typeof window.axe !== 'undefined'"):
+        p.add_script_tag(content=axe_source)
+    result = p.evaluate(
+        """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+        .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary.slice(0, 300))})))""",
+        WCAG_TAGS,
+    )
+    return result
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_axe_finds_no_wcag_violation(browser, live_server, paths, axe_source, artifacts, lang, width):
+    context = browser.new_context(locale="de-DE" if lang == "de" else "en-GB", viewport={"width": width, "height": 900})
+    p = context.new_page()
+    found: dict[str, list[dict]] = {}
+    try:
+        for name, path in paths.items():
+            sep = "&" if "?" in path else "?"
+            open_page(p, live_server.url, f"{path}{sep}lang={lang}", name)
+            assert p.locator("html").get_attribute("lang") == lang, name
+            violations = run_axe(p, axe_source)
+            if violations:
+                found[name] = violations
+            if name in SCREENSHOTS:
+                p.screenshot(path=str(artifacts / f"a11y-{name}-{lang}-{width}.png"), full_page=True)
+    finally:
+        context.close()
+    report = artifacts / f"axe-{lang}-{width}.json"
+    report.write_text(json.dumps(found, indent=1, ensure_ascii=False), encoding="utf-8")
+    assert not found, json.dumps(found, indent=1, ensure_ascii=False)[:6000]
+
+
+def test_every_page_reflows_at_320_px(browser, live_server, paths, artifacts):
+    context = browser.new_context(locale="de-DE", viewport={"width": 320, "height": 640})
+    p = context.new_page()
+    widths: dict[str, int] = {}
+    try:
+        for lang in ("de", "en"):
+            for name, path in paths.items():
+                sep = "&" if "?" in path else "?"
+                open_page(p, live_server.url, f"{path}{sep}lang={lang}", name)
+                widths[f"{name} ({lang})"] = p.evaluate(
+                    "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+                )
+    finally:
+        context.close()
+    (artifacts / "widths-320.json").write_text(json.dumps(widths, indent=1), encoding="utf-8")
+    too_wide = {name: w for name, w in widths.items() if w > 320}
+    assert not too_wide, too_wide
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    def lum(c: tuple[int, int, int]) -> float:
+        def ch(v: int) -> float:
+            s = v / 255
+            return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+        r, g, bl = (ch(v) for v in c)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * bl
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def rgb(css: str) -> tuple[int, int, int]:
+    parts = css[css.index("(") + 1 : css.index(")")].replace(",", " ").split()
+    return int(float(parts[0])), int(float(parts[1])), int(float(parts[2]))
+
+
+def test_focus_ring_has_3_to_1_on_page_and_header(browser, live_server):
+    """The keyboard focus is visible: the outline has ≥ 3:1 against white and against the blue header."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    try:
+        p.goto(live_server.url + "/search?q=Beratung")
+        for selector in ("main a", "header.site a", "#q", "footer a"):
+            p.locator(selector).first.focus()
+            style = p.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+                return {colour: s.outlineColor, width: parseFloat(s.outlineWidth), style: s.outlineStyle} }""")
+            assert style["style"] != "none" and style["width"] >= 2, (selector, style)
+            background = (0x0B, 0x53, 0x94) if selector.startswith("header") else (255, 255, 255)
+            assert contrast(rgb(style["colour"]), background) >= 3, (selector, style)
+    finally:
+        context.close()
+
+
+def test_network_map_is_skippable_and_focus_highlights(browser, live_server):
+    """The report's network map: a skip link over it, and a node with keyboard focus highlights its
+    neighbours like the pointer does."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    try:
+        p.goto(live_server.url + "/report")
+        skip = p.locator("a.skip-map")
+        assert skip.count() == 1
+        target = skip.get_attribute("href")
+        assert target and p.locator(target).count() == 1
+        node = p.locator("#network-map .node a").first
+        node.focus()
+        assert p.evaluate("document.getElementById('network-map').classList.contains('focus')")
+        assert p.locator("#network-map .node.on").count() >= 2
+    finally:
+        context.close()
+
+
+def test_sparql_moves_focus_to_the_result_status(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    p = context.new_page()
+    try:
+        p.goto(live_server.url + "/sparql")
+        p.locator("button.example").first.click()
+        p.locator("#results table tbody tr").first.wait_for(timeout=20_000)
+        assert p.evaluate("document.activeElement.id") == "status"
+        assert p.locator("#status").inner_text().strip()
+        assert p.locator("#status").get_attribute("aria-live") == "polite"
+    finally:
+        context.close()
+
+
+def test_search_results_come_before_the_facets_on_phones(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    p = context.new_page()
+    try:
+        p.goto(live_server.url + "/search?q=Beratung")
+        results = p.locator("#results-h").bounding_box()
+        facets = p.locator(".facets").bounding_box()
+        assert results and facets and results["y"] < facets["y"]
+        assert results["y"] < 800  # the first result heading is on the first screen
+        assert p.locator(".facets details").count() >= 1
+    finally:
+        context.close()
+
+
+def test_language_switch_keeps_query_and_facets(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    try:
+        p.goto(live_server.url + "/search?q=Beratung&district=pankow&lang=de")
+        p.click("header.site a[hreflang=en]")
+        p.wait_for_load_state()
+        assert p.locator("html").get_attribute("lang") == "en"
+        assert p.locator("#q").input_value() == "Beratung"
+        assert "district=pankow" in p.url
+    finally:
+        context.close()
