@@ -315,12 +315,12 @@ class SearchIndex:
             facet_iris.setdefault((facet, code), v)
             (via if inherited else own).setdefault(s, {}).setdefault(facet, set()).add(code)
         for s, by_facet in via.items():
-            for facet, codes in by_facet.items():
-                items[s].inherited[facet] = codes - own.get(s, {}).get(facet, set())
+            for facet, from_offers in by_facet.items():
+                items[s].inherited[facet] = from_offers - own.get(s, {}).get(facet, set())
         labels: dict[str, dict[str, str]] = {}
         alt_labels: dict[str, list[str]] = {}
-        for v, lang, label, *which in label_rows:
-            if which and which[0] == "alt":
+        for v, lang, label, *label_kind in label_rows:
+            if label_kind and label_kind[0] == "alt":
                 alt_labels.setdefault(v, []).append(label)
             else:
                 labels.setdefault(v, {}).setdefault(lang, label)

@@ -503,7 +503,7 @@ class Builder:
         out: list[Triple] = []
         for name in split_list(row.values.get("inferred", "")):
             column = next((c for c in row.spec.columns if c.name == name and c.predicate is not None), None)
-            if column is None:
+            if column is None or column.predicate is None:
                 known = ", ".join(c.name for c in row.spec.columns if c.predicate is not None)
                 self.problems.append(
                     Problem(

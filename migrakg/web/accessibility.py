@@ -33,7 +33,7 @@ def _render(request: Request, state: State, path: str, *, status: int = 200, sen
     return state.templates.TemplateResponse(request, template, context, status_code=status)
 
 
-def _page(path: str):  # type: ignore[no-untyped-def]
+def _page(path: str):
     def handler(request: Request, state: State) -> Response:
         return _render(request, state, path)
 
