@@ -2,7 +2,7 @@
 endpoint; the links graph (`{base}graph/links`); the review file a person accepts or rejects.
 
 Entities come from the same few SELECT queries everywhere (our store through pyoxigraph or the
-QueryService, another project's endpoint through SPARQLWrapper), so ours and theirs are read alike.
+QueryService, another project's endpoint through sparql/remote.py), so ours and theirs are read alike.
 Each link is also a resource `{base}id/link/{hash}` (no blank nodes) with its score, method, date and
 evidence, in the SSSOM vocabulary (https://w3id.org/sssom/) plus RDF reification.
 """

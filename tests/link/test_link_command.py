@@ -106,6 +106,19 @@ def test_links_against_a_remote_sparql_endpoint(settings, live_server):
     assert not any(l.proposed and l.ours != l.theirs for l in result.links)
 
 
+def test_an_unreachable_endpoint_is_named_in_the_error(settings, built):
+    import pytest
+
+    from migrakg.errors import UsageError
+    from tests.conftest import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
+    with pytest.raises(UsageError) as refused:
+        run_link(settings, url, threshold=DEFAULT_THRESHOLD, floor=PROBABLE_FLOOR)
+    assert url in refused.value.text.en and "cannot be reached" in refused.value.text.en
+    assert url in refused.value.text.de and "nicht erreichbar" in refused.value.text.de
+
+
 def test_close_matches_are_skos(settings, built, tmp_path):
     import datetime as dt
 
