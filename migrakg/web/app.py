@@ -15,7 +15,7 @@ from starlette.routing import Match
 
 from .. import __version__
 from ..settings import Settings
-from ..sparql.service import QueryService, default_workers
+from ..sparql.service import QueryService
 from ..sparql.store import KnowledgeStore
 from . import catalog, errors, health, pages, reconcile, report, search, sparql, update
 from .deps import HERE, AppState
@@ -103,14 +103,7 @@ def create_app(
     *warm_up* (`migrakg serve`), the landing page's figures and the search index are computed in the
     background at start and after every reload, instead of on the first visitor's request."""
 
-    service = service or QueryService(
-        store,
-        workers=default_workers(),
-        timeout=settings.query_timeout,
-        limit=settings.result_limit,
-        max_bytes=settings.result_bytes,
-        service_allow=settings.service_allow,
-    )
+    service = service or QueryService.from_settings(store, settings)
     state = AppState(settings, store, service, build_dir)
 
     @asynccontextmanager

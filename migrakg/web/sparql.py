@@ -231,7 +231,8 @@ async def _run_for(request: Request, state: State, query: QueryRequest) -> Query
     """Run *query* for this request. While it runs, every WATCH_EVERY seconds: if the client went away
     (closed tab, cancelled script), the query is stopped and its worker replaced, instead of keeping a
     worker busy up to the time limit for nobody. Queries shorter than that pay nothing for it."""
-    running = asyncio.ensure_future(state.service.run_async(query))
+    client = request.client.host if request.client else None  # the remote address: one share of the public lane
+    running = asyncio.ensure_future(state.service.run_async(query, client=client))
     try:
         while True:
             done, _ = await asyncio.wait({running}, timeout=WATCH_EVERY)
