@@ -111,6 +111,13 @@ class Settings:
             "help": "deepest nesting of brackets in a SPARQL query or a JSON request (reconcile); deeper: 400 before parsing",
         },
     )
+    trusted_hosts: tuple[str, ...] = field(
+        default=("127.0.0.1", "localhost", "::1"),
+        metadata={
+            "env": "MIGRAKG_TRUSTED_HOSTS",
+            "help": "host names whose Host header may make absolute URLs when no public URL is set, space-separated; any other Host gets the listening address",
+        },
+    )
     lang: str = field(default="", metadata={"env": "MIGRAKG_LANG", "help": "language of messages: de or en (default: from LANG)"})
     reload_interval: float = field(
         default=2.0,
@@ -186,7 +193,7 @@ def _convert(name: str, raw: str) -> object:
             return float(raw)
         if name in ("result_limit", "result_bytes", "sparql_workers", "sparql_queue", "sparql_per_client", "body_limit", "upload_limit", "max_nesting"):
             return int(raw)
-        if name == "service_allow":
+        if name in ("service_allow", "trusted_hosts"):
             return tuple(raw.split())
     except ValueError:
         raise UsageError(f"setting {name}: {raw!r} is not a valid value") from None

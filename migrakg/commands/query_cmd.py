@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if not path.exists():
             raise UsageError(f"query file {path} not found")
         text = path.read_text(encoding="utf-8")
-    check_query(text, settings.service_allow)
+    check_query(text, settings.service_allow, settings.max_nesting)
     form = query_form(text) or "select"
     fmt = args.format or ("turtle" if form == "graph" else "tsv")
     media = MEDIA[fmt]

@@ -51,5 +51,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         service = QueryService.from_settings(store, settings, workers=args.workers)
     app = create_app(settings, store, service=service, warm_up=True)
     print(f"migrakg serving {store.triple_count()} triples ({store.kind}) on http://{args.host}:{args.port}/", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)  # no `server: uvicorn` banner
     return 0

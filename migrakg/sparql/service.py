@@ -128,17 +128,44 @@ def check_services(found: Scan, allow: tuple[str, ...]) -> None:
             )
 
 
-def check_query(text: str, allow: tuple[str, ...] = ()) -> Scan:
-    """Refuse what must never reach the engine from /sparql; returns the scan."""
+DEFAULT_MAX_NESTING = 64
+
+
+class QueryTooDeep(MigrakgError):
+    """Brackets nested deeper than the limit: the engine's parser would recurse until its stack ends
+    (a query worker, or the web process for an update, would die), so the text never reaches it."""
+
+    status = 400
+
+    def __init__(self, depth: int, allowed: int) -> None:
+        super().__init__(
+            Text(
+                f"die Abfrage ist {depth} Ebenen tief verschachtelt ({{ ( [); erlaubt sind höchstens {allowed}",
+                f"the query nests brackets ({{ ( [) {depth} levels deep; at most {allowed} are allowed",
+            )
+        )
+
+
+def check_depth(found: Scan, allowed: int) -> None:
+    if found.depth > allowed:
+        raise QueryTooDeep(found.depth, allowed)
+
+
+def check_query(text: str, allow: tuple[str, ...] = (), max_nesting: int = DEFAULT_MAX_NESTING) -> Scan:
+    """Refuse what must never reach the engine from /sparql; returns the scan. Raises
+    UpdateNotAllowed, ServiceNotAllowed, QueryTooDeep."""
     found = scan(text)
+    check_depth(found, max_nesting)
     if found.update:
         raise UpdateNotAllowed()
     check_services(found, allow)
     return found
 
 
-def check_update(text: str, allow: tuple[str, ...] = ()) -> Scan:
+def check_update(text: str, allow: tuple[str, ...] = (), max_nesting: int = DEFAULT_MAX_NESTING) -> Scan:
+    """Refuse LOAD, SERVICE outside the allow-list and too deep nesting in an update."""
     found = scan(text)
+    check_depth(found, max_nesting)
     if "LOAD" in found.update_keywords:
         raise LoadNotAllowed()
     check_services(found, allow)
@@ -227,8 +254,12 @@ def execute(store: ox.Store, request: QueryRequest, limit: int, max_bytes: int =
 
 def query_form(text: str) -> str | None:
     """'select' | 'ask' | 'graph' (CONSTRUCT/DESCRIBE) | None, from the query text."""
-    form = scan(text).form
-    return {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(form or "")
+    return form_of(scan(text))
+
+
+def form_of(found: Scan) -> str | None:
+    """'select' | 'ask' | 'graph' (CONSTRUCT/DESCRIBE) | None, from a scan."""
+    return {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(found.form or "")
 
 
 # --- the reply channel ---------------------------------------------------------------------------

@@ -17,8 +17,9 @@ from .. import __version__
 from ..settings import Settings
 from ..sparql.service import QueryService
 from ..sparql.store import KnowledgeStore
-from . import catalog, errors, health, pages, reconcile, report, search, sparql, update
+from . import apidocs, catalog, errors, health, pages, reconcile, report, search, sparql, update
 from .deps import HERE, AppState
+from .hardening import BodyLimit, SecurityHeaders
 from .i18n import COOKIE, LANGS
 from .pages import warm_caches
 
@@ -129,16 +130,19 @@ def create_app(
             service.close()
 
     app = FastAPI(
-        title="migrakg", version=__version__, lifespan=lifespan, docs_url="/api", redoc_url=None, openapi_url="/openapi.json"
+        title="migrakg", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url="/openapi.json"
     )
     app.state.kb = state
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.mount("/api/assets", StaticFiles(directory=str(apidocs.ASSETS)), name="api-assets")
 
-    for module in (health, sparql, update, pages, search, catalog, reconcile, report):
+    for module in (health, sparql, update, pages, search, catalog, reconcile, report, apidocs):
         app.include_router(module.router)
     app.add_middleware(HeadAsGet, routes=app.router.routes)
     app.add_middleware(CorsAndLang)
+    app.add_middleware(BodyLimit, settings=settings)  # before anything reads a body
+    app.add_middleware(SecurityHeaders)  # outermost: every answer gets the headers, refusals too
     return app
 
 

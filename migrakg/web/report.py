@@ -13,6 +13,7 @@ from ..reporting import build_report, render_html
 from ..reporting.html import figure_csv
 from ..reporting.model import Report
 from .deps import State
+from .hardening import csp_for_page
 from .i18n import request_lang
 
 router = APIRouter()
@@ -43,9 +44,9 @@ def _page(request: Request, state: State, district: str | None) -> HTMLResponse:
         "other_lang_href": f"{quote(request.url.path)}?lang={other}",
         "csv_base": f"/report/{quote(district)}/" if district else "/report/",
     }
-    return HTMLResponse(
-        render_html(report, site=site), headers={"Content-Language": report.lang, "Vary": "Accept-Language, Cookie"}
-    )
+    page = render_html(report, site=site)  # a stand-alone file: its script and styles are inline, allowed by hash
+    headers = {"Content-Language": report.lang, "Vary": "Accept-Language, Cookie", "Content-Security-Policy": csp_for_page(page)}
+    return HTMLResponse(page, headers=headers)
 
 
 def _csv(request: Request, state: State, district: str | None, figure: str) -> Response:
