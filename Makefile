@@ -1,4 +1,4 @@
-# migrakg — one-command set-up. `make run` builds, validates and serves; `make test` runs the suite.
+# migrakg — one-command set-up. `make run` builds, validates, publishes and serves; `make test` runs the suite.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -23,6 +23,7 @@ validate: $(STAMP)
 	$(BIN)/migrakg validate
 
 run: build
+	$(BIN)/migrakg publish --quiet
 	$(BIN)/migrakg serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)

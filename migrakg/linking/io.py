@@ -21,6 +21,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
 
 from .. import __version__
+from ..csvcells import csv_row, read_cell
 from ..errors import Location, Problem, SourceError, Text, UsageError
 from ..namespaces import Iris
 from ..sparql.results import term_tuple
@@ -309,19 +310,21 @@ def review_csv(links: list[Link], decisions: dict[tuple[str, str], str]) -> str:
     for link in links:
         decision = decisions.get((link.ours, link.theirs), "")
         writer.writerow(
-            [
-                link.ours,
-                link.theirs,
-                f"{link.ours_name} | {link.theirs_name}",
-                f"{link.score:.3f}",
-                link.relation,
-                "; ".join(link.evidence),
-                decision,
-            ]
+            csv_row(  # names come from other projects' data: no cell may start a spreadsheet formula
+                [
+                    link.ours,
+                    link.theirs,
+                    f"{link.ours_name} | {link.theirs_name}",
+                    f"{link.score:.3f}",
+                    link.relation,
+                    "; ".join(link.evidence),
+                    decision,
+                ]
+            )
         )
     for (ours, theirs), decision in sorted(decisions.items()):
         if decision == "rejected":
-            writer.writerow([ours, theirs, "", "", "", "", "rejected"])
+            writer.writerow(csv_row([ours, theirs, "", "", "", "", "rejected"]))
     return out.getvalue()
 
 
@@ -350,7 +353,7 @@ def read_review(path: Path) -> dict[tuple[str, str], str]:
         value = (row.get("decision") or "").strip().lower()
         if not value:
             continue
-        key = ((row.get("ours") or "").strip(), (row.get("theirs") or "").strip())
+        key = (read_cell((row.get("ours") or "").strip()), read_cell((row.get("theirs") or "").strip()))
         if value in ACCEPT:
             decisions[key] = "accepted"
         elif value in REJECT:
