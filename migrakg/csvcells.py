@@ -31,9 +31,12 @@ def csv_cell(value: Any) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    if text.startswith(FORMULA_STARTS) and not _HARMLESS.fullmatch(text):
-        return "'" + text
-    return text
+    return "'" + text if starts_formula(text) else text
+
+
+def starts_formula(text: str) -> bool:
+    """Whether a spreadsheet would take *text* for a formula (numbers and telephone numbers would not)."""
+    return text.startswith(FORMULA_STARTS) and not _HARMLESS.fullmatch(text)
 
 
 def read_cell(text: str) -> str:

@@ -191,7 +191,16 @@ def _convert(name: str, raw: str) -> object:
             return Path(raw)
         if name in ("query_timeout", "reload_interval"):
             return float(raw)
-        if name in ("result_limit", "result_bytes", "sparql_workers", "sparql_queue", "sparql_per_client", "body_limit", "upload_limit", "max_nesting"):
+        if name in (
+            "result_limit",
+            "result_bytes",
+            "sparql_workers",
+            "sparql_queue",
+            "sparql_per_client",
+            "body_limit",
+            "upload_limit",
+            "max_nesting",
+        ):
             return int(raw)
         if name in ("service_allow", "trusted_hosts"):
             return tuple(raw.split())

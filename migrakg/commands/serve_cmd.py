@@ -17,7 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", help="an external SPARQL 1.1 endpoint to answer queries instead of the embedded store")
     parser.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
     parser.add_argument("--result-limit", type=int, help="most rows a query may return (default 100000)")
-    parser.add_argument("--workers", type=int, help="query worker processes for pages, search and reconcile (default: cores, 2–4)")
+    parser.add_argument(
+        "--workers", type=int, help="query worker processes for pages, search and reconcile (default: cores, 2–4)"
+    )
     parser.add_argument("--sparql-workers", type=int, help="query worker processes for /sparql alone (default 2)")
     parser.add_argument("--service-allow", nargs="*", help="SPARQL endpoints a SERVICE clause may reach")
     parser.add_argument("--public-url", help="address the server is reached at (for links in catalogue and service description)")

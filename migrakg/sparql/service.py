@@ -579,7 +579,9 @@ class QueryService:
         self.writable = writable
         self.lanes = {
             INTERNAL: Lane(INTERNAL, self.workers),
-            PUBLIC: Lane(PUBLIC, max(1, public_workers or self.workers), nice=PUBLIC_NICE, queue_limit=public_queue, per_client=per_client),
+            PUBLIC: Lane(
+                PUBLIC, max(1, public_workers or self.workers), nice=PUBLIC_NICE, queue_limit=public_queue, per_client=per_client
+            ),
         }
         self._all: set[_Worker] = set()
         self._lock = threading.RLock()
@@ -690,7 +692,10 @@ class QueryService:
             self._all.discard(worker)
             worker.kill()
             lane = self.lanes[worker.lane]
-            if self._started and sum(1 for w in self._all if w.lane == lane.name and w.generation == self._generation) < lane.size:
+            if (
+                self._started
+                and sum(1 for w in self._all if w.lane == lane.name and w.generation == self._generation) < lane.size
+            ):
                 self._spawn(lane)
 
     def _admit(self, lane: Lane, client: str | None) -> None:
@@ -701,7 +706,9 @@ class QueryService:
         with self._lock:
             lane.leave(client)
 
-    def run(self, request: QueryRequest, *, timeout: float | None = None, lane: str = INTERNAL, client: str | None = None) -> QueryResult:
+    def run(
+        self, request: QueryRequest, *, timeout: float | None = None, lane: str = INTERNAL, client: str | None = None
+    ) -> QueryResult:
         """Run a checked request, blocking this thread. Raises QuerySyntaxError, QueryTimeout,
         ResultTooLarge, EngineBusy, ServiceBusy, TooManyQueries, EngineError, UpstreamError."""
         limit = timeout or self.timeout

@@ -10,7 +10,7 @@ import io
 import pytest
 
 from migrakg.build import NQUADS
-from migrakg.csvcells import FORMULA_STARTS, _HARMLESS
+from migrakg.csvcells import starts_formula
 
 HOSTILE = {
     "narud-ev": '=HYPERLINK("http://example.org/x","klick")',
@@ -24,12 +24,7 @@ def nq_literal(text: str) -> str:
 
 
 def unsafe_cells(text: str) -> list[str]:
-    return [
-        cell
-        for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))
-        for cell in row
-        if cell.startswith(FORMULA_STARTS) and not _HARMLESS.fullmatch(cell)
-    ]
+    return [cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in row if starts_formula(cell)]
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +78,10 @@ def test_link_review_file_neutralises_and_reads_back(tmp_path):
     from migrakg.linking.io import read_review, review_csv
     from migrakg.linking.match import Link
 
-    links = [Link("https://w3id.org/migrakg/id/organisation/narud-ev", "=their-id", "sameAs", 0.9, [], "automatic", "NARUD", n) for n in NAMES]
+    links = [
+        Link("https://w3id.org/migrakg/id/organisation/narud-ev", "=their-id", "sameAs", 0.9, [], "automatic", "NARUD", n)
+        for n in NAMES
+    ]
     text = review_csv(links, {})
     assert unsafe_cells(text) == []
     path = tmp_path / "review.csv"

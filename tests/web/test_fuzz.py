@@ -52,12 +52,53 @@ HOSTILE = [
     "de",
     "x" * 3000,
 ]
-NAMES = ["query", "q", "district", "language", "field", "audience", "lang", "format", "limit", "prefix", "type", "id",
-         "queries", "extend", "callback", "default-graph-uri", "named-graph-uri", "page", "since", "update", "download", "output"]
-ACCEPTS = ["text/html", "application/json", "*/*", "text/turtle", "application/sparql-results+json", "text/csv",
-           "application/ld+json;q=0.5, text/html;q=0.1", "image/png", "", "text/html;q=NaN", ";;,,"]
-CONTENT_TYPES = ["application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update",
-                 "application/json", "text/plain; charset=latin-1", "multipart/form-data; boundary=x", "", "text/csv"]
+NAMES = [
+    "query",
+    "q",
+    "district",
+    "language",
+    "field",
+    "audience",
+    "lang",
+    "format",
+    "limit",
+    "prefix",
+    "type",
+    "id",
+    "queries",
+    "extend",
+    "callback",
+    "default-graph-uri",
+    "named-graph-uri",
+    "page",
+    "since",
+    "update",
+    "download",
+    "output",
+]
+ACCEPTS = [
+    "text/html",
+    "application/json",
+    "*/*",
+    "text/turtle",
+    "application/sparql-results+json",
+    "text/csv",
+    "application/ld+json;q=0.5, text/html;q=0.1",
+    "image/png",
+    "",
+    "text/html;q=NaN",
+    ";;,,",
+]
+CONTENT_TYPES = [
+    "application/x-www-form-urlencoded",
+    "application/sparql-query",
+    "application/sparql-update",
+    "application/json",
+    "text/plain; charset=latin-1",
+    "multipart/form-data; boundary=x",
+    "",
+    "text/csv",
+]
 
 text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=60))
 
@@ -86,10 +127,14 @@ def calls(draw, all_routes):  # type: ignore[no-untyped-def]
             st.one_of(
                 st.binary(max_size=200),
                 text.map(str.encode),
-                st.dictionaries(st.sampled_from(NAMES), text, max_size=3).map(lambda d: "&".join(f"{k}={v}" for k, v in d.items()).encode()),
-                st.recursive(st.none() | st.floats() | st.text(max_size=5), lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3), max_leaves=20).map(
-                    lambda v: json.dumps({"q0": v}).encode()
+                st.dictionaries(st.sampled_from(NAMES), text, max_size=3).map(
+                    lambda d: "&".join(f"{k}={v}" for k, v in d.items()).encode()
                 ),
+                st.recursive(
+                    st.none() | st.floats() | st.text(max_size=5),
+                    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3),
+                    max_leaves=20,
+                ).map(lambda v: json.dumps({"q0": v}).encode()),
             )
         )
     return method, path, params, headers, body
