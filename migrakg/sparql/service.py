@@ -449,6 +449,10 @@ class _Worker:
             try:
                 ours.close()
                 os.close(held)
+                try:  # the event loop's signal wake-up fd is about to be closed: a signal must not write to its number
+                    signal.set_wakeup_fd(-1)
+                except ValueError:
+                    pass
                 _close_inherited({theirs.fileno(), watched})
                 _die_with_parent(parent, watched)
                 if nice:

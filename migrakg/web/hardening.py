@@ -16,6 +16,9 @@ from ..settings import Settings
 from .errors import error_response
 
 UPLOAD_PATHS = ("/import",)  # routes that take files: the upload limit instead of the body limit
+# A refused body up to this many times the limit is read and thrown away (never kept) after the 413, so that
+# the client, still sending, gets to read the answer; a larger one closes the connection instead.
+DRAIN_AT_MOST = 16
 
 
 class BodyTooLarge(MigrakgError):
@@ -49,7 +52,8 @@ def _size(n: int) -> str:
 class BodyLimit:
     """Pure ASGI middleware: a request whose Content-Length (or address) is over the limit is answered
     413 (414) before its body is read; a body without Content-Length (chunked) is counted as it is
-    received, and reading stops with 413 at the first byte past the limit."""
+    received, and reading stops with 413 at the first byte past the limit. The server (uvicorn) discards
+    what still arrives of a refused body; past DRAIN_AT_MOST × the limit the connection is closed."""
 
     def __init__(self, app: Any, settings: Settings):
         self.app = app
@@ -64,6 +68,7 @@ class BodyLimit:
             return
         limit = self.limit_for(scope.get("path", ""))
         refused: MigrakgError | None = None
+        close = False
         if len(scope.get("query_string", b"")) + len(scope.get("raw_path") or b"") > self.settings.body_limit:
             refused = UriTooLong(self.settings.body_limit)
         else:
@@ -75,8 +80,9 @@ class BodyLimit:
                         declared = -1
                     if declared < 0 or declared > limit:
                         refused = BodyTooLarge(limit)
+                        close = declared > DRAIN_AT_MOST * limit
         if refused is not None:
-            await _answer(scope, send, refused, close=True)
+            await _answer(scope, send, refused, close=close)
             return
         received = 0
 
@@ -94,7 +100,7 @@ class BodyLimit:
 
 async def _answer(scope: dict, send: Any, error: MigrakgError, *, close: bool) -> None:
     response = error_response(Request(scope), error.status, error.text)
-    if close:  # the unread body must not be taken for the next request on this connection
+    if close:  # not worth reading even to throw it away
         response.headers["connection"] = "close"
 
     async def nothing() -> dict:

@@ -53,6 +53,17 @@ def test_50_mb_announced_is_refused_before_it_is_sent_and_health_answers(live_se
     assert head.startswith(b"HTTP/1.1 413")
 
 
+def test_a_client_still_sending_reads_the_413_and_keeps_its_connection(live_server):
+    """The refused body is thrown away as it arrives, so a client that sends it whole (no
+    `Expect: 100-continue`) reads the answer instead of a reset connection."""
+    body = b"x" * (4 * 1024 * 1024)
+    with httpx.Client(timeout=30) as client:
+        for _ in range(3):
+            r = client.post(live_server.url + "/sparql", content=body, headers={"Content-Type": "application/sparql-query"})
+            assert r.status_code == 413
+        assert client.get(live_server.url + "/health").status_code == 200
+
+
 def test_the_upload_limit_applies_to_import(client, settings):
     limit = settings.upload_limit
     r = client.post("/import", content=b"x", headers={"Content-Length": str(limit + 1), **JSON})
