@@ -78,6 +78,52 @@ class Settings:
             "help": "address the server is reached at, for links in the catalogue and the service description",
         },
     )
+    sparql_workers: int = field(
+        default=2,
+        metadata={
+            "env": "MIGRAKG_SPARQL_WORKERS",
+            "help": "query workers for /sparql alone; pages, search and reconcile have workers of their own and never wait behind them",
+        },
+    )
+    sparql_queue: int = field(
+        default=8,
+        metadata={
+            "env": "MIGRAKG_SPARQL_QUEUE",
+            "help": "/sparql queries that may wait for a worker; one more is answered 503 with Retry-After at once",
+        },
+    )
+    sparql_per_client: int = field(
+        default=2,
+        metadata={
+            "env": "MIGRAKG_SPARQL_PER_CLIENT",
+            "help": "/sparql queries one client address may have running or waiting; one more is answered 429 with Retry-After",
+        },
+    )
+    body_limit: int = field(
+        default=1024 * 1024,
+        metadata={
+            "env": "MIGRAKG_BODY_LIMIT",
+            "help": "largest request body (and query string) in bytes on every route except /import; larger: 413 (414) before anything is read",
+        },
+    )
+    upload_limit: int = field(
+        default=32 * 1024 * 1024,
+        metadata={"env": "MIGRAKG_UPLOAD_LIMIT", "help": "largest file upload to POST /import in bytes; larger: 413"},
+    )
+    max_nesting: int = field(
+        default=64,
+        metadata={
+            "env": "MIGRAKG_MAX_NESTING",
+            "help": "deepest nesting of brackets in a SPARQL query or a JSON request (reconcile); deeper: 400 before parsing",
+        },
+    )
+    trusted_hosts: tuple[str, ...] = field(
+        default=("127.0.0.1", "localhost", "::1"),
+        metadata={
+            "env": "MIGRAKG_TRUSTED_HOSTS",
+            "help": "host names whose Host header may make absolute URLs when no public URL is set, space-separated; any other Host gets the listening address",
+        },
+    )
     lang: str = field(default="", metadata={"env": "MIGRAKG_LANG", "help": "language of messages: de or en (default: from LANG)"})
     feedback_contact: str = field(
         default="",
@@ -116,6 +162,18 @@ class Settings:
             raise UsageError(f"reload interval {self.reload_interval} must be between 0.1 and 3600 seconds")
         if self.feedback_contact and not self.feedback_contact.startswith(("mailto:", "https://", "http://")):
             raise UsageError(f"feedback contact {self.feedback_contact!r} must be a mailto: or http(s): address")
+        if not 1 <= self.sparql_workers <= 64:
+            raise UsageError(f"SPARQL workers {self.sparql_workers} must be between 1 and 64")
+        if not 0 <= self.sparql_queue <= 10_000:
+            raise UsageError(f"SPARQL queue {self.sparql_queue} must be between 0 and 10,000")
+        if not 1 <= self.sparql_per_client <= 10_000:
+            raise UsageError(f"SPARQL queries per client {self.sparql_per_client} must be between 1 and 10,000")
+        if not 1024 <= self.body_limit <= 1024**3:
+            raise UsageError(f"body limit {self.body_limit} bytes must be between 1 KiB and 1 GiB")
+        if not 1024 <= self.upload_limit <= 16 * 1024**3:
+            raise UsageError(f"upload limit {self.upload_limit} bytes must be between 1 KiB and 16 GiB")
+        if not 8 <= self.max_nesting <= 10_000:
+            raise UsageError(f"nesting limit {self.max_nesting} must be between 8 and 10,000")
         if self.lang not in ("", "de", "en"):
             raise UsageError(f"language {self.lang!r} must be 'de' or 'en'")
 
@@ -150,9 +208,18 @@ def _convert(name: str, raw: str) -> object:
             return Path(raw)
         if name in ("query_timeout", "reload_interval"):
             return float(raw)
-        if name in ("result_limit", "result_bytes"):
+        if name in (
+            "result_limit",
+            "result_bytes",
+            "sparql_workers",
+            "sparql_queue",
+            "sparql_per_client",
+            "body_limit",
+            "upload_limit",
+            "max_nesting",
+        ):
             return int(raw)
-        if name == "service_allow":
+        if name in ("service_allow", "trusted_hosts"):
             return tuple(raw.split())
     except ValueError:
         raise UsageError(f"setting {name}: {raw!r} is not a valid value") from None

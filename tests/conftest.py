@@ -85,7 +85,15 @@ def service(kb_store):
 
 
 @pytest.fixture(scope="session")
-def app(settings, kb_store, service):
+def released(settings, built):
+    """The release `make run` publishes before serving (the server never publishes on a request)."""
+    from migrakg.publishing.release import publish
+
+    return publish(settings, settings.build_path / "dist")
+
+
+@pytest.fixture(scope="session")
+def app(settings, kb_store, service, released):
     from migrakg.web.app import create_app
 
     return create_app(settings, kb_store, service=service)
@@ -121,7 +129,9 @@ class LiveServer:
 
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", server_header=False)
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> LiveServer:
@@ -139,7 +149,7 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(settings, kb_store):
+def live_server(settings, kb_store, released):
     """A real server over the real data (own query workers)."""
     from migrakg.sparql.service import QueryService
     from migrakg.web.app import create_app

@@ -13,7 +13,7 @@ import time
 import pytest
 import uvloop
 
-from migrakg.sparql.service import EngineError, QueryRequest, QueryService, QueryTimeout
+from migrakg.sparql.service import INTERNAL, PUBLIC, EngineError, QueryRequest, QueryService, QueryTimeout
 
 JSON = "application/sparql-results+json"
 EVERYTHING = "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
@@ -52,12 +52,18 @@ async def caught(awaitable, error_type):  # type: ignore[no-untyped-def]
         return None, exc
 
 
-def _pids(service: QueryService) -> set[int]:
-    return {w.process.pid for w in service._all}
+def _workers(service: QueryService, lane: str = PUBLIC) -> list:
+    return [w for w in service._all if w.lane == lane]
+
+
+def _pids(service: QueryService, lane: str = PUBLIC) -> set[int]:
+    """The workers of one lane (`run_async` takes the public lane unless told otherwise)."""
+    return {w.pid for w in _workers(service, lane)}
 
 
 def test_large_replies_alternate_between_event_loop_and_thread(one_worker, run_loop):
-    """The same worker answers a ~1 MB result to the event loop, then to a blocking caller, and so on."""
+    """The same worker (of the internal lane) answers a ~1 MB result to the event loop, then to a
+    blocking caller, and so on."""
     request = QueryRequest(EVERYTHING, JSON)
     expected = one_worker.run(request).body
     assert len(expected) > 256 * 1024  # far above a socket buffer: the reply arrives in pieces
@@ -65,14 +71,14 @@ def test_large_replies_alternate_between_event_loop_and_thread(one_worker, run_l
     assert rows > 3000
 
     async def via_loop() -> bytes:
-        return (await one_worker.run_async(request)).body
+        return (await one_worker.run_async(request, lane=INTERNAL)).body
 
     for _ in range(3):
         assert run_loop(via_loop()) == expected
-        worker = next(iter(one_worker._all))
+        (worker,) = _workers(one_worker, INTERNAL)
         assert os.get_blocking(worker.conn.fileno()), "the loop must leave the socket blocking"
         assert one_worker.run(request).body == expected
-    assert len(one_worker._all) == 1  # never replaced
+    assert _workers(one_worker, INTERNAL) == [worker]  # never replaced
 
 
 def test_event_loop_answers_match_blocking_answers_for_every_form(one_worker, run_loop):
@@ -116,7 +122,7 @@ def test_timeout_on_the_event_loop_while_another_query_answers(kb_store, run_loo
         assert "1.5 s" in error.text.en
         assert elapsed < 1.5 + 1.0
         assert answer is True and simple_at < 1.5  # answered while the explosive query ran
-        assert len(service._all) == 2 and _pids(service) != before  # the stopped worker was replaced
+        assert len(_workers(service)) == 2 and _pids(service) != before  # the stopped worker was replaced
         assert service.run(QueryRequest(SIMPLE, JSON)).boolean is True
     finally:
         service.close()
@@ -154,7 +160,7 @@ def test_busy_pool_queues_event_loop_requests(one_worker, run_loop):
 
     bodies = run_loop(scenario())
     assert bodies == [expected] * 6
-    assert len(one_worker._all) == 1
+    assert len(_workers(one_worker)) == 1
 
 
 def test_dead_worker_is_reported_and_replaced(one_worker, run_loop):

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if not path.exists():
             raise UsageError(f"query file {path} not found")
         text = path.read_text(encoding="utf-8")
-    check_query(text, settings.service_allow)
+    check_query(text, settings.service_allow, settings.max_nesting)
     form = query_form(text) or "select"
     fmt = formats.by_name(args.format, FORMATS) if args.format else formats.TURTLE if form == "graph" else formats.TSV
     assert fmt is not None  # argparse checked the name

@@ -17,7 +17,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", help="an external SPARQL 1.1 endpoint to answer queries instead of the embedded store")
     parser.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
     parser.add_argument("--result-limit", type=int, help="most rows a query may return (default 100000)")
-    parser.add_argument("--workers", type=int, help="query worker processes (default: cores, 2–4)")
+    parser.add_argument(
+        "--workers", type=int, help="query worker processes for pages, search and reconcile (default: cores, 2–4)"
+    )
+    parser.add_argument("--sparql-workers", type=int, help="query worker processes for /sparql alone (default 2)")
     parser.add_argument("--service-allow", nargs="*", help="SPARQL endpoints a SERVICE clause may reach")
     parser.add_argument("--public-url", help="address the server is reached at (for links in catalogue and service description)")
 
@@ -26,7 +29,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from ..sparql.opening import open_store
-    from ..sparql.service import QueryService, default_workers
+    from ..sparql.service import QueryService
     from ..web.app import create_app
 
     settings = settings.with_(
@@ -34,6 +37,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         result_limit=args.result_limit or settings.result_limit,
         service_allow=tuple(args.service_allow) if args.service_allow is not None else settings.service_allow,
         public_url=args.public_url or settings.public_url,
+        sparql_workers=args.sparql_workers or settings.sparql_workers,
     )
     settings.__post_init__()
     from ..sparql.remote import QueryBackend, RemoteQueryService
@@ -47,15 +51,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         service = RemoteQueryService(args.backend, timeout=settings.query_timeout, limit=settings.result_limit)
     else:
         store = open_store(settings, store=args.store, data=args.data)
-        service = QueryService(
-            store,
-            workers=args.workers or default_workers(),
-            timeout=settings.query_timeout,
-            limit=settings.result_limit,
-            max_bytes=settings.result_bytes,
-            service_allow=settings.service_allow,
-        )
+        service = QueryService.from_settings(store, settings, workers=args.workers)
     app = create_app(settings, store, service=service, warm_up=True)
     print(f"migrakg serving {store.triple_count()} triples ({store.kind}) on http://{args.host}:{args.port}/", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)  # no `server: uvicorn` banner
     return 0

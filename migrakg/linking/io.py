@@ -20,6 +20,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
 
 from .. import __version__
+from ..csvcells import csv_row, read_cell
 from ..errors import Location, MigrakgError, Problem, SourceError, Text, UsageError
 from ..namespaces import Iris
 from ..terms import Row, Select, from_ox, graph_lines, to_ox
@@ -287,19 +288,21 @@ def review_csv(links: list[Link], decisions: dict[tuple[str, str], str]) -> str:
     for link in links:
         decision = decisions.get((link.ours, link.theirs), "")
         writer.writerow(
-            [
-                link.ours,
-                link.theirs,
-                f"{link.ours_name} | {link.theirs_name}",
-                f"{link.score:.3f}",
-                link.relation,
-                "; ".join(link.evidence),
-                decision,
-            ]
+            csv_row(  # names come from other projects' data: no cell may start a spreadsheet formula
+                [
+                    link.ours,
+                    link.theirs,
+                    f"{link.ours_name} | {link.theirs_name}",
+                    f"{link.score:.3f}",
+                    link.relation,
+                    "; ".join(link.evidence),
+                    decision,
+                ]
+            )
         )
     for (ours, theirs), decision in sorted(decisions.items()):
         if decision == "rejected":
-            writer.writerow([ours, theirs, "", "", "", "", "rejected"])
+            writer.writerow(csv_row([ours, theirs, "", "", "", "", "rejected"]))
     return out.getvalue()
 
 
@@ -328,7 +331,7 @@ def read_review(path: Path) -> dict[tuple[str, str], str]:
         value = (row.get("decision") or "").strip().lower()
         if not value:
             continue
-        key = ((row.get("ours") or "").strip(), (row.get("theirs") or "").strip())
+        key = (read_cell((row.get("ours") or "").strip()), read_cell((row.get("theirs") or "").strip()))
         if value in ACCEPT:
             decisions[key] = "accepted"
         elif value in REJECT:

@@ -244,8 +244,8 @@ class Reconciler:
         if not isinstance(text, str):
             raise ReconcileError("query must be a string")
         limit = q.get("limit", 5)
-        if not isinstance(limit, (int, float)) or isinstance(limit, bool) or limit < 0:
-            raise ReconcileError("limit must be a non-negative number")
+        if not isinstance(limit, (int, float)) or isinstance(limit, bool) or not 0 <= limit < float("inf"):
+            raise ReconcileError("limit must be a non-negative number")  # NaN and Infinity (1e400) too
         theirs = self._entity(text, q.get("properties") or [])
         kinds = self.kinds_for(q.get("type"))
         if kinds == ():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from ..csvcells import csv_row
 from ..namespaces import LEGAL, MKG, ORG, SCHEMA, VCARD
 from .source import ReleaseSource
 
@@ -229,8 +230,8 @@ def rows(source: ReleaseSource, table: Table) -> list[list[str]]:
 def csv_bytes(header: list[str], body: list[list[str]], *, bom: bool = True) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(body)
+    writer.writerow(csv_row(header))
+    writer.writerows(csv_row(row) for row in body)  # no cell may start a spreadsheet formula
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
 
 

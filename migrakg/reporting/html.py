@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..csvcells import csv_row
 from .model import Report, kind_names, quality_names
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -91,9 +92,9 @@ def for_people(text: str) -> str:
 def figure_csv(columns: list[str], rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow(csv_row(columns))
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(csv_row(row))  # no cell may start a spreadsheet formula
     return buffer.getvalue()
 
 

@@ -47,6 +47,7 @@ class Scan:
     services: list[str | None] = field(default_factory=list)  # endpoint IRIs; None for a variable endpoint
     prefixes: dict[str, str] = field(default_factory=dict)
     has_dataset_clause: bool = False  # FROM / FROM NAMED / USING
+    depth: int = 0  # deepest nesting of { ( [ — the engine's parser recurses once per level
 
 
 def scan(text: str) -> Scan:
@@ -56,10 +57,20 @@ def scan(text: str) -> Scan:
     ['http://x/sparql']
     >>> scan('PREFIX service: <http://x/> SELECT ?service { ?service service:p 1 }').services
     []
+    >>> scan('SELECT * { OPTIONAL { ?s ?p "{{{" FILTER((?o)) } }').depth
+    4
     """
     text = decode_escapes(text)
     result = Scan()
     tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup not in ("comment",)]
+    level = 0
+    for kind, value in tokens:
+        if kind == "other":
+            if value in "{([":
+                level += 1
+                result.depth = max(result.depth, level)
+            elif value in "})]":
+                level -= 1
     i = 0
     while i < len(tokens):
         kind, value = tokens[i]

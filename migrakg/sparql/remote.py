@@ -85,8 +85,11 @@ class RemoteQueryService:
             )
         )
 
-    async def run_async(self, request: QueryRequest, *, timeout: float | None = None) -> QueryResult:
-        """`run` for the web server's event loop (the HTTP call waits in a thread)."""
+    async def run_async(
+        self, request: QueryRequest, *, timeout: float | None = None, lane: str = "public", client: str | None = None
+    ) -> QueryResult:
+        """`run` for the web server's event loop (the HTTP call waits in a thread; the external store
+        does its own admission, so *lane* and *client* are not used here)."""
         return await asyncio.get_running_loop().run_in_executor(None, lambda: self.run(request, timeout=timeout))
 
     def select(self, text: str, *, timeout: float | None = None) -> tuple[list[str], list[Row]]:

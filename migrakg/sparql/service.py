@@ -12,7 +12,6 @@ loads them from the web or the file system).
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import pickle
 import queue
@@ -128,17 +127,44 @@ def check_services(found: Scan, allow: tuple[str, ...]) -> None:
             )
 
 
-def check_query(text: str, allow: tuple[str, ...] = ()) -> Scan:
-    """Refuse what must never reach the engine from /sparql; returns the scan."""
+DEFAULT_MAX_NESTING = 64
+
+
+class QueryTooDeep(MigrakgError):
+    """Brackets nested deeper than the limit: the engine's parser would recurse until its stack ends
+    (a query worker, or the web process for an update, would die), so the text never reaches it."""
+
+    status = 400
+
+    def __init__(self, depth: int, allowed: int) -> None:
+        super().__init__(
+            Text(
+                f"die Abfrage ist {depth} Ebenen tief verschachtelt ({{ ( [); erlaubt sind höchstens {allowed}",
+                f"the query nests brackets ({{ ( [) {depth} levels deep; at most {allowed} are allowed",
+            )
+        )
+
+
+def check_depth(found: Scan, allowed: int) -> None:
+    if found.depth > allowed:
+        raise QueryTooDeep(found.depth, allowed)
+
+
+def check_query(text: str, allow: tuple[str, ...] = (), max_nesting: int = DEFAULT_MAX_NESTING) -> Scan:
+    """Refuse what must never reach the engine from /sparql; returns the scan. Raises
+    UpdateNotAllowed, ServiceNotAllowed, QueryTooDeep."""
     found = scan(text)
+    check_depth(found, max_nesting)
     if found.update:
         raise UpdateNotAllowed()
     check_services(found, allow)
     return found
 
 
-def check_update(text: str, allow: tuple[str, ...] = ()) -> Scan:
+def check_update(text: str, allow: tuple[str, ...] = (), max_nesting: int = DEFAULT_MAX_NESTING) -> Scan:
+    """Refuse LOAD, SERVICE outside the allow-list and too deep nesting in an update."""
     found = scan(text)
+    check_depth(found, max_nesting)
     if "LOAD" in found.update_keywords:
         raise LoadNotAllowed()
     check_services(found, allow)
@@ -217,8 +243,12 @@ def execute(store: ox.Store, request: QueryRequest, limit: int, max_bytes: int =
 
 def query_form(text: str) -> str | None:
     """'select' | 'ask' | 'graph' (CONSTRUCT/DESCRIBE) | None, from the query text."""
-    form = scan(text).form
-    return {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(form or "")
+    return form_of(scan(text))
+
+
+def form_of(found: Scan) -> str | None:
+    """'select' | 'ask' | 'graph' (CONSTRUCT/DESCRIBE) | None, from a scan."""
+    return {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(found.form or "")
 
 
 # --- the reply channel ---------------------------------------------------------------------------
@@ -296,6 +326,48 @@ def read_frame(fd: int) -> Any:
 
 _FORK_STORE: ox.Store | None = None  # the store a forked worker inherits
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _close_inherited(keep: set[int]) -> None:
+    """Close every file descriptor the fork copied from the web process except *keep* and stdio: the
+    listening socket, clients' keep-alive connections and the other workers' pipes must not live on in
+    a worker (a crashed or orphaned worker would hold a connection open or the port bound)."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # not Linux: every number up to the limit
+        fds = list(range(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024))
+    for fd in fds:
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _die_with_parent(parent: int, watched: int) -> None:
+    """A worker ends when the web process ends, however it ends (`kill -9` included): the kernel's
+    parent-death signal on Linux, and a watched pipe everywhere (its other end closes with the parent)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was set up
+        os._exit(0)
+
+    def watch() -> None:
+        try:
+            while os.read(watched, 1):
+                pass
+        except OSError:
+            pass
+        os._exit(0)
+
+    threading.Thread(target=watch, name="migrakg-parent-watch", daemon=True).start()
+
 
 def _worker_main(conn: Connection, disk_path: str | None, limit: int, max_bytes: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -341,47 +413,151 @@ def _worker_main(conn: Connection, disk_path: str | None, limit: int, max_bytes:
 SOCKET_BUFFER = 4 * 1024 * 1024
 
 
-def _widen(*conns: Connection) -> None:
+def _widen(*socks: socket.socket) -> None:
     """Larger socket buffers between web process and worker: a reply of up to a few MB is written in
     one go instead of in ~200 KB steps, each of which wakes the other side (costly on an idle VM)."""
-    for conn in conns:
-        sock = socket.socket(fileno=os.dup(conn.fileno()))
-        try:
-            for option in (socket.SO_SNDBUF, socket.SO_RCVBUF):
-                try:
-                    sock.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
-                except OSError:  # capped by the system (net.core.wmem_max / rmem_max): keep what it gives
-                    pass
-        finally:
-            sock.close()
+    for sock in socks:
+        for option in (socket.SO_SNDBUF, socket.SO_RCVBUF):
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
+            except OSError:  # capped by the system (net.core.wmem_max / rmem_max): keep what it gives
+                pass
 
 
 class _Worker:
-    def __init__(self, ctx: Any, disk_path: str | None, limit: int, max_bytes: int, generation: int):
-        parent, child = ctx.Pipe()
-        _widen(parent, child)
-        self.conn = parent
+    """One forked worker process: its request/reply socket, the pipe whose closing tells it that the
+    web process is gone, and its pid (reaped by `kill`)."""
+
+    def __init__(self, disk_path: str | None, limit: int, max_bytes: int, generation: int, lane: str, nice: int):
+        ours, theirs = socket.socketpair()
+        _widen(ours, theirs)
+        watched, held = os.pipe()  # the web process holds *held*; it closes when the web process ends
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                ours.close()
+                os.close(held)
+                try:  # the event loop's signal wake-up fd is about to be closed: a signal must not write to its number
+                    signal.set_wakeup_fd(-1)
+                except ValueError:
+                    pass
+                _close_inherited({theirs.fileno(), watched})
+                _die_with_parent(parent, watched)
+                if nice:
+                    os.nice(nice)
+                code = 0
+                _worker_main(Connection(theirs.detach()), disk_path, limit, max_bytes)
+            finally:
+                os._exit(code)
+        theirs.close()
+        os.close(watched)
+        self.pid = pid
+        self.held = held
+        self.conn = Connection(ours.detach())
         self.generation = generation
-        self.process = ctx.Process(target=_worker_main, args=(child, disk_path, limit, max_bytes), daemon=True)
-        self.process.start()
-        child.close()
+        self.lane = lane
 
     def kill(self) -> None:
+        """Stop the worker and reap it (no zombie is left behind)."""
         try:
-            self.process.kill()
-            self.process.join(timeout=5)
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
         finally:
             self.conn.close()
+            try:
+                os.close(self.held)
+            except OSError:
+                pass
+
+
+INTERNAL = "internal"  # the site's own queries: pages, search, reconcile, report, health
+PUBLIC = "public"  # queries sent to /sparql
+PUBLIC_NICE = 10  # how much lower the public workers' CPU priority is (`nice`): pages win a busy machine
+
+
+class ServiceBusy(MigrakgError):
+    """The public queue is full: answered at once (503), with the seconds to wait in Retry-After."""
+
+    status = 503
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            Text(
+                f"der SPARQL-Endpunkt ist ausgelastet (alle Plätze in der Warteschlange belegt); bitte in {retry_after} s noch einmal versuchen",
+                f"the SPARQL endpoint is busy (its queue is full); please try again in {retry_after} s",
+            )
+        )
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class TooManyQueries(MigrakgError):
+    """One client already has as many queries running or waiting as it may (429, with Retry-After)."""
+
+    status = 429
+
+    def __init__(self, allowed: int, retry_after: int) -> None:
+        super().__init__(
+            Text(
+                f"von dieser Adresse laufen schon {allowed} Abfragen (mehr sind gleichzeitig nicht erlaubt); bitte warten, bis eine fertig ist",
+                f"this address already has {allowed} queries running (no more are allowed at once); wait until one has finished",
+            )
+        )
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+@dataclass
+class Lane:
+    """One pool of workers with its own idle queue, so that one kind of caller never waits behind the
+    other. *queue_limit* (requests beyond the workers that may wait) and *per_client* bound the public lane."""
+
+    name: str
+    size: int
+    nice: int = 0  # public workers run at a lower CPU priority than the site's own
+    queue_limit: int | None = None  # None: no bound (the site's own queries)
+    per_client: int | None = None
+    idle: queue.Queue[_Worker] = field(default_factory=queue.Queue)
+    in_flight: int = 0  # running or waiting for a worker
+    clients: dict[str, int] = field(default_factory=dict)
+
+    def admit(self, client: str | None, retry_after: int) -> None:
+        """Count one request in, or refuse it at once. Call under the service lock."""
+        if self.per_client is not None and client is not None and self.clients.get(client, 0) >= self.per_client:
+            raise TooManyQueries(self.per_client, retry_after)
+        if self.queue_limit is not None and self.in_flight >= self.size + self.queue_limit:
+            raise ServiceBusy(retry_after)
+        self.in_flight += 1
+        if client is not None:
+            self.clients[client] = self.clients.get(client, 0) + 1
+
+    def leave(self, client: str | None) -> None:
+        self.in_flight -= 1
+        if client is not None:
+            left = self.clients.get(client, 1) - 1
+            if left > 0:
+                self.clients[client] = left
+            else:
+                self.clients.pop(client, None)
 
 
 class QueryService:
-    """A pool of query workers over one store. Thread-safe; `run` blocks the calling thread."""
+    """Two pools of query workers over one store: the internal lane for the site's own pages and the
+    public lane for /sparql. Thread-safe; `run` blocks the calling thread, `run_async` does not."""
 
     def __init__(
         self,
         store: Any,
         *,
         workers: int = 2,
+        public_workers: int | None = None,
+        public_queue: int = 8,
+        per_client: int | None = None,
         timeout: float = 10.0,
         limit: int = 100_000,
         max_bytes: int = DEFAULT_MAX_BYTES,
@@ -395,13 +571,33 @@ class QueryService:
         self.max_bytes = max_bytes
         self.service_allow = service_allow
         self.writable = writable
-        self._ctx = multiprocessing.get_context("fork")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.lanes = {
+            INTERNAL: Lane(INTERNAL, self.workers),
+            PUBLIC: Lane(
+                PUBLIC, max(1, public_workers or self.workers), nice=PUBLIC_NICE, queue_limit=public_queue, per_client=per_client
+            ),
+        }
         self._all: set[_Worker] = set()
         self._lock = threading.RLock()
         self._generation = 0
         self._started = False
         self._waiters: Any = None  # threads in which event-loop callers wait for a free worker (made on demand)
+        self._forker: Any = None  # the one thread that forks (a worker's parent-death signal follows that thread)
+
+    @classmethod
+    def from_settings(cls, store: Any, settings: Any, *, workers: int | None = None) -> QueryService:
+        """The service as `migrakg serve` runs it: limits and lane sizes from *settings*."""
+        return cls(
+            store,
+            workers=workers or default_workers(),
+            public_workers=settings.sparql_workers,
+            public_queue=settings.sparql_queue,
+            per_client=settings.sparql_per_client,
+            timeout=settings.query_timeout,
+            limit=settings.result_limit,
+            max_bytes=settings.result_bytes,
+            service_allow=settings.service_allow,
+        )
 
     def start(self) -> None:
         """Fork the workers (idempotent: an app's lifespan may start a service a test already started)."""
@@ -409,35 +605,43 @@ class QueryService:
             if self._started:
                 return
             self._generation += 1
-            for _ in range(self.workers):
-                self._spawn()
+            for lane in self.lanes.values():
+                for _ in range(lane.size):
+                    self._spawn(lane)
             self._started = True
 
-    def _spawn(self) -> None:
+    def _spawn(self, lane: Lane) -> None:
         global _FORK_STORE
         with self._lock, self.store.lock:
+            if self._forker is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._forker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="migrakg-fork")
             disk = str(self.store.path) if self.store.path is not None else None
             _FORK_STORE = self.store.store if disk is None else None
-            worker = _Worker(self._ctx, disk, self.limit, self.max_bytes, self._generation)
+            args = (disk, self.limit, self.max_bytes, self._generation, lane.name, lane.nice)
+            worker = self._forker.submit(_Worker, *args).result()
             self._all.add(worker)
-            self._idle.put(worker)
+            lane.idle.put(worker)
 
     def reload(self) -> None:
         """After the store was replaced: new workers see the new data; busy old ones retire when done."""
         with self._lock:
             old = list(self._all)
             self._generation += 1
-            for _ in range(self.workers):
-                self._spawn()
+            for lane in self.lanes.values():
+                for _ in range(lane.size):
+                    self._spawn(lane)
             for worker in old:
                 if worker.generation != self._generation:
                     self._retire_if_idle(worker)
 
     def _retire_if_idle(self, worker: _Worker) -> None:
+        idle = self.lanes[worker.lane].idle
         drained = []
         while True:
             try:
-                w = self._idle.get_nowait()
+                w = idle.get_nowait()
             except queue.Empty:
                 break
             if w is worker:
@@ -446,24 +650,33 @@ class QueryService:
             else:
                 drained.append(w)
         for w in drained:
-            self._idle.put(w)
+            idle.put(w)
 
     def close(self) -> None:
         with self._lock:
             for worker in list(self._all):
                 worker.kill()
             self._all.clear()
-            while not self._idle.empty():
-                self._idle.get_nowait()
+            for lane in self.lanes.values():
+                while not lane.idle.empty():
+                    lane.idle.get_nowait()
             self._started = False
             if self._waiters is not None:
                 self._waiters.shutdown(wait=False, cancel_futures=True)
                 self._waiters = None
+            if self._forker is not None:
+                self._forker.shutdown(wait=False)
+                self._forker = None
+
+    def busy(self) -> dict[str, dict[str, int]]:
+        """Per lane: workers, requests running or waiting (for /health)."""
+        with self._lock:
+            return {name: {"workers": lane.size, "in_flight": lane.in_flight} for name, lane in self.lanes.items()}
 
     def _release(self, worker: _Worker) -> None:
         with self._lock:
             if worker.generation == self._generation and worker in self._all:
-                self._idle.put(worker)
+                self.lanes[worker.lane].idle.put(worker)
             else:
                 self._all.discard(worker)
                 worker.kill()
@@ -472,34 +685,63 @@ class QueryService:
         with self._lock:
             self._all.discard(worker)
             worker.kill()
-            if len(self._all) < self.workers:
-                self._spawn()
+            lane = self.lanes[worker.lane]
+            if (
+                self._started
+                and sum(1 for w in self._all if w.lane == lane.name and w.generation == self._generation) < lane.size
+            ):
+                self._spawn(lane)
 
-    def run(self, request: QueryRequest, *, timeout: float | None = None) -> QueryResult:
+    def _admit(self, lane: Lane, client: str | None) -> None:
+        with self._lock:
+            lane.admit(client, max(1, round(self.timeout / 2)))
+
+    def _leave(self, lane: Lane, client: str | None) -> None:
+        with self._lock:
+            lane.leave(client)
+
+    def run(
+        self, request: QueryRequest, *, timeout: float | None = None, lane: str = INTERNAL, client: str | None = None
+    ) -> QueryResult:
         """Run a checked request, blocking this thread. Raises QuerySyntaxError, QueryTimeout,
-        ResultTooLarge, EngineBusy, EngineError, UpstreamError."""
+        ResultTooLarge, EngineBusy, ServiceBusy, TooManyQueries, EngineError, UpstreamError."""
         limit = timeout or self.timeout
-        worker = self._take(limit)
+        chosen = self.lanes[lane]
+        self._admit(chosen, client)
         try:
-            worker.conn.send(request)
-            if not worker.conn.poll(limit):  # the query's own clock starts when a worker takes it
+            worker = self._take(chosen, limit)
+            try:
+                worker.conn.send(request)
+                if not worker.conn.poll(limit):  # the query's own clock starts when a worker takes it
+                    self._replace(worker)
+                    raise QueryTimeout(limit)
+                status, payload = read_frame(worker.conn.fileno())
+            except (EOFError, OSError):
                 self._replace(worker)
-                raise QueryTimeout(limit)
-            status, payload = read_frame(worker.conn.fileno())
-        except (EOFError, OSError):
-            self._replace(worker)
-            raise _died() from None
-        self._release(worker)
+                raise _died() from None
+            self._release(worker)
+        finally:
+            self._leave(chosen, client)
         return _answer(status, payload)
 
-    async def run_async(self, request: QueryRequest, *, timeout: float | None = None) -> QueryResult:
-        """`run` for the web server's event loop: the reply is read from the worker's socket as it
-        arrives, without a thread. If the caller is cancelled, the worker (and its query) is replaced."""
-        limit = timeout or self.timeout
+    async def run_async(
+        self, request: QueryRequest, *, timeout: float | None = None, lane: str = PUBLIC, client: str | None = None
+    ) -> QueryResult:
+        """`run` for the web server's event loop, on the public lane unless told otherwise: the reply is
+        read from the worker's socket as it arrives, without a thread. If the caller is cancelled, the
+        worker (and its query) is replaced. A full queue or a client over its share is refused at once."""
+        chosen = self.lanes[lane]
+        self._admit(chosen, client)
+        try:
+            return await self._run_async(chosen, request, timeout or self.timeout)
+        finally:
+            self._leave(chosen, client)
+
+    async def _run_async(self, lane: Lane, request: QueryRequest, limit: float) -> QueryResult:
         loop = asyncio.get_running_loop()
-        worker = self._take_nowait()
+        worker = self._take_nowait(lane)
         if worker is None:  # all busy: wait for one in a thread, under the same limit as `run`
-            waiting = loop.run_in_executor(self._waiting_threads(), self._take, limit)
+            waiting = loop.run_in_executor(self._waiting_threads(), self._take, lane, limit)
             try:
                 worker = await asyncio.shield(waiting)
             except asyncio.CancelledError:  # give back the worker the thread still takes
@@ -553,15 +795,15 @@ class QueryService:
                 self._waiters = ThreadPoolExecutor(max_workers=64, thread_name_prefix="migrakg-wait")
             return self._waiters
 
-    def _take(self, limit: float) -> _Worker:
-        """An idle worker of the current data, waiting up to *limit* s (→ EngineBusy)."""
+    def _take(self, lane: Lane, limit: float) -> _Worker:
+        """An idle worker of the lane and the current data, waiting up to *limit* s (→ EngineBusy)."""
         if not self._started:
             self.start()
         wait_until = time.monotonic() + limit  # waiting for a free worker has its own limit
         while True:
             left = wait_until - time.monotonic()
             try:  # in slices, so that a closed service lets its waiters go at once
-                worker = self._idle.get(timeout=max(0.0, min(left, 0.5)))
+                worker = lane.idle.get(timeout=max(0.0, min(left, 0.5)))
             except queue.Empty:
                 if left <= 0.5 or not self._started:
                     raise EngineBusy() from None
@@ -570,9 +812,9 @@ class QueryService:
                 return worker
             self._release(worker)  # a worker of the previous data: retire it, take the next
 
-    def _take_nowait(self) -> _Worker | None:
+    def _take_nowait(self, lane: Lane) -> _Worker | None:
         try:
-            return self._take(0.0)
+            return self._take(lane, 0.0)
         except EngineBusy:
             return None
 

@@ -18,10 +18,11 @@ from starlette.routing import Match
 from .. import __version__
 from ..settings import Settings
 from ..sparql.remote import QueryBackend
-from ..sparql.service import QueryService, default_workers
+from ..sparql.service import QueryService
 from ..sparql.store import KnowledgeStore
-from . import accessibility, catalog, errors, health, pages, reconcile, report, search, sparql, update
+from . import accessibility, apidocs, catalog, errors, health, pages, reconcile, report, search, sparql, update
 from .deps import HERE, AppState
+from .hardening import BodyLimit, SecurityHeaders
 from .i18n import COOKIE, LANGS
 from .pages import warm_caches
 
@@ -135,14 +136,7 @@ def create_app(
     *warm_up* (`migrakg serve`), the landing page's figures and the search index are computed in the
     background at start and after every reload, instead of on the first visitor's request."""
 
-    service = service or QueryService(
-        store,
-        workers=default_workers(),
-        timeout=settings.query_timeout,
-        limit=settings.result_limit,
-        max_bytes=settings.result_bytes,
-        service_allow=settings.service_allow,
-    )
+    service = service or QueryService.from_settings(store, settings)
     state = AppState(settings, store, service, build_dir)
 
     @asynccontextmanager
@@ -168,17 +162,20 @@ def create_app(
             service.close()
 
     app = FastAPI(
-        title="migrakg", version=__version__, lifespan=lifespan, docs_url="/api", redoc_url=None, openapi_url="/openapi.json"
+        title="migrakg", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url="/openapi.json"
     )
     app.state.kb = state
     errors.install(app)
     app.mount("/static", CachedStaticFiles(directory=str(HERE / "static")), name="static")
+    app.mount("/api/assets", StaticFiles(directory=str(apidocs.ASSETS)), name="api-assets")
 
-    for module in (health, sparql, update, pages, search, catalog, reconcile, report, accessibility):
+    for module in (health, sparql, update, pages, search, catalog, reconcile, report, accessibility, apidocs):
         app.include_router(module.router)
     app.add_middleware(CompressText)
     app.add_middleware(HeadAsGet, routes=app.router.routes)
     app.add_middleware(CorsAndLang)
+    app.add_middleware(BodyLimit, settings=settings)  # before anything reads a body
+    app.add_middleware(SecurityHeaders)  # outermost: every answer gets the headers, refusals too
     return app
 
 

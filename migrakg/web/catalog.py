@@ -12,7 +12,7 @@ from ..errors import Text
 from ..formats import negotiate
 from .deps import State, page_context
 from .errors import NotAcceptable, NotFound
-from .releases import ServedRelease, ensure_release
+from .releases import ServedRelease, current_release
 
 router = APIRouter()
 
@@ -57,7 +57,7 @@ def _rdf_response(release: ServedRelease, name: str, fmt: formats.Format) -> Res
 
 @router.get("/catalog")
 def catalog(request: Request, state: State) -> Response:
-    release = ensure_release(state.settings)
+    release = current_release(state.settings)
     fmt = _rdf_format(request, html=True)
     if fmt is not None:
         return _rdf_response(release, "catalog.ttl", fmt)
@@ -91,13 +91,13 @@ def catalog(request: Request, state: State) -> Response:
 
 @router.get("/.well-known/void")
 def void(request: Request, state: State) -> Response:
-    release = ensure_release(state.settings)
+    release = current_release(state.settings)
     return _rdf_response(release, "void.ttl", _rdf_format(request, html=False) or formats.TURTLE)
 
 
 @router.api_route("/dumps/{name:path}", methods=["GET", "HEAD"])
 def dump(name: str, request: Request, state: State) -> Response:
-    release = ensure_release(state.settings)
+    release = current_release(state.settings)
     path = release.path(name)
     if path is None:
         raise NotFound(

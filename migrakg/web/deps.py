@@ -121,6 +121,16 @@ def page_context(request: Request, **values: Any) -> dict[str, Any]:
 
 
 def site_url(request: Request, state: AppState, path: str = "") -> str:
-    """An absolute URL of this site: from the configured public URL, else from the request."""
-    base = state.settings.public_url or str(request.base_url)
+    """An absolute URL of this site: the configured public URL; else the request's own address when
+    its Host is one of the trusted hosts; else the address the server listens on. A Host header alone
+    never puts a foreign address into a manifest, a service description or JSON-LD."""
+    settings = state.settings
+    if settings.public_url:
+        base = settings.public_url
+    elif (request.url.hostname or "") in settings.trusted_hosts:
+        base = str(request.base_url)
+    else:
+        host, port = (request.scope.get("server") or ("127.0.0.1", 8000))[:2]
+        host = f"[{host}]" if ":" in str(host) else str(host)
+        base = f"http://{host}" + ("" if port in (80, None) else f":{port}")
     return base.rstrip("/") + path

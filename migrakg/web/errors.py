@@ -97,9 +97,11 @@ TITLES = {
     404: ("Nicht gefunden", "Not found"),
     405: ("Methode nicht erlaubt", "Method not allowed"),
     406: ("Kein passendes Format", "Not acceptable"),
-    413: ("Ergebnis zu groß", "Result too large"),
+    413: ("Zu groß", "Too large"),
+    414: ("Adresse zu lang", "URI too long"),
     415: ("Falscher Inhaltstyp", "Unsupported media type"),
     416: ("Bereich nicht erfüllbar", "Range not satisfiable"),
+    429: ("Zu viele Anfragen", "Too many requests"),
     422: ("Daten nicht konform", "Data does not conform"),
     500: ("Interner Fehler", "Internal error"),
     503: ("Vorübergehend nicht verfügbar", "Service unavailable"),
@@ -156,7 +158,7 @@ def install(app: FastAPI) -> None:
         report = getattr(exc, "report", None)
         if report is not None and hasattr(report, "results"):
             extra = {"results": [r.as_json(request_lang(request)) for r in report.results]}
-        return error_response(request, exc.status, exc.text, extra=extra)
+        return error_response(request, exc.status, exc.text, extra=extra, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

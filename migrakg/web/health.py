@@ -17,5 +17,7 @@ def health(state: State) -> dict[str, object]:
         "triples": state.store.triple_count(),
         "generation": state.store.generation,
         "workers": state.service.workers,
+        # per lane (internal: pages, search, reconcile; public: /sparql): workers and requests running or waiting
+        "lanes": state.service.busy() if hasattr(state.service, "busy") else {},
         "warm_up": state.warm_up,  # landing page and search index computed ahead: off | running | done | failed
     }

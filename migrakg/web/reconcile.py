@@ -13,12 +13,14 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import MigrakgError, Text
 from ..linking.reconcile import ReconcileError, manifest
 from .deps import AppState, State, site_url
 from .errors import NotFound
+from .hardening import csp_for_page
 from .i18n import request_lang
 
 router = APIRouter()
@@ -39,9 +41,40 @@ def _json(request: Request, data: Any, params: dict[str, list[str]] | None = Non
     return JSONResponse(data)
 
 
-def _parse_json(value: str, name: str) -> Any:
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """How deep `[` and `{` nest in a JSON text (strings skipped), found without parsing it.
+
+    >>> json_depth('{"a": [1, {"b": "[[["}]}')
+    3
+    """
+    depth = deepest = 0
+    for bracket in _JSON_BRACKETS.findall(_JSON_STRING.sub('""', text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _parse_json(value: str, name: str, max_nesting: int) -> Any:
+    """Parse a request's JSON: refused (400) when nested deeper than *max_nesting* (checked before
+    parsing: Python's parser would recurse until it fails) or when it holds NaN / Infinity."""
+    depth = json_depth(value)
+    if depth > max_nesting:
+        raise BadReconcileRequest(
+            Text(
+                f"{name} ist {depth} Ebenen tief verschachtelt; erlaubt sind höchstens {max_nesting}",
+                f"{name} nests {depth} levels deep; at most {max_nesting} are allowed",
+            )
+        )
     try:
-        return json.loads(value)
+        return json.loads(value, parse_constant=_no_constant)
     except ValueError as exc:
         raise BadReconcileRequest(Text(f"{name} ist kein gültiges JSON: {exc}", f"{name} is not valid JSON: {exc}")) from None
 
@@ -49,11 +82,12 @@ def _parse_json(value: str, name: str) -> Any:
 def _answer(request: Request, state: AppState, params: dict[str, list[str]]) -> Response:
     lang = request_lang(request)
     rec = state.get_reconciler()
+    nesting = state.settings.max_nesting
     try:
         if params.get("queries"):
-            return _json(request, rec.reconcile(_parse_json(params["queries"][0], "queries"), lang), params)
+            return _json(request, rec.reconcile(_parse_json(params["queries"][0], "queries", nesting), lang), params)
         if params.get("extend"):
-            return _json(request, rec.extend(_parse_json(params["extend"][0], "extend"), lang), params)
+            return _json(request, rec.extend(_parse_json(params["extend"][0], "extend", nesting), lang), params)
     except ReconcileError as exc:
         raise BadReconcileRequest(Text(f"ungültige Anfrage: {exc}", f"invalid request: {exc}")) from None
     return _json(request, manifest(state.settings.base_iri, site_url(request, state), lang), params)
@@ -66,16 +100,19 @@ def reconcile_get(request: Request, state: State) -> Response:
 
 @router.post("/reconcile")
 async def reconcile_post(request: Request, state: State) -> Response:
-    from starlette.concurrency import run_in_threadpool
+    body = await request.body()  # at most the body limit (web/hardening.py)
+    return await run_in_threadpool(_answer_body, request, state, body)
 
-    body = await request.body()
+
+def _answer_body(request: Request, state: AppState, body: bytes) -> Response:
+    """The POST form is parsed here, in a worker thread, not on the event loop."""
     try:
         params = parse_qs(body.decode("utf-8"), keep_blank_values=False)
     except UnicodeDecodeError:
         raise BadReconcileRequest(Text("der Inhalt ist nicht UTF-8", "the body is not UTF-8")) from None
     for key, values in parse_qs(request.url.query).items():
         params.setdefault(key, values)
-    return await run_in_threadpool(_answer, request, state, params)
+    return _answer(request, state, params)
 
 
 @router.get("/reconcile/suggest/entity")
@@ -106,8 +143,7 @@ def preview(request: Request, state: State, id: str = "") -> Response:
     card = state.get_reconciler().preview(id, lang)
     if card is None:
         raise NotFound(Text(f"unbekannte Kennung „{id}“", f"unknown id '{id}'"))
-    templates = state.templates
     root = site_url(request, state)
-    return templates.TemplateResponse(
-        request, "reconcile_preview.html", {"lang": lang, "card": card, "url": f"{root}/id/{card['id']}"}
-    )
+    page = state.templates.get_template("reconcile_preview.html").render(lang=lang, card=card, url=f"{root}/id/{card['id']}")
+    # OpenRefine shows the card in a frame of its own page: this one page may be framed (it has no actions)
+    return HTMLResponse(page, headers={"Content-Security-Policy": csp_for_page(page, framed_by="*")})

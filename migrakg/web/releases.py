@@ -96,63 +96,28 @@ def open_release(folder: Path) -> ServedRelease | None:
 
 
 def release_folders(settings: Settings) -> tuple[Path, Path]:
-    """(where `migrakg publish` writes by default, where the server publishes on demand)."""
+    """Where a release is looked for, in this order: dist/ in the project folder (where `migrakg
+    publish` writes by default), then dist/ in the build folder (`migrakg publish --out build/dist`)."""
     return settings.root / "dist", settings.build_path / "dist"
 
 
-_publish_lock = threading.Lock()
-_build_sums: dict[tuple[str, int, int], str] = {}
-
-
-def _build_sha256(path: Path) -> str | None:
-    """SHA-256 of the build file, remembered by (path, mtime, size) so requests do not re-read it."""
-    from ..build import sha256_file
-
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if key not in _build_sums:
-        _build_sums[key] = sha256_file(path)
-    return _build_sums[key]
-
-
-def ensure_release(settings: Settings) -> ServedRelease:
-    """The release to serve: dist/ in the project folder if `migrakg publish` wrote one there (served
-    as it is), else build/dist/, published from the current build when missing or when the build has
-    changed since. Raises ReleaseUnavailable when no release can be made."""
-    from ..build import NQUADS
-
-    published, on_demand = release_folders(settings)
-    release = open_release(published)
-    if release is not None:
-        return release
-    current = _build_sha256(settings.build_path / NQUADS)
-    release = open_release(on_demand)
-    if release is not None and (current is None or release.manifest.get("source_sha256") == current):
-        return release
-    with _publish_lock:
-        release = open_release(on_demand)
-        if release is None or (current is not None and release.manifest.get("source_sha256") != current):
-            from ..publishing.release import publish
-
-            try:
-                publish(settings, on_demand)
-            except MigrakgError as exc:
-                raise ReleaseUnavailable(
-                    Text(
-                        f"keine Veröffentlichung verfügbar ({exc.text.de}); `migrakg publish` ausführen",
-                        f"no release available ({exc.text.en}); run `migrakg publish`",
-                    )
-                ) from None
-            release = open_release(on_demand)
-    if release is None:
-        raise ReleaseUnavailable("no release available; run `migrakg publish`")
-    return release
+def current_release(settings: Settings) -> ServedRelease:
+    """The release to serve, as `migrakg publish` wrote it. Serving only reads: a request never
+    publishes, whatever is missing or stale (an anonymous GET must not write files). Raises
+    ReleaseUnavailable (503) when there is no release."""
+    for folder in release_folders(settings):
+        release = open_release(folder)
+        if release is not None:
+            return release
+    raise ReleaseUnavailable(
+        Text(
+            "es gibt noch keine Veröffentlichung: `migrakg publish` ausführen (`make run` tut das)",
+            "there is no release yet: run `migrakg publish` (`make run` does)",
+        )
+    )
 
 
 class ReleaseUnavailable(MigrakgError):
-    """No release folder and none could be published (HTTP 503)."""
+    """No release folder (HTTP 503)."""
 
     status = 503

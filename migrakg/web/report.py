@@ -14,6 +14,7 @@ from ..reporting import build_report
 from ..reporting.html import figure_csv, report_context
 from ..reporting.model import Report
 from .deps import State
+from .hardening import csp_for_page
 from .i18n import request_lang
 
 router = APIRouter()
@@ -41,7 +42,10 @@ def _page(request: Request, state: State, district: str | None) -> Response:
     site = {"csv_base": f"/report/{quote(district)}/" if district else "/report/"}
     context = {**report_context(report, site=site), "lang": report.lang, "path": request.url.path}
     headers = {"Content-Language": report.lang, "Vary": "Accept-Language, Cookie"}
-    return state.templates.TemplateResponse(request, "report_page.html", context, headers=headers)
+    response = state.templates.TemplateResponse(request, "report_page.html", context, headers=headers)
+    # the report's own style and script are inline: allowed by their hashes, nothing else inline runs
+    response.headers["Content-Security-Policy"] = csp_for_page(bytes(response.body).decode("utf-8"))
+    return response
 
 
 def _csv(request: Request, state: State, district: str | None, figure: str) -> Response:

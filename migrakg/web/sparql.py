@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from .. import formats
 from ..errors import MigrakgError, Text
@@ -16,7 +17,7 @@ from ..formats import negotiate
 from ..namespaces import PREFIXES
 from ..sparql.description import service_description
 from ..sparql.examples import DEFAULT_QUERY, load_examples
-from ..sparql.service import QueryRequest, QueryResult, check_query, query_form
+from ..sparql.service import QueryRequest, QueryResult, check_query, form_of
 from .deps import State, page_context, site_url
 from .errors import BadRequest, NotAcceptable, read_protocol_body, single_param
 
@@ -137,10 +138,14 @@ async def sparql(request: Request, state: State) -> Response:
         and "format" not in params
     ):
         return query_page(request, state, query=query)
-    check_query(query, state.settings.service_allow)
+    allow, nesting = state.settings.service_allow, state.settings.max_nesting
+    if len(query) > SCAN_ON_LOOP:  # a long text is scanned in a thread: the event loop serves everyone else meanwhile
+        found = await run_in_threadpool(check_query, query, allow, nesting)
+    else:
+        found = check_query(query, allow, nesting)
     _check_graph_iris(default_graphs, "default-graph-uri")
     _check_graph_iris(named_graphs, "named-graph-uri")
-    form = query_form(query) or "select"
+    form = form_of(found) or "select"
     media = _media_for(form, accept, (params.get("format") or [""])[0] or None)
     base = site_url(request, state, "/sparql")
     result = await _run_for(request, state, QueryRequest(query, media, tuple(default_graphs), tuple(named_graphs), base_iri=base))
@@ -163,6 +168,7 @@ async def sparql(request: Request, state: State) -> Response:
     return Response(result.body, media_type=answered.content_type, headers=headers)
 
 
+SCAN_ON_LOOP = 16 * 1024  # characters: longer query texts are checked in a thread
 WATCH_EVERY = 1.0  # seconds: how often a running query looks whether its client is still there
 
 
@@ -182,7 +188,8 @@ async def _run_for(request: Request, state: State, query: QueryRequest) -> Query
     """Run *query* for this request. While it runs, every WATCH_EVERY seconds: if the client went away
     (closed tab, cancelled script), the query is stopped and its worker replaced, instead of keeping a
     worker busy up to the time limit for nobody. Queries shorter than that pay nothing for it."""
-    running = asyncio.ensure_future(state.service.run_async(query))
+    client = request.client.host if request.client else None  # the remote address: one share of the public lane
+    running = asyncio.ensure_future(state.service.run_async(query, client=client))
     try:
         while True:
             done, _ = await asyncio.wait({running}, timeout=WATCH_EVERY)
@@ -198,8 +205,6 @@ async def _run_for(request: Request, state: State, query: QueryRequest) -> Query
 
 
 async def service_description_response(request: Request, state: State, fmt: formats.Format) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     stats = await run_in_threadpool(state.store_stats)
     graph = service_description(
         site_url(request, state, "/sparql"),
