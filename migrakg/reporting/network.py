@@ -312,7 +312,7 @@ def network_svg(
         body = (
             f'<circle cx="{node.x}" cy="{node.y}" r="{r:.1f}" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>'
             f'<text x="{node.x + dx:.1f}" y="{node.y + 3.5:.1f}" text-anchor="{anchor}" fill="{INK}"{weight} '
-            f'paint-order="stroke" stroke="#ffffff" stroke-width="3">{esc(short(node.label, 30))}</text>'
+            f'class="halo" stroke="#ffffff" stroke-width="3">{esc(short(node.label, 30))}</text>'
         )
         neighbours = " ".join(sorted(ids[n] for n in adjacency[iri]))
         inner = f"<title>{esc(tip)}</title>{body}"

@@ -239,11 +239,12 @@ RDF = """@prefix mkg: <https://w3id.org/migrakg/ontology#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix org: <http://www.w3.org/ns/org#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <https://example.org/kb/org/1> a mkg:Organisation, org:Organization, schema:Organization, schema:NGO ;
   skos:prefLabel "Nachbarn e.V."@de ; schema:name "Nachbarn e.V."@de ;
   schema:areaServed <https://w3id.org/migrakg/id/district/spandau> ;
   dcterms:source <https://example.org/kb> ; mkg:sourceDate "2024"^^<http://www.w3.org/2001/XMLSchema#gYear> ;
-  dcterms:relation [ schema:name "ein Knoten ohne Namen" ] .
+  rdfs:seeAlso [ schema:name "ein Knoten ohne Namen" ] .
 """
 
 

@@ -14,7 +14,7 @@ from migrakg.csvcells import starts_formula
 
 HOSTILE = {
     "narud-ev": '=HYPERLINK("http://example.org/x","klick")',
-    "migrarte-peru-ev": "+cmd|' /C calc'!A0",
+    "karussell-ev": "+cmd|' /C calc'!A0",  # names tagged @de (the replacement below reads @de)
 }
 NAMES = list(HOSTILE.values()) + ["-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0"]
 
