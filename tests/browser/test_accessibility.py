@@ -11,6 +11,7 @@ The HTML validation of the same pages is in test_html_valid.py."""
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import pytest
 
@@ -78,6 +79,19 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
+@contextmanager
+def window(browser, width: int, height: int = 900, lang: str = "de", *, bypass_csp: bool = False):
+    """A fresh browser context with one page of *width* × *height* CSS pixels, closed afterwards. With
+    *bypass_csp*, a test tool may inject its own inline script (axe-core), which the site's CSP refuses."""
+    context = browser.new_context(
+        locale="de-DE" if lang == "de" else "en-GB", viewport={"width": width, "height": height}, bypass_csp=bypass_csp
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 def open_page(p, url: str, path: str, name: str) -> None:
     p.goto(url + path)
     if name == "sparql":  # the results table and status are part of the page people use
@@ -102,13 +116,8 @@ def run_axe(p, axe_source: str) -> list[dict]:
 @pytest.mark.parametrize("width", [1280, 375])
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_axe_finds_no_wcag_violation(browser, live_server, paths, axe_source, artifacts, lang, width):
-    # axe-core is injected as an inline script, which the site's CSP rightly refuses: the test tool bypasses it
-    context = browser.new_context(
-        locale="de-DE" if lang == "de" else "en-GB", viewport={"width": width, "height": 900}, bypass_csp=True
-    )
-    p = context.new_page()
     found: dict[str, list[dict]] = {}
-    try:
+    with window(browser, width, 900, lang, bypass_csp=True) as p:
         for name, path in paths.items():
             sep = "&" if "?" in path else "?"
             open_page(p, live_server.url, f"{path}{sep}lang={lang}", name)
@@ -118,18 +127,14 @@ def test_axe_finds_no_wcag_violation(browser, live_server, paths, axe_source, ar
                 found[name] = violations
             if name in SCREENSHOTS:
                 p.screenshot(path=str(artifacts / f"a11y-{name}-{lang}-{width}.png"), full_page=True)
-    finally:
-        context.close()
     report = artifacts / f"axe-{lang}-{width}.json"
     report.write_text(json.dumps(found, indent=1, ensure_ascii=False), encoding="utf-8")
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)[:6000]
 
 
 def test_every_page_reflows_at_320_px(browser, live_server, paths, artifacts):
-    context = browser.new_context(locale="de-DE", viewport={"width": 320, "height": 640})
-    p = context.new_page()
     widths: dict[str, int] = {}
-    try:
+    with window(browser, 320, 640) as p:
         for lang in ("de", "en"):
             for name, path in paths.items():
                 sep = "&" if "?" in path else "?"
@@ -137,8 +142,6 @@ def test_every_page_reflows_at_320_px(browser, live_server, paths, artifacts):
                 widths[f"{name} ({lang})"] = p.evaluate(
                     "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
                 )
-    finally:
-        context.close()
     (artifacts / "widths-320.json").write_text(json.dumps(widths, indent=1), encoding="utf-8")
     too_wide = {name: w for name, w in widths.items() if w > 320}
     assert not too_wide, too_wide
@@ -164,9 +167,7 @@ def rgb(css: str) -> tuple[int, int, int]:
 
 def test_focus_ring_has_3_to_1_on_page_and_header(browser, live_server):
     """The keyboard focus is visible: the outline has ≥ 3:1 against white and against the blue header."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    p = context.new_page()
-    try:
+    with window(browser, 1280, 900) as p:
         p.goto(live_server.url + "/search?q=Beratung")
         for selector in ("main a", "header.site a", "#q", "footer a"):
             p.locator(selector).first.focus()
@@ -175,16 +176,12 @@ def test_focus_ring_has_3_to_1_on_page_and_header(browser, live_server):
             assert style["style"] != "none" and style["width"] >= 2, (selector, style)
             background = (0x0B, 0x53, 0x94) if selector.startswith("header") else (255, 255, 255)
             assert contrast(rgb(style["colour"]), background) >= 3, (selector, style)
-    finally:
-        context.close()
 
 
 def test_network_map_is_skippable_and_focus_highlights(browser, live_server):
     """The report's network map: a skip link over it, and a node with keyboard focus highlights its
     neighbours like the pointer does."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    p = context.new_page()
-    try:
+    with window(browser, 1280, 900) as p:
         p.goto(live_server.url + "/report")
         skip = p.locator("a.skip-map")
         assert skip.count() == 1
@@ -194,47 +191,33 @@ def test_network_map_is_skippable_and_focus_highlights(browser, live_server):
         node.focus()
         assert p.evaluate("document.getElementById('network-map').classList.contains('focus')")
         assert p.locator("#network-map .node.on").count() >= 2
-    finally:
-        context.close()
 
 
 def test_sparql_moves_focus_to_the_result_status(browser, live_server):
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    p = context.new_page()
-    try:
+    with window(browser, 375, 800) as p:
         p.goto(live_server.url + "/sparql")
         p.locator("button.example").first.click()
         p.locator("#results table tbody tr").first.wait_for(timeout=20_000)
         assert p.evaluate("document.activeElement.id") == "status"
         assert p.locator("#status").inner_text().strip()
         assert p.locator("#status").get_attribute("aria-live") == "polite"
-    finally:
-        context.close()
 
 
 def test_search_results_come_before_the_facets_on_phones(browser, live_server):
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    p = context.new_page()
-    try:
+    with window(browser, 375, 800) as p:
         p.goto(live_server.url + "/search?q=Beratung")
         results = p.locator("#results-h").bounding_box()
         facets = p.locator(".facets").bounding_box()
         assert results and facets and results["y"] < facets["y"]
         assert results["y"] < 800  # the first result heading is on the first screen
         assert p.locator(".facets details").count() >= 1
-    finally:
-        context.close()
 
 
 def test_language_switch_keeps_query_and_facets(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    p = context.new_page()
-    try:
+    with window(browser, 1280, 900) as p:
         p.goto(live_server.url + "/search?q=Beratung&district=pankow&lang=de")
         p.click("header.site a[hreflang=en]")
         p.wait_for_load_state()
         assert p.locator("html").get_attribute("lang") == "en"
         assert p.locator("#q").input_value() == "Beratung"
         assert "district=pankow" in p.url
-    finally:
-        context.close()

@@ -25,13 +25,18 @@ PATHS = [
 
 @pytest.mark.parametrize("path", PATHS)
 def test_head_is_get_without_body(client, path):
-    get = client.get(path)
-    head = client.head(path)
-    assert head.status_code == get.status_code
-    assert head.content == b""
-    assert head.headers.get("content-type") == get.headers.get("content-type")
-    assert head.headers.get("content-length") == str(len(get.content))
-    assert head.headers.get("access-control-allow-origin") == "*"
+    for encoding in ("identity", "gzip"):  # as sent and compressed: the same headers either way
+        asked = {"Accept-Encoding": encoding}
+        get = client.get(path, headers=asked)
+        head = client.head(path, headers=asked)
+        assert head.status_code == get.status_code
+        assert head.content == b""
+        assert head.headers.get("content-type") == get.headers.get("content-type")
+        assert head.headers.get("content-encoding") == get.headers.get("content-encoding")
+        assert head.headers.get("content-length") == get.headers.get("content-length")
+        if encoding == "identity":
+            assert head.headers.get("content-length") == str(len(get.content))
+        assert head.headers.get("access-control-allow-origin") == "*"
 
 
 def test_head_over_real_http_keeps_the_connection_usable(live_server):
