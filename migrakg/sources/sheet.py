@@ -57,8 +57,11 @@ def slugify(name: str) -> str:
 
     >>> slugify("Verein Iranischer Frauen e.V.")
     'verein-iranischer-frauen-ev'
+    >>> slugify("Kulturverein Hohenschönhausen e. V.")
+    'kulturverein-hohenschoenhausen-ev'
     """
-    text = re.sub(r"[.'’´`]", "", fold(name))
+    text = re.sub(r"\b(e|i)\.\s*(v|g)\.", r"\1\2", fold(name))  # "e. V." → "ev", "i. G." → "ig"
+    text = re.sub(r"[.'’´`]", "", text)
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if len(slug) > SLUG_LENGTH:
         slug = slug[:SLUG_LENGTH].rsplit("-", 1)[0]
@@ -122,6 +125,7 @@ class _Reader:
         self.warnings: list[Problem] = []
         self.rows: dict[str, dict[str, Row]] = {k: {} for k in ("organisation", "place", "network", "membership", "offer")}
         self.org_by_name: dict[str, str] = {}  # name key → slug of an organisation of this file
+        self.own_rows: dict[str, Row] = {}  # slug → the row of her sheet that made the organisation
         self.network_by_name: dict[str, str] = {}
         self.kept: list[str] = []  # texts read but not held, for the current record's note
 
@@ -171,8 +175,8 @@ class _Reader:
         if not slug:
             self.problems.append(Problem(name_cell.location(), Text(f"aus „{name}“ lässt sich keine Kennung bilden", f"no identifier can be made from '{name}'")))
             return
-        if slug in self.rows["organisation"]:
-            earlier = self.rows["organisation"][slug]
+        if slug in self.own_rows:
+            earlier = self.own_rows[slug]
             self.problems.append(
                 Problem(
                     name_cell.location(),
@@ -255,6 +259,7 @@ class _Reader:
         if notes:
             org["note"] = "\n".join(notes)
         self.add("organisation", where, number, org, headers)
+        self.own_rows[slug] = self.rows["organisation"][slug]
 
     def concept(self, scheme: str) -> Callable[[str], values.Read]:
         return lambda text: values.read_concept(self.vocab, scheme, text)
@@ -478,6 +483,12 @@ def read_sheet(
     if not sheets:
         raise SourceError([Problem(Location(display), Text("die Datei enthält keine Tabelle mit Organisationen oder Angeboten", "the file holds no table of organisations or offers"))])  # fmt: skip
     many = len(sheets) > 1
+    for table, mapping in sheets:  # names first: a row may name an organisation of a later row
+        for column in mapping.column_for("name") if mapping.sheet == "organisations" else []:
+            for _number, row in table.data():
+                name = row[column.position] if column.position < len(row) else ""
+                if name.strip() and slugify(name):
+                    reader.org_by_name.setdefault(name_key(name), slugify(name))
     for table, mapping in sorted(sheets, key=lambda s: s[1].sheet != "organisations"):
         where = f"{display} › {table.title}" if many else display
         for note in table.notes:
