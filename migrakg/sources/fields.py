@@ -22,6 +22,11 @@ class Field:
     sheets: tuple[str, ...] = ("organisations", "offers")  # the kinds of sheet it occurs in
     help_de: str = ""
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every header this field is known by: the template's German and English headers and the synonyms."""
+        return (self.label_de, self.label_en, *self.synonyms)
+
 
 FIELDS: tuple[Field, ...] = (
     Field(

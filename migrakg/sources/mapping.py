@@ -103,7 +103,7 @@ def _name_match(header: str, candidates: tuple[Field, ...]) -> tuple[Field, floa
         return None
     best: tuple[Field, float, Text] | None = None
     for candidate in candidates:
-        for synonym in candidate.synonyms:
+        for synonym in candidate.names:
             skey = header_key(synonym)
             if key == skey:
                 return candidate, 1.0, Text(f"Spaltenname „{header}“ ist bekannt", f"known column name '{header}'")
@@ -114,7 +114,7 @@ def _name_match(header: str, candidates: tuple[Field, ...]) -> tuple[Field, floa
     if best is None:
         from rapidfuzz import fuzz, process
 
-        choices = {header_key(s): c for c in candidates for s in c.synonyms}
+        choices = {header_key(s): c for c in candidates for s in c.names}
         hit = process.extractOne(key, list(choices), scorer=fuzz.ratio, score_cutoff=85)
         if hit is not None:
             best = (choices[hit[0]], 0.7, Text(f"Spaltenname ähnelt „{hit[0]}“", f"column name resembles '{hit[0]}'"))
@@ -187,12 +187,12 @@ def classify_sheet(name: str, headers: list[str]) -> str | None:
     """ "organisations", "offers" or None (a sheet that holds no records, e.g. "Anleitung")."""
     keys = {header_key(h) for h in headers if h.strip()}
     sheet = fold(name)
-    offer_headers = {header_key(s) for s in FIELD_BY_NAME["offer_name"].synonyms + FIELD_BY_NAME["offer_type"].synonyms}
+    offer_headers = {header_key(s) for s in FIELD_BY_NAME["offer_name"].names + FIELD_BY_NAME["offer_type"].names}
     if re.search(r"angebot|offer|service|kurs", sheet) and keys & (offer_headers | {header_key("Angebote")}):
         return "offers"
-    if keys & {header_key(s) for s in FIELD_BY_NAME["name"].synonyms}:
+    if keys & {header_key(s) for s in FIELD_BY_NAME["name"].names}:
         return "organisations"
-    if keys & offer_headers and keys & {header_key(s) for s in FIELD_BY_NAME["provider"].synonyms}:
+    if keys & offer_headers and keys & {header_key(s) for s in FIELD_BY_NAME["provider"].names}:
         return "offers"
     return None
 
