@@ -60,8 +60,9 @@ def slugify(name: str) -> str:
     >>> slugify("Kulturverein Hohenschönhausen e. V.")
     'kulturverein-hohenschoenhausen-ev'
     """
-    text = re.sub(r"\b(e|i)\.\s*(v|g)\.", r"\1\2", fold(name))  # "e. V." → "ev", "i. G." → "ig"
-    text = re.sub(r"[.'’´`]", "", text)
+    text = fold(re.sub(r"['’´`]", "", name))
+    text = re.sub(r"\b(e|i)\.\s*(v|g)\.", r"\1\2", text)  # "e. V." → "ev", "i. G." → "ig"
+    text = text.replace(".", "")
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if len(slug) > SLUG_LENGTH:
         slug = slug[:SLUG_LENGTH].rsplit("-", 1)[0]
