@@ -51,8 +51,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # one language only (--lang, LANG); every problem once
         title = "nicht lesbar, nichts wurde geändert" if lang == "de" else "cannot be read, nothing was changed"
         _err(f"migrakg import: {args.file}: {title}")
-        for problem in exc.problems:
-            _err(f"  {problem.render(lang)}")
+        for line in dict.fromkeys(problem.render(lang) for problem in exc.problems):  # one cell, one message
+            _err(f"  {line}")
         return EXIT_INPUT
     except NotConforming as exc:
         _err(f"migrakg import: {exc.message(lang)}")

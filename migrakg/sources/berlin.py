@@ -15,6 +15,7 @@ knows only in other districts gives a warning, never an error. Regenerate with
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from ..linking.normalise import DISTRICTS, fold
@@ -127,6 +128,7 @@ ORTSTEIL_INDEX = _ortsteil_index()
 DISTRICT_INDEX = sorted(((words(name), name, slug) for slug, name in DISTRICTS.items()), key=lambda e: len(e[0]), reverse=True)
 
 
+@lru_cache(maxsize=1)
 def postcode_districts() -> dict[str, frozenset[str]]:
     """postcode → district slugs where the OSM table saw it (partial; see the module docstring)."""
     import csv

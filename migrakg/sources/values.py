@@ -376,21 +376,37 @@ def concept_key(text: str) -> str:
     return " ".join(stems)
 
 
+#: id(vocabularies) → (the vocabularies, {scheme: {concept key: code}}); built once per loaded vocabulary
+_CONCEPT_INDEX: dict[int, tuple[Vocabularies, dict[str, dict[str, str]]]] = {}
+
+
+def _concept_index(vocab: Vocabularies, scheme: str) -> dict[str, str]:
+    """concept key of every German and English label (and bracketed short form) of *scheme* → code."""
+    cached = _CONCEPT_INDEX.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        cached = _CONCEPT_INDEX[id(vocab)] = (vocab, {})
+    schemes = cached[1]
+    if scheme not in schemes:
+        index: dict[str, str] = {}
+        for code, concept in vocab.codes(scheme).items():
+            labels = [code.replace("-", " ")]
+            for label in vocab.graph.objects(concept, None):
+                if getattr(label, "language", None) in ("de", "en"):
+                    labels.append(str(label))
+                    labels.extend(re.findall(r"\(([^)]*)\)", str(label)))
+                    labels.append(re.sub(r"\s*\([^)]*\)", "", str(label)))
+            for label in labels:
+                if label:
+                    index.setdefault(concept_key(label), code)
+        schemes[scheme] = index
+    return schemes[scheme]
+
+
 def _concept_code(vocab: Vocabularies, scheme: str, text: str) -> str | None:
-    codes = vocab.codes(scheme)
-    if text in codes:
+    if text in vocab.codes(scheme):
         return text
     wanted = concept_key(text)
-    for code, concept in codes.items():
-        labels = [code.replace("-", " ")]
-        for label in vocab.graph.objects(concept, None):
-            if getattr(label, "language", None) in ("de", "en"):
-                labels.append(str(label))
-                labels.extend(re.findall(r"\(([^)]*)\)", str(label)))
-                labels.append(re.sub(r"\s*\([^)]*\)", "", str(label)))
-        if any(concept_key(label) == wanted for label in labels if label):
-            return code
-    return CONCEPT_WORDS.get(scheme, {}).get(wanted)
+    return _concept_index(vocab, scheme).get(wanted) or CONCEPT_WORDS.get(scheme, {}).get(wanted)
 
 
 def read_concept(vocab: Vocabularies, scheme: str, text: str) -> Read:
