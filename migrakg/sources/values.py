@@ -238,8 +238,8 @@ def read_phone(text: str) -> Read:
         return Read(
             "",
             warning=Text(
-                f"„{raw}“ ist keine deutsche Nummer; nur deutsche Nummern werden übernommen",
-                f"'{raw}' is not a German number; only German numbers are taken",
+                f"„{raw}“ ist keine deutsche Nummer; nur deutsche Nummern werden als Telefon übernommen (als Bemerkung behalten)",
+                f"'{raw}' is not a German number; only German numbers are taken as phone (kept as a note)",
             ),
         )
     if not re.fullmatch(r"\+49[1-9]\d{5,13}", compact):
@@ -297,8 +297,8 @@ def read_legal_form(text: str, vocab: Vocabularies | None = None) -> Read:
         return Read(
             "",
             warning=Text(
-                f"Rechtsform „{raw}“ ist unbekannt und bleibt leer (bekannt: e. V., gGmbH, GmbH, Stiftung, Initiative …)",
-                f"legal form '{raw}' is unknown and is left empty (known: e. V., gGmbH, GmbH, Stiftung, Initiative …)",
+                f"Rechtsform „{raw}“ ist unbekannt und wird als Bemerkung übernommen (bekannt: e. V., gGmbH, GmbH, Stiftung, Initiative …)",
+                f"legal form '{raw}' is unknown and is kept as a note (known: e. V., gGmbH, GmbH, Stiftung, Initiative …)",
             ),
         )
     return Read(code, _read_as(raw, code))
