@@ -13,7 +13,9 @@ from ..vocabularies import load_vocabularies
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=Path("vorlage-migrakg.xlsx"), help="the .xlsx to write (default: vorlage-migrakg.xlsx)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("vorlage-migrakg.xlsx"), help="the .xlsx to write (default: vorlage-migrakg.xlsx)"
+    )
     parser.add_argument(
         "--lang", dest="template_lang", choices=("de", "en"), help="headers and instructions in German or English (default: de)"
     )

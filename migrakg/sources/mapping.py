@@ -131,7 +131,11 @@ def _looks_like(kind: str, cell: str) -> bool:
             return bool(re.fullmatch(r"\s*\d{5}(\.0+)?\s*", cell)) and bool(values.read_postcode(cell).value)
         if kind == "phone":
             digits = re.sub(r"\D", "", cell)
-            return len(digits) >= 6 and bool(re.match(r"^\s*(\+|0|tel)", cell, re.IGNORECASE)) and values.read_phone(cell) is not None
+            return (
+                len(digits) >= 6
+                and bool(re.match(r"^\s*(\+|0|tel)", cell, re.IGNORECASE))
+                and values.read_phone(cell) is not None
+            )
         if kind == "language":
             items = values.split_values(cell)
             return bool(items) and all(values.languages.lookup(i) is not None for i in items)
@@ -220,7 +224,9 @@ def propose(headers: list[str], rows: list[list[str]], sheet: str = "organisatio
             column.field, column.confidence = found.name, confidence
             column.say(why)
         else:
-            column.say(Text("weder Name noch Inhalt erkannt; wird nicht übernommen", "neither name nor content recognised; not taken"))
+            column.say(
+                Text("weder Name noch Inhalt erkannt; wird nicht übernommen", "neither name nor content recognised; not taken")
+            )
         columns.append(column)
     _one_column_per_field(columns)
     return Mapping(sheet, columns)

@@ -44,7 +44,14 @@ ORG_COLUMNS = {
     "email": "email", "phone": "phone", "migrant_organisation": "migrant_organisation", "source_url": "source_url",
     "source_date": "source_date", "note": "note",
 }  # fmt: skip
-PLACE_COLUMNS = {"name": "name", "street": "street", "house_number": "street", "postcode": "postcode", "city": "city", "district": "district"}
+PLACE_COLUMNS = {
+    "name": "name",
+    "street": "street",
+    "house_number": "street",
+    "postcode": "postcode",
+    "city": "city",
+    "district": "district",
+}
 OFFER_COLUMNS = {
     "name": "offers", "provider": "name", "offer_type": "offers", "languages": "languages", "target_groups": "target_groups",
     "districts": "district", "website": "website", "email": "email", "phone": "phone", "schedule": "schedule",
@@ -98,7 +105,12 @@ class SheetReading:
 
     def names(self, kind: str) -> dict[str, str]:
         """slug → name of the records of *kind* read from the file (for previews by name)."""
-        return {row.slug or row.values.get("slug", ""): row.values.get("name", "") for f in self.files if f.spec.kind == kind for row in f.rows}
+        return {
+            row.slug or row.values.get("slug", ""): row.values.get("name", "")
+            for f in self.files
+            if f.spec.kind == kind
+            for row in f.rows
+        }
 
 
 @dataclass
@@ -170,11 +182,18 @@ class _Reader:
 
         name_cell, name = first("name")
         if not name:
-            self.problems.append(Problem(name_cell.location(), Text("der Name der Organisation fehlt", "the organisation's name is missing")))
+            self.problems.append(
+                Problem(name_cell.location(), Text("der Name der Organisation fehlt", "the organisation's name is missing"))
+            )
             return
         slug = slugify(name)
         if not slug:
-            self.problems.append(Problem(name_cell.location(), Text(f"aus „{name}“ lässt sich keine Kennung bilden", f"no identifier can be made from '{name}'")))
+            self.problems.append(
+                Problem(
+                    name_cell.location(),
+                    Text(f"aus „{name}“ lässt sich keine Kennung bilden", f"no identifier can be made from '{name}'"),
+                )
+            )
             return
         if slug in self.own_rows:
             earlier = self.own_rows[slug]
@@ -331,7 +350,9 @@ class _Reader:
                      "source_date": record.get("source_date", "")}, {"name": cell.header})  # fmt: skip
             self.org_by_name[key] = slug
             self.notes.append(
-                Problem(cell.location(), Text(f"„{name}“ als neue Organisation angelegt", f"'{name}' added as a new organisation"))
+                Problem(
+                    cell.location(), Text(f"„{name}“ als neue Organisation angelegt", f"'{name}' added as a new organisation")
+                )
             )
         return slug
 
@@ -385,10 +406,16 @@ class _Reader:
         name_cell, name = first("offer_name")
         provider_cell, provider = first("provider")
         if not name:
-            self.problems.append(Problem(name_cell.location(), Text("der Name des Angebots fehlt", "the offer's name is missing")))
+            self.problems.append(
+                Problem(name_cell.location(), Text("der Name des Angebots fehlt", "the offer's name is missing"))
+            )
             return
         if not provider:
-            self.problems.append(Problem(provider_cell.location(), Text("die Organisation des Angebots fehlt", "the offer's organisation is missing")))
+            self.problems.append(
+                Problem(
+                    provider_cell.location(), Text("die Organisation des Angebots fehlt", "the offer's organisation is missing")
+                )
+            )
             return
         provider_slug = self.org_by_name.get(name_key(provider)) or self.resolve("organisation", provider)
         if not provider_slug:
@@ -478,7 +505,11 @@ def read_sheet(
             if len(tables) > 1:
                 continue  # an instruction or notes sheet
             sheet_kind = "organisations"
-        mapping = kind or (memory.recall(source, headers) if memory else None) or propose(headers, [c for _n, c in table.data()], sheet_kind)
+        mapping = (
+            kind
+            or (memory.recall(source, headers) if memory else None)
+            or propose(headers, [c for _n, c in table.data()], sheet_kind)
+        )
         chosen[table.title] = mapping
         sheets.append((table, mapping))
     if not sheets:

@@ -79,7 +79,9 @@ def read_csv_table(path: Path, display: str) -> Table:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SourceError([Problem(Location(display), Text(f"Datei nicht lesbar: {exc.strerror}", f"cannot read file: {exc.strerror}"))]) from None
+        raise SourceError(
+            [Problem(Location(display), Text(f"Datei nicht lesbar: {exc.strerror}", f"cannot read file: {exc.strerror}"))]
+        ) from None
     text, note = decode(raw)
     delimiter = sniff_delimiter(text)
     try:
@@ -99,7 +101,12 @@ def read_workbook(path: Path, display: str) -> list[Table]:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException …
         raise SourceError(
-            [Problem(Location(display), Text(f"keine lesbare Excel-Datei (.xlsx): {exc}", f"not a readable Excel file (.xlsx): {exc}"))]
+            [
+                Problem(
+                    Location(display),
+                    Text(f"keine lesbare Excel-Datei (.xlsx): {exc}", f"not a readable Excel file (.xlsx): {exc}"),
+                )
+            ]
         ) from None
     tables = []
     try:

@@ -120,7 +120,10 @@ def write_template(path: Path, vocab: Vocabularies, lang: str = "de") -> Path:
     lists.sheet_state = "hidden"
 
     header_fill = PatternFill("solid", fgColor="DDEBF7")
-    for title, names in (("Organisationen" if de else "Organisations", ORGANISATION_FIELDS), ("Angebote" if de else "Offers", OFFER_FIELDS)):
+    for title, names in (
+        ("Organisationen" if de else "Organisations", ORGANISATION_FIELDS),
+        ("Angebote" if de else "Offers", OFFER_FIELDS),
+    ):
         sheet = workbook.create_sheet(title)
         for column, name in enumerate(names, start=1):
             field = FIELD_BY_NAME[name]
@@ -147,7 +150,9 @@ def write_template(path: Path, vocab: Vocabularies, lang: str = "de") -> Path:
                 )
                 validation.promptTitle = choice.title[:32]
                 validation.prompt = ("Aus der Liste wählen" if de else "Choose from the list") + (
-                    "" if choice.strict else (" – oder eigene Werte, mit ; getrennt" if de else " — or your own values, separated by ;")
+                    ""
+                    if choice.strict
+                    else (" – oder eigene Werte, mit ; getrennt" if de else " — or your own values, separated by ;")
                 )
                 validation.showInputMessage = True
                 validation.add(f"{letter}2:{letter}{ROWS + 1}")

@@ -324,9 +324,7 @@ def read_year(text: str) -> Read:
     else:
         raise Unreadable(Text(f"„{raw}“ ist kein Jahr (z. B. 1998)", f"'{raw}' is not a year (e.g. 1998)"))
     if not 1800 <= int(value[:4]) <= dt.date.today().year:
-        raise Unreadable(
-            Text(f"„{raw}“ ist kein mögliches Gründungsjahr", f"'{raw}' is not a possible founding year")
-        )
+        raise Unreadable(Text(f"„{raw}“ ist kein mögliches Gründungsjahr", f"'{raw}' is not a possible founding year"))
     return Read(value, _read_as(raw, value))
 
 

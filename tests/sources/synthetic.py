@@ -94,7 +94,19 @@ def write_lichtenberg_xlsx(path: Path, *, count: int = 15, bad_postcode_row: int
     return path
 
 
-CSV_HEADERS = ["Organisation", "Anschrift", "Ortsteil", "Homepage", "Tel.", "Mail", "Sprache", "Zielgruppe", "Träger", "Quelle", "Bemerkung"]
+CSV_HEADERS = [
+    "Organisation",
+    "Anschrift",
+    "Ortsteil",
+    "Homepage",
+    "Tel.",
+    "Mail",
+    "Sprache",
+    "Zielgruppe",
+    "Träger",
+    "Quelle",
+    "Bemerkung",
+]
 CSV_ROWS = [
     ("Synthetischer Treffpunkt Prenzlauer Berg", "Kollwitzstraße 1, 10405 Berlin", "Prenzlauer Berg", "www.stpb.example", "030 555 20 01", "info@stpb.example", "Deutsch; Türkisch", "Familien", "Synthetischer Trägerverein Nord e.V.", ""),
     ("Synthetische Beratungsstelle Weißensee", "Berliner Allee 100, 13088 Berlin", "Weißensee", "https://sbw-weissensee.example", "+49 30 5552002", "", "Arabisch, Französisch", "Geflüchtete", "Synthetischer Trägerverein Nord e.V.", "https://www.sbw-weissensee.example/ueber-uns"),

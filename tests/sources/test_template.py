@@ -100,7 +100,9 @@ def test_a_filled_in_template_reads_back_without_a_correction(tmp_path, vocab, l
         "migrant_organisation": "ja" if lang == "de" else "yes",
     }
     orgs.append([values.get(f, "") for f in ORGANISATION_FIELDS])
-    offers.append(["Sprachcafé", "Synthetischer Vorlagenverein e.V.", vocab.label(vocab.codes("offer-type")["language-cafe"], lang)])
+    offers.append(
+        ["Sprachcafé", "Synthetischer Vorlagenverein e.V.", vocab.label(vocab.codes("offer-type")["language-cafe"], lang)]
+    )
     workbook.save(path)
     reading = read_sheet(path, source="vorlage", vocab=vocab, today=dt.date(2026, 11, 30))
     org = next(r for f in reading.files if f.spec.kind == "organisation" for r in f.rows)

@@ -231,7 +231,9 @@ def test_one_address_cell_is_split(text, parts):
     assert (address.street, address.house_number, address.postcode, address.city) == parts
 
 
-@pytest.mark.parametrize("text, code", [("13353", "13353"), ("13353.0", "13353"), ("D-13353", "13353"), ("10115", "10115"), ("14199", "14199")])
+@pytest.mark.parametrize(
+    "text, code", [("13353", "13353"), ("13353.0", "13353"), ("D-13353", "13353"), ("10115", "10115"), ("14199", "14199")]
+)
 def test_berlin_postcodes(text, code):
     assert values.read_postcode(text).value == code
 
@@ -249,7 +251,10 @@ def test_a_postcode_seen_only_in_another_district_is_a_warning():
     assert values.read_postcode("10405", ()).warning is None
 
 
-@pytest.mark.parametrize("text, year", [("1998", "1998"), ("1998.0", "1998"), ("seit 2005", "2005"), ("2005-03-01", "2005-03-01"), ("03.2005", "2005-03")])
+@pytest.mark.parametrize(
+    "text, year",
+    [("1998", "1998"), ("1998.0", "1998"), ("seit 2005", "2005"), ("2005-03-01", "2005-03-01"), ("03.2005", "2005-03")],
+)
 def test_years(text, year):
     assert values.read_year(text).value == year
 
