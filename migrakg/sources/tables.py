@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Location, Problem, SourceError, Text
-from .xlsx import cell_text
+from .xlsx import cell_text, open_workbook
 
 HEADER_SEARCH = 10  # a title or a blank line may stand above the header
 
@@ -95,19 +95,7 @@ def read_csv_table(path: Path, display: str) -> Table:
 
 def read_workbook(path: Path, display: str) -> list[Table]:
     """Every sheet of an .xlsx workbook (hidden ones too, in order). Raises SourceError."""
-    try:
-        import openpyxl
-
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException …
-        raise SourceError(
-            [
-                Problem(
-                    Location(display),
-                    Text(f"keine lesbare Excel-Datei (.xlsx): {exc}", f"not a readable Excel file (.xlsx): {exc}"),
-                )
-            ]
-        ) from None
+    workbook = open_workbook(path, display)
     tables = []
     try:
         for sheet in workbook.worksheets:
