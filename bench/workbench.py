@@ -5,6 +5,7 @@ Phases, each timed on its own (results: bench/WORKBENCH.md):
   mapping   headers by name and content → proposed mapping
   rows      cells read (values.py) → template rows (organisations, places, offers, networks, memberships)
   records   the record builder → RDF (importing.build_records)
+  shacl     of that: the SHACL validation of the import with its reference data (importing.validate_import)
   import    `run_import` as it is today: read + build again, SHACL with reference data, diff, write (one transaction)
   publish   a release of the store's data (today from an N-Quads dump; the write path will publish from the store)
 
@@ -26,8 +27,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from migrakg.importing import build_records, kb_slugs_of, open_target_store, run_import  # noqa: E402
-from migrakg.settings import Settings  # noqa: E402
+from migrakg.importing import (  # noqa: E402
+    build_records,
+    kb_slugs_of,
+    open_target_store,
+    read_import,
+    reference_graph,
+    run_import,
+    validate_import,
+)
+from migrakg.settings import ProjectPaths, Settings  # noqa: E402
+from migrakg.validate import load_shapes  # noqa: E402
 from migrakg.sources import languages  # noqa: E402
 from migrakg.sources.mapping import classify_sheet, propose  # noqa: E402
 from migrakg.sources.sheet import read_sheet, slug_resolver  # noqa: E402
@@ -65,6 +75,12 @@ def main(argv: list[str]) -> int:
             )
             (graph, _records), t_records = timed(lambda: build_records(reading.files, vocab, "lichtenberg", kb_slugs))
             store = open_target_store(settings, str(folder / f"store-{attempt}"))
+            paths = ProjectPaths.from_settings(settings)
+            parsed = read_import(path, fmt=None, source="lichtenberg", kb_slugs=kb_slugs, vocab_dir=paths.vocab)
+            shapes = load_shapes(paths.shapes)
+            _v, t_shacl = timed(
+                lambda: validate_import(parsed, reference_graph(store.store, parsed.graph, settings.iris.base, paths), shapes)
+            )
             outcome, t_import = timed(lambda: run_import(settings, path, source="lichtenberg", store=store))
             dump = folder / f"dump-{attempt}.nq"
             import pyoxigraph as ox
@@ -79,6 +95,7 @@ def main(argv: list[str]) -> int:
                 ("mapping", t_map),
                 ("rows (read_sheet: read + mapping + values)", t_sheet),
                 ("records", t_records),
+                ("shacl (part of import)", t_shacl),
                 ("import (read + build + SHACL + diff + write)", t_import),
                 ("publish (dump + release)", t_dump + t_publish),
             ):

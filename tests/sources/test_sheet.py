@@ -255,3 +255,14 @@ def test_rows_build_into_records_whose_messages_name_her_headers(tmp_path, workb
     ref = next(ref for node, ref in records.index.items() if str(node) == iri)
     assert ref.row == 3 and ref.header("website") == "Webseite" and ref.header("seat_district") == "Ortsteil/Bezirk"
     assert len(ORGANISATIONS) == 15
+
+
+def test_the_benchmark_workbook_is_labelled_synthetic_and_reads_whole(tmp_path, vocab):
+    import openpyxl
+
+    path = write_lichtenberg_xlsx(tmp_path / "bench.xlsx", count=40)
+    workbook = openpyxl.load_workbook(path)
+    assert "SYNTHETISCH" in workbook["MSO Lichtenberg"]["A1"].value and workbook["Hinweise"]["A1"].value == NOTE
+    reading = read_sheet(path, source="bench", vocab=vocab, today=TODAY)
+    organisations = rows(reading, "organisation")
+    assert len(organisations) == 40 and all(slug.startswith("synthetisch") for slug in organisations)
