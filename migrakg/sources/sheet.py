@@ -34,7 +34,7 @@ from .mapping import Mapping, MappingMemory, classify_sheet, propose
 from .records import Row, SourceFile
 from .tables import Table, read_tables, sha256
 
-#: (kind, name) → slug of a record the knowledge base already has, or None
+#: (kind, name) → the IRI (or slug) of a record the knowledge base already has, or None
 Resolver = Callable[[str, str], "str | None"]
 SLUG_LENGTH = 60
 #: template column ← field, for the messages' "her header"
@@ -79,6 +79,17 @@ def slugify(name: str) -> str:
 def name_key(name: str) -> str:
     """Names that mean the same organisation: case, punctuation and legal form set aside."""
     return normalise_name(name).text
+
+
+def slug_of(found: str | None, kind: str) -> str | None:
+    """A resolver's answer as a slug: `…/id/network/ak-lingua-pankow` (any base) → `ak-lingua-pankow`.
+
+    >>> slug_of("https://example.org/kb/id/network/ak-lingua-pankow", "network")
+    'ak-lingua-pankow'
+    """
+    if found and f"/id/{kind}/" in found:
+        return found.rsplit(f"/id/{kind}/", 1)[1].split("#")[0]
+    return found or None
 
 
 def slug_resolver(kb_slugs: dict[str, set[str]]) -> Resolver:
@@ -132,7 +143,7 @@ class _Reader:
         self.source = source
         self.provenance_url = provenance_url
         self.today = today
-        self.resolve = resolve
+        self.resolve = lambda kind, name: slug_of(resolve(kind, name), kind)
         self.problems: list[Problem] = []
         self.notes: list[Problem] = []
         self.warnings: list[Problem] = []

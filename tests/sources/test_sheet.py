@@ -266,3 +266,11 @@ def test_the_benchmark_workbook_is_labelled_synthetic_and_reads_whole(tmp_path, 
     reading = read_sheet(path, source="bench", vocab=vocab, today=TODAY)
     organisations = rows(reading, "organisation")
     assert len(organisations) == 40 and all(slug.startswith("synthetisch") for slug in organisations)
+
+
+def test_a_resolver_may_answer_with_iris_of_any_base(tmp_path, vocab):
+    path = tmp_path / "liste.csv"
+    path.write_text("Name der Organisation;Netzwerk / Gremium\nSynthetischer Verein F;Lingua-Runde\n", encoding="utf-8")
+    names = {("network", "Lingua-Runde"): "https://kb.example/id/network/ak-lingua-pankow"}
+    reading = read_sheet(path, source="x", vocab=vocab, today=TODAY, known=lambda kind, name: names.get((kind, name)))
+    assert list(rows(reading, "membership")) == ["ak-lingua-pankow/synthetischer-verein-f"]
