@@ -44,13 +44,14 @@ ORG_COLUMNS = {
     "email": "email", "phone": "phone", "migrant_organisation": "migrant_organisation", "source_url": "source_url",
     "source_date": "source_date", "note": "note",
 }  # fmt: skip
-PLACE_COLUMNS = {
-    "name": "name",
-    "street": "street",
-    "house_number": "street",
-    "postcode": "postcode",
-    "city": "city",
-    "district": "district",
+#: place column ← the fields her value may have come from, first found wins (an address cell holds them all)
+PLACE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "street": ("street", "address"),
+    "house_number": ("house_number", "street", "address"),
+    "postcode": ("postcode", "address"),
+    "city": ("city", "address"),
+    "district": ("district",),
 }
 OFFER_COLUMNS = {
     "name": "offers", "provider": "name", "offer_type": "offers", "languages": "languages", "target_groups": "target_groups",
@@ -260,7 +261,7 @@ class _Reader:
         if carrier:
             org["unit_of"] = self.organisation_ref(carrier_cell, carrier, org)
 
-        place = self.place(slug, name, org, districts, first, headers)
+        place = self.place(slug, name, org, districts, first, cells)
         languages = [c for cell, text in every("languages") for c in self.read_list(cell, self.language, text)]
         groups = [g for cell, text in every("target_groups") for g in self.read_list(cell, self.concept("target-group"), text)]
         offers = [(cell, o) for cell, text in every("offers") for o in values.split_values(text, slash=False)]
@@ -308,7 +309,9 @@ class _Reader:
         cell, text = first("source_date")
         record["source_date"] = self.read(cell, values.read_year, text) if text else self.today.isoformat()
 
-    def place(self, slug: str, name: str, org: dict[str, str], districts: list[str], first, headers: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+    def place(
+        self, slug: str, name: str, org: dict[str, str], districts: list[str], first, cells: dict[str, list[tuple[str, str]]]
+    ) -> str:  # type: ignore[no-untyped-def]
         """The organisation's address as a place; returns the place slug or ""."""
         address = values.Address()
         cell, text = first("address")
@@ -340,10 +343,10 @@ class _Reader:
             "postcode": postcode, "city": city, "district": districts[0] if districts else "",
             "source_url": org["source_url"], "source_date": org.get("source_date", ""), "more_sources": org.get("more_sources", ""),
         }  # fmt: skip
-        place_headers = {c: headers.get(f, FIELD_BY_NAME[f].label_de) for c, f in PLACE_COLUMNS.items()}
-        for column, field_name in (("street", "address"), ("postcode", "address")):
-            if field_name in headers.values() and column not in headers:
-                place_headers[column] = headers.get(field_name, column)
+        place_headers = {
+            column: next((cells[f][0][0] for f in fields if cells.get(f)), FIELD_BY_NAME[fields[0]].label_de)
+            for column, fields in PLACE_COLUMNS.items()
+        }
         self.add("place", cell.where, cell.row, place, place_headers)
         return slug
 

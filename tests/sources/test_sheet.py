@@ -274,3 +274,17 @@ def test_a_resolver_may_answer_with_iris_of_any_base(tmp_path, vocab):
     names = {("network", "Lingua-Runde"): "https://kb.example/id/network/ak-lingua-pankow"}
     reading = read_sheet(path, source="x", vocab=vocab, today=TODAY, known=lambda kind, name: names.get((kind, name)))
     assert list(rows(reading, "membership")) == ["ak-lingua-pankow/synthetischer-verein-f"]
+
+
+def test_a_place_names_her_address_headers(tmp_path, vocab):
+    csv_reading = read_sheet(write_pankow_csv(tmp_path / "p.csv"), source="p", vocab=vocab, today=TODAY)
+    place = next(iter(rows(csv_reading, "place").values()))
+    assert place.headers["street"] == place.headers["postcode"] == "Anschrift"  # one address cell
+    assert place.headers["district"] == "Ortsteil"
+    xlsx_reading = read_sheet(write_lichtenberg_xlsx(tmp_path / "l.xlsx"), source="l", vocab=vocab, today=TODAY)
+    place = next(iter(rows(xlsx_reading, "place").values()))
+    assert (place.headers["street"], place.headers["house_number"], place.headers["postcode"]) == (
+        "Straße + Hausnr.",
+        "Straße + Hausnr.",
+        "PLZ",
+    )
