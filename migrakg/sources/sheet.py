@@ -182,12 +182,7 @@ class _Reader:
         """*cells*: field → [(her header, text)] of one row."""
         self.kept = []
 
-        def first(name: str) -> tuple[_Cell, str]:
-            for header, text in cells.get(name, []):
-                if text:
-                    return _Cell(where, number, header), text
-            header = cells[name][0][0] if cells.get(name) else FIELD_BY_NAME[name].label_de
-            return _Cell(where, number, header), ""
+        first = _first_cell(where, number, cells)
 
         def every(name: str) -> list[tuple[_Cell, str]]:
             return [(_Cell(where, number, h), t) for h, t in cells.get(name, []) if t]
@@ -410,12 +405,7 @@ class _Reader:
 
     # -- a sheet of offers ---------------------------------------------------------------------
     def offer_row(self, where: str, number: int, cells: dict[str, list[tuple[str, str]]]) -> None:
-        def first(name: str) -> tuple[_Cell, str]:
-            for header, text in cells.get(name, []):
-                if text:
-                    return _Cell(where, number, header), text
-            return _Cell(where, number, cells[name][0][0] if cells.get(name) else FIELD_BY_NAME[name].label_de), ""
-
+        first = _first_cell(where, number, cells)
         self.kept = []
         name_cell, name = first("offer_name")
         provider_cell, provider = first("provider")
@@ -466,6 +456,19 @@ class _Reader:
 
 
 SPECS = {s.kind: s for s in schema.SOURCE_KINDS}
+
+
+def _first_cell(where: str, number: int, cells: dict[str, list[tuple[str, str]]]) -> Callable[[str], tuple[_Cell, str]]:
+    """For one row: field → (the cell of its first filled column, its text); an empty field names the first
+    column mapped to it (or the field's template header), so a message about it still names a column."""
+
+    def first(name: str) -> tuple[_Cell, str]:
+        for header, text in cells.get(name, []):
+            if text:
+                return _Cell(where, number, header), text
+        return _Cell(where, number, cells[name][0][0] if cells.get(name) else FIELD_BY_NAME[name].label_de), ""
+
+    return first
 
 
 def schema_list(value: str) -> list[str]:
