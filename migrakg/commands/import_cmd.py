@@ -107,12 +107,13 @@ KIND_LABELS = {
     "project": ("Projekt", "project"),
     "funding": ("Förderung", "funding"),
     "carrier-role": ("Trägerschaft", "carrier role"),
+    "district": ("Bezirk", "district"),
 }
 
 
 def kind_label(iri: str, lang: str) -> str:
-    kind = iri.split("/id/", 1)[-1].split("/", 1)[0]
-    de, en = KIND_LABELS.get(kind, (kind, kind))
+    kind = iri.split("/id/", 1)[1].split("/", 1)[0] if "/id/" in iri else ""
+    de, en = KIND_LABELS.get(kind, ("Eintrag", "record"))
     return de if lang == "de" else en
 
 
