@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "link": ("link_cmd", "find our organisations in another project's data"),
     "publish": ("publish_cmd", "open-data release: dumps, DCAT-AP.de catalogue, checksums"),
     "report": ("report_cmd", "the actor analysis (Akteursanalyse) as HTML + CSV"),
+    "template": ("template_cmd", "the Excel template for coordinators (drop-down lists, instructions)"),
 }
 
 

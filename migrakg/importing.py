@@ -27,10 +27,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from .build import parse_turtle_dir
-from .errors import Location, NotConforming, Problem, SourceError, Text, UsageError
+from .errors import Location, NotConforming, Problem, SourceError, Text, UsageError, user_language
 from .namespaces import DEFAULT_BASE, MKG, Iris, is_slug
 from .settings import ProjectPaths, Settings
-from .sources import hsds, osm
+from .sources import hsds, osm, sheet
 from .sources.csvsource import read_csv_file
 from .sources.rdffile import is_rdf_file, read_rdf
 from .sources.records import Builder, RecordRef, Records, SourceFile
@@ -135,6 +135,12 @@ def read_import(path: Path, *, fmt: str | None, source: str, kb_slugs: dict[str,
     vocab = load_vocabularies(vocab_dir)
     notes: list[str] = []
     problems: list[Problem] = []
+    if fmt in ("csv", "xlsx") and sheet.is_flat_sheet(path):  # her own columns, not a template (sources/sheet.py)
+        sheet_files, notes = sheet.import_files(
+            path, display, source=source, vocab=vocab, kb_slugs=kb_slugs, lang=user_language()
+        )
+        graph, records = build_records(sheet_files, vocab, source, kb_slugs)
+        return Parsed(source, fmt, display, sheet_files[0].sha256, graph, records, notes)
     if fmt == "csv":
         files = [read_csv_file(path, display, None, problems)]
     elif fmt == "xlsx":

@@ -230,4 +230,4 @@ def locate(focus: Node | None, path: Node | None, records: Records) -> Location 
         return None
     node = fragment if fragment in ("contact", "address") else "record"
     column = records.column_for(ref.kind, path, node) if isinstance(path, URIRef) else None
-    return Location(ref.file, ref.row, column, ref.slug)
+    return Location(ref.file, ref.row, ref.header(column), ref.slug)

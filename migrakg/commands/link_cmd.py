@@ -53,6 +53,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         review=args.review,
         source=args.source,
         store_path=args.store,
+        lang=lang,
     )
     de = lang == "de"
     same = sum(1 for l in result.links if l.relation == "sameAs")

@@ -276,15 +276,18 @@ def links_graph(links: list[Link], iris: Iris, *, when: dt.date) -> Graph:
 # -- the review file ----------------------------------------------------------------------------
 
 REVIEW_COLUMNS = ("ours", "theirs", "names", "score", "link", "evidence", "decision")
+#: the same columns for German readers (read_review accepts either)
+REVIEW_COLUMNS_DE = ("unser Eintrag", "ihr Eintrag", "Namen", "Punkte", "Verknüpfung", "Begründung", "Entscheidung (ja/nein)")
 ACCEPT = {"accept", "accepted", "yes", "ja", "y", "j", "sameas", "same", "ok", "x"}
 REJECT = {"reject", "rejected", "no", "nein", "n", "different", "not"}
 
 
-def review_csv(links: list[Link], decisions: dict[tuple[str, str], str]) -> str:
-    """One row per proposed pair; a person fills `decision` with accept / reject (or ja / nein)."""
+def review_csv(links: list[Link], decisions: dict[tuple[str, str], str], lang: str = "en") -> str:
+    """One row per proposed pair; a person fills `decision` with accept / reject (or ja / nein).
+    The header is German when *lang* is "de"."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(REVIEW_COLUMNS)
+    writer.writerow(REVIEW_COLUMNS_DE if lang == "de" else REVIEW_COLUMNS)
     for link in links:
         decision = decisions.get((link.ours, link.theirs), "")
         writer.writerow(
@@ -313,13 +316,16 @@ def read_review(path: Path) -> dict[tuple[str, str], str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError([Problem(Location(str(path)), Text(f"nicht lesbar: {exc}", f"cannot be read: {exc}"))]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    if reader.fieldnames:
+        english = dict(zip(REVIEW_COLUMNS_DE, REVIEW_COLUMNS))
+        reader.fieldnames = [english.get(name.strip(), name.strip()) for name in reader.fieldnames]
     if not reader.fieldnames or not {"ours", "theirs", "decision"} <= set(reader.fieldnames):
         raise SourceError(
             [
                 Problem(
                     Location(path.name, 1),
                     Text(
-                        "Kopfzeile braucht die Spalten ours, theirs, decision",
+                        "Kopfzeile braucht die Spalten „unser Eintrag“, „ihr Eintrag“, „Entscheidung (ja/nein)“ (oder ours, theirs, decision)",
                         "the header needs the columns ours, theirs, decision",
                     ),
                 )
@@ -369,6 +375,7 @@ def run_link(
     source: str | None = None,
     store_path: str | None = None,
     today: dt.date | None = None,
+    lang: str = "en",
 ) -> LinkResult:
     """Match *against* with our records; write the links graph (--out, --store) and the review file.
     Raises UsageError, SourceError."""
@@ -394,7 +401,7 @@ def run_link(
         write_links(graph, graph_iri, out)
         written.append(str(out))
     if review is not None:
-        review.write_text(review_csv(links, decisions), encoding="utf-8")
+        review.write_text(review_csv(links, decisions, lang), encoding="utf-8")
         written.append(str(review))
     if store_path is not None and store.path is not None:
         keep_links(store, graph, graph_iri)

@@ -38,6 +38,11 @@ class RecordRef:
     slug: str
     file: str
     row: int
+    #: template column → the column's header in the person's own sheet (sources/sheet.py), for messages
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def header(self, column: str | None) -> str | None:
+        return self.headers.get(column, column) if column else column
 
 
 @dataclass
@@ -48,9 +53,11 @@ class Row:
     values: dict[str, str]
     slug: str = ""
     accepted: bool = False  # set when its slug is valid and unique
+    #: template column → the header in the person's own sheet (sources/sheet.py), so messages name her column
+    headers: dict[str, str] = field(default_factory=dict)
 
     def location(self, column: str | None = None) -> Location:
-        return Location(self.file, self.number, column, self.slug or None)
+        return Location(self.file, self.number, self.headers.get(column, column) if column else None, self.slug or None)
 
 
 @dataclass
@@ -165,7 +172,7 @@ class Builder:
                     continue
                 known[row.slug] = row
                 row.accepted = True
-                self.index[IRIS.id(spec.kind, row.slug)] = RecordRef(spec.kind, row.slug, row.file, row.number)
+                self.index[IRIS.id(spec.kind, row.slug)] = RecordRef(spec.kind, row.slug, row.file, row.number, row.headers)
 
     # pass 2 -------------------------------------------------------------
     def build(self) -> None:

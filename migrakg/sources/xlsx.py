@@ -28,13 +28,12 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def xlsx_as_csv(path: Path, display: str) -> bytes:
-    """The first sheet as UTF-8 CSV bytes, one line per Excel row (empty rows kept, so numbers match).
-    Raises SourceError when the file is not a readable workbook."""
+def open_workbook(path: Path, display: str):
+    """The workbook, read-only with cell values (not formulas). Raises SourceError when it is not one."""
     try:
         import openpyxl
 
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException …
         raise SourceError(
             [
@@ -44,6 +43,12 @@ def xlsx_as_csv(path: Path, display: str) -> bytes:
                 )
             ]
         ) from None
+
+
+def xlsx_as_csv(path: Path, display: str) -> bytes:
+    """The first sheet as UTF-8 CSV bytes, one line per Excel row (empty rows kept, so numbers match).
+    Raises SourceError when the file is not a readable workbook."""
+    workbook = open_workbook(path, display)
     try:
         sheet = workbook.worksheets[0]
         out = io.StringIO(newline="")
