@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -76,6 +76,13 @@ NAMES = [
     "download",
     "output",
 ]
+HINTS = {  # the parameters a route reads from the request itself (not declared in the OpenAPI description)
+    "/sparql": ["query", "default-graph-uri", "named-graph-uri", "format", "update"],
+    "/update": ["update", "using-graph-uri", "using-named-graph-uri"],
+    "/reconcile": ["queries", "extend", "callback"],
+    "/search": ["q", "district", "language", "field", "audience", "page"],
+    "/search.json": ["q", "district", "language", "field", "audience", "page"],
+}
 ACCEPTS = [
     "text/html",
     "application/json",
@@ -101,6 +108,74 @@ CONTENT_TYPES = [
 ]
 
 text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=60))
+numberish = st.one_of(
+    st.sampled_from([float("nan"), float("inf"), float("-inf"), -1, 0, 3, 1e300]),
+    st.integers(-5, 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["5", None, True, [], {}]),
+)
+nested = st.recursive(
+    st.none() | st.booleans() | numberish | st.text(max_size=8),
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.sampled_from(["id", "name", "pid", "v"]), c, max_size=3),
+    max_leaves=12,
+)
+reconcile_query = st.fixed_dictionaries(
+    {"query": st.sampled_from(["NARUD", "Verein", ""]), "limit": numberish}
+) | st.fixed_dictionaries(
+    {},
+    optional={
+        "query": st.one_of(text, nested),
+        "limit": numberish,
+        "type": st.one_of(st.sampled_from(["organisation", "Organisation", "offer", "x"]), nested),
+        "properties": st.one_of(st.lists(st.fixed_dictionaries({"pid": text, "v": nested}), max_size=3), nested),
+        "type_strict": text,
+    },
+)
+# structured values for the parameters whose content is a language of its own (JSON, SPARQL)
+VALUES = {
+    "queries": st.dictionaries(st.text(max_size=3), reconcile_query, max_size=3).map(json.dumps),
+    "extend": st.fixed_dictionaries(
+        {"ids": st.one_of(st.lists(st.sampled_from(["narud-ev", "x", ""]), max_size=3), nested), "properties": nested}
+    ).map(json.dumps),
+    "query": st.lists(
+        st.sampled_from(
+            [
+                "SELECT",
+                "ASK",
+                "CONSTRUCT",
+                "DESCRIBE",
+                "*",
+                "?s",
+                "?p",
+                "?o",
+                "{",
+                "}",
+                "(",
+                ")",
+                "WHERE",
+                "OPTIONAL",
+                "FILTER",
+                "UNION",
+                "GRAPH",
+                "<urn:x>",
+                '"x"@de',
+                "1",
+                ".",
+                "LIMIT 3",
+                "ORDER BY ?s",
+                "GROUP BY ?s",
+                "COUNT(*)",
+                "AS",
+                "BIND",
+            ]
+        ),
+        max_size=25,
+    ).map(" ".join),
+}
+
+
+def value_for(name: str):  # type: ignore[no-untyped-def]
+    return st.one_of(VALUES[name], VALUES[name], VALUES[name], text) if name in VALUES else text  # mostly well-formed
 
 
 def routes(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -116,9 +191,16 @@ def fill(template: str, values: list[str]) -> str:
 
 @st.composite
 def calls(draw, all_routes):  # type: ignore[no-untyped-def]
-    method, template = draw(st.sampled_from(all_routes).filter(lambda r: not SLOW.match(r[1]) or draw(st.integers(0, 9)) == 0))
+    # half the examples go to the routes that read a language of their own (SPARQL, reconcile JSON)
+    rich = [r for r in all_routes if r[1] in ("/sparql", "/reconcile")]
+    method, template = draw(
+        st.sampled_from(rich)
+        if draw(st.booleans())
+        else st.sampled_from(all_routes).filter(lambda r: not SLOW.match(r[1]) or draw(st.integers(0, 9)) == 0)
+    )
     path = fill(template, draw(st.lists(text, min_size=3, max_size=3)))
-    params = draw(st.dictionaries(st.sampled_from(NAMES), text, max_size=4))
+    names = st.sampled_from(HINTS[template]) | st.sampled_from(NAMES) if template in HINTS else st.sampled_from(NAMES)
+    params = {name: draw(value_for(name)) for name in draw(st.lists(names, max_size=4, unique=True))}
     headers = {"Accept": draw(st.sampled_from(ACCEPTS))}
     body = None
     if method == "POST":
@@ -127,9 +209,9 @@ def calls(draw, all_routes):  # type: ignore[no-untyped-def]
             st.one_of(
                 st.binary(max_size=200),
                 text.map(str.encode),
-                st.dictionaries(st.sampled_from(NAMES), text, max_size=3).map(
-                    lambda d: "&".join(f"{k}={v}" for k, v in d.items()).encode()
-                ),
+                st.lists(names, max_size=3, unique=True)
+                .flatmap(lambda keys: st.tuples(*(st.tuples(st.just(k), value_for(k)) for k in keys)))
+                .map(lambda pairs: urlencode(pairs).encode()),
                 st.recursive(
                     st.none() | st.floats() | st.text(max_size=5),
                     lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3),
