@@ -311,8 +311,11 @@ def network_svg(
         weight = ' font-weight="bold" font-size="11"' if major else ""
         body = (
             f'<circle cx="{node.x}" cy="{node.y}" r="{r:.1f}" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>'
-            f'<text x="{node.x + dx:.1f}" y="{node.y + 3.5:.1f}" text-anchor="{anchor}" fill="{INK}"{weight} '
-            f'class="halo" stroke="#ffffff" stroke-width="3">{esc(short(node.label, 30))}</text>'
+            # the label over a white halo: a stroked copy behind (hidden from screen readers), then the text
+            f'<text x="{node.x + dx:.1f}" y="{node.y + 3.5:.1f}" text-anchor="{anchor}" fill="#ffffff"{weight} '
+            f'stroke="#ffffff" stroke-width="3" aria-hidden="true">{esc(short(node.label, 30))}</text>'
+            f'<text x="{node.x + dx:.1f}" y="{node.y + 3.5:.1f}" text-anchor="{anchor}" fill="{INK}"{weight}>'
+            f"{esc(short(node.label, 30))}</text>"
         )
         neighbours = " ".join(sorted(ids[n] for n in adjacency[iri]))
         inner = f"<title>{esc(tip)}</title>{body}"
