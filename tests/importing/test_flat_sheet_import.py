@@ -4,6 +4,7 @@ one language, records listed by name, one bad postcode refuses the whole file wi
 from __future__ import annotations
 
 import csv
+import gc
 
 import openpyxl
 import pytest
@@ -26,6 +27,7 @@ def store_path(settings, built, tmp_path, monkeypatch):
 @pytest.fixture
 def stored(settings):
     def quads(store_path: str) -> set[str]:
+        gc.collect()  # the command's store object may still hold the store's lock until collected
         store = open_target_store(settings, store_path)
         return {str(q) for q in store.store}
 
