@@ -24,6 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "link": ("link_cmd", "find our organisations in another project's data"),
     "publish": ("publish_cmd", "open-data release: dumps, DCAT-AP.de catalogue, checksums"),
     "report": ("report_cmd", "the actor analysis (Akteursanalyse) as HTML + CSV"),
+    "token": ("token_cmd", "write tokens: add (secret shown once), list, revoke"),
+    "revert": ("revert_cmd", "undo a committed change (through the same write path)"),
+    "backup": ("backup_cmd", "consistent snapshot of the knowledge base and its change log, while serving"),
+    "restore": ("restore_cmd", "bring a backup back (server stopped)"),
 }
 
 

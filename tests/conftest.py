@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("MIGRAKG_SHARED", ROOT.parent / "shared"))
 ARTIFACTS = ROOT / "test-artifacts"
+# commands run by the tests (in this process or as subprocesses) never touch the checkout's var/kb
+os.environ.setdefault("MIGRAKG_STORE", tempfile.mkdtemp(prefix="migrakg-test-kb-"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -38,7 +41,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory):
     from migrakg.settings import Settings
 
     build_dir = tmp_path_factory.mktemp("build")
-    return Settings(root=ROOT, build_dir=build_dir)
+    return Settings(root=ROOT, build_dir=build_dir, store=tmp_path_factory.mktemp("kb") / "kb")
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +56,7 @@ def built(settings):
 def kb_store(settings, built):
     from migrakg.sparql.opening import open_store
 
-    return open_store(settings)
+    return open_store(settings, store="memory")  # the latest build, in memory
 
 
 @pytest.fixture(scope="session")

@@ -117,13 +117,7 @@ class RecordChanges:
 def record_changes(delta: Delta, store: ox.Store, id_prefix: str) -> RecordChanges:
     """Which records (`{base}id/…` IRIs) the delta adds, changes or removes, judged on *store* before it is
     applied: added = typed afterwards but not before, removed = typed before but not afterwards."""
-    keys: set[str] = set()
-    for quad in delta.quads():
-        for term in (quad.subject, quad.object):
-            key = record_key(term)
-            if key and key.startswith(id_prefix) and (term is quad.subject or quad.predicate != RDF_TYPE):
-                keys.add(key)
-    keys = {k for k in keys if any(record_key(q.subject) == k for q in delta.quads())}
+    keys = {k for q in delta.quads() if (k := record_key(q.subject)) and k.startswith(id_prefix)}
     out = RecordChanges()
     for key in sorted(keys):
         node = ox.NamedNode(key)

@@ -83,8 +83,9 @@ def link_decision_proposal(store: ox.Store, base: str, ours: str, theirs: str, d
         for q in store.quads_for_pattern(None, RDF_SUBJECT, None, graph)
         if q.object in (a, b) and any(store.quads_for_pattern(q.subject, RDF_OBJECT, b if q.object == a else a, graph))
     ]
-    if decision == "accept":
+    if decision == "accept":  # owl:sameAs is symmetric; stated both ways, each record shows it as its own
         add.add(ox.Quad(a, OWL_SAME_AS, b, graph))
+        add.add(ox.Quad(b, OWL_SAME_AS, a, graph))
         for node in mappings:
             for quad in store.quads_for_pattern(node, None, None, graph):
                 if quad.predicate in (RDF_PREDICATE, SSSOM_PREDICATE, SSSOM_JUSTIFICATION):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import Text, UsageError
 from ..namespaces import is_slug
-from .checks import Writer
+from .checks import SANDBOX, Writer
 from .log import write_file_durably
 
 TOKENS = "tokens.json"
@@ -72,7 +72,7 @@ class TokenStore:
         """Make a token; returns its secret (shown once). Raises UsageError for a bad or taken name."""
         if not is_slug(name):
             raise UsageError(Text(f"Token-Name „{name}“ ist kein slug (a–z, 0–9, -)", f"token name '{name}' is not a slug (a-z, 0-9, -)"))
-        if not sources or any(not is_slug(s) for s in sources):
+        if not sources or any(not is_slug(s) and s != SANDBOX for s in sources):
             raise UsageError(
                 Text("mindestens eine Quelle (--source NAME) als slug angeben", "give at least one source (--source NAME) as a slug")
             )

@@ -415,9 +415,12 @@ def run_link(
     if review is not None:
         review.write_text(review_csv(links, decisions), encoding="utf-8")
         written.append(str(review))
-    if store_path is not None and store.path is not None:
-        keep_links(store, graph, graph_iri)
-        written.append(f"{store.path} <{graph_iri}>")
+    if store_path is not None:  # into the knowledge base, through its write path (or its running server)
+        from ..kb.local import run_op
+
+        nt = graph.serialize(format="nt")
+        run_op(settings, Path(store_path), "links", {"graph": str(graph_iri), "ntriples": nt if isinstance(nt, str) else nt.decode()})
+        written.append(f"{store_path} <{graph_iri}>")
     return LinkResult(links, len(theirs), written)
 
 
@@ -434,22 +437,3 @@ def write_links(graph: Graph, graph_iri: URIRef, out: Path) -> None:
         out.write_text(dataset.serialize(format="trig" if out.suffix.lower() == ".trig" else "nquads"), encoding="utf-8")
     else:
         out.write_text(graph.serialize(format="turtle"), encoding="utf-8")
-
-
-def keep_links(store, graph: Graph, graph_iri: URIRef) -> None:  # type: ignore[no-untyped-def]
-    """Replace the links graph in the store, and keep it as {store}/links/links.nq for rebuilds."""
-    import os
-
-    from rdflib.plugins.serializers.nquads import _nq_row
-
-    folder = store.path / "links"
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / ".links.nq.tmp"
-    tmp.write_text("".join(sorted(_nq_row(t, graph_iri) for t in graph)), encoding="utf-8")
-    body = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in graph)
-    try:
-        store.apply_update(f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}}} }}")
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, folder / "links.nq")

@@ -16,22 +16,34 @@ from starlette.routing import Match
 from .. import __version__
 from ..settings import Settings
 from ..sparql.service import QueryService, default_workers
+from ..kb.base import KnowledgeBase
+from ..kb.local import new_admin_token, remove_server_file, write_server_file
+from ..kb.tokens import TokenStore
 from ..sparql.store import KnowledgeStore
-from . import catalog, errors, health, pages, reconcile, report, search, sparql, update
+from . import catalog, changes, errors, health, imports, kbadmin, links, pages, reconcile, report, search, sparql, update
 from .deps import HERE, AppState
 from .i18n import COOKIE, LANGS
 from .pages import warm_caches
 
 
+#: routes that change the knowledge base: no CORS headers, no preflight answer (a page elsewhere must
+#: never be able to send a token-bearing request here from a browser)
+WRITE_PATHS = ("/update", "/import", "/links/", "/kb/")
+
+
+def is_write_path(path: str) -> bool:
+    return path in ("/update", "/import") or path.startswith(WRITE_PATHS[2:])
+
+
 class CorsAndLang:
-    """Pure ASGI middleware: CORS on every response (read endpoints are public), answers preflights,
-    and remembers a `?lang=` choice in a cookie."""
+    """Pure ASGI middleware: CORS on every response of the read endpoints (public), answers their
+    preflights, and remembers a `?lang=` choice in a cookie. Write routes get no CORS headers."""
 
     def __init__(self, app: Any):
         self.app = app
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or is_write_path(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
         if scope["method"] == "OPTIONS":
@@ -98,10 +110,17 @@ def create_app(
     service: QueryService | None = None,
     build_dir: Path | None = None,
     warm_up: bool = False,
+    kb: KnowledgeBase | None = None,
+    announce: str | None = None,
 ) -> FastAPI:
     """The application over *store*. The query workers start with the app and stop with it. With
     *warm_up* (`migrakg serve`), the landing page's figures and the search index are computed in the
-    background at start and after every reload, instead of on the first visitor's request."""
+    background at start and after every reload, instead of on the first visitor's request.
+
+    With *kb* (the knowledge base whose readers' copy *store* is), the write routes work and every commit
+    — from a request or from a command sent through this server — restarts the query workers before it
+    is acknowledged. *announce* (this server's address) is written to `{store}/server.json` with a fresh
+    local admin token while the server runs, for the commands of the store's owner."""
 
     service = service or QueryService(
         store,
@@ -112,6 +131,17 @@ def create_app(
         service_allow=settings.service_allow,
     )
     state = AppState(settings, store, service, build_dir)
+    changed = threading.Event()
+    if kb is not None:
+        state.kb = kb
+        state.tokens = TokenStore(kb.root)
+        state.admin_token = new_admin_token()
+
+        def on_change(_change: Any) -> None:
+            service.reload()  # before the change is acknowledged: the next read sees it
+            changed.set()
+
+        kb.listeners.append(on_change)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -123,15 +153,20 @@ def create_app(
         stop = threading.Event()
         watcher = threading.Thread(
             target=_watch_store,
-            args=(store, service, stop, settings.reload_interval, warm),
+            args=(store, service, stop, settings.reload_interval, warm, changed),
             name="migrakg-store-watcher",
             daemon=True,
         )
         watcher.start()
+        if kb is not None and announce and state.admin_token:
+            write_server_file(kb.root, announce, state.admin_token)
         try:
             yield
         finally:
+            if kb is not None and state.admin_token:
+                remove_server_file(kb.root, state.admin_token)
             stop.set()
+            changed.set()
             watcher.join(timeout=5)
             service.close()
 
@@ -142,7 +177,7 @@ def create_app(
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    for module in (health, sparql, update, pages, search, catalog, reconcile, report):
+    for module in (health, sparql, update, imports, links, changes, kbadmin, pages, search, catalog, reconcile, report):
         app.include_router(module.router)
     app.add_middleware(HeadAsGet, routes=app.router.routes)
     app.add_middleware(CorsAndLang)
@@ -150,11 +185,26 @@ def create_app(
 
 
 def _watch_store(
-    store: KnowledgeStore, service: Any, stop: threading.Event, interval: float, after_reload: Callable[[], None] | None = None
+    store: KnowledgeStore,
+    service: Any,
+    stop: threading.Event,
+    interval: float,
+    after_reload: Callable[[], None] | None = None,
+    changed: threading.Event | None = None,
 ) -> None:
-    """Pick up a rebuild: when the build (or the store's CURRENT generation) changes, swap the data and
-    restart the query workers on it. Queries in flight finish on the old data."""
-    while not stop.wait(interval):
+    """Pick up a rebuilt file (a store loaded from files: swap the data, restart the query workers), and
+    warm the caches again after a commit to the knowledge base (*changed*; several commits in a row give
+    one warm-up). Queries in flight finish on the old data."""
+    changed = changed or threading.Event()
+    while True:
+        changed.wait(interval)
+        if stop.is_set():
+            return
+        if changed.is_set():
+            changed.clear()
+            if after_reload:
+                after_reload()
+            continue
         try:
             if not store.refresh():
                 continue

@@ -71,7 +71,7 @@ def _rdf_response(release: ServedRelease, name: str, media: str) -> Response:
 
 @router.get("/catalog")
 def catalog(request: Request, state: State) -> Response:
-    release = ensure_release(state.settings)
+    release = ensure_release(state.settings, state.store)
     media = _rdf_media(request, html=True)
     if media is not None:
         return _rdf_response(release, "catalog.ttl", media)
@@ -105,14 +105,14 @@ def catalog(request: Request, state: State) -> Response:
 
 @router.get("/.well-known/void")
 def void(request: Request, state: State) -> Response:
-    release = ensure_release(state.settings)
+    release = ensure_release(state.settings, state.store)
     media = _rdf_media(request, html=False) or "text/turtle"
     return _rdf_response(release, "void.ttl", media)
 
 
 @router.api_route("/dumps/{name:path}", methods=["GET", "HEAD"])
 def dump(name: str, request: Request, state: State) -> Response:
-    release = ensure_release(state.settings)
+    release = ensure_release(state.settings, state.store)
     path = release.path(name)
     if path is None:
         raise NotFound(

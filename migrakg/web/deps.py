@@ -22,6 +22,8 @@ from ..namespaces import Iris
 from ..settings import Settings
 from ..sparql.service import QueryService
 from ..sparql.stats import StoreStats, compute_stats
+from ..kb.base import KnowledgeBase
+from ..kb.tokens import TokenStore
 from ..sparql.store import KnowledgeStore
 from .i18n import request_lang, t
 
@@ -50,7 +52,6 @@ class AppState:
     build_dir: Path | None = None
     templates: Jinja2Templates = field(default_factory=make_templates)
     warm_up: str = "off"  # off | running | done | failed — shown by /health
-    update_lock: threading.Lock = field(default_factory=threading.Lock)
     search_index: IndexCache = field(default_factory=IndexCache)
     # the landing page's figures and lists are computed once per generation (a request that comes
     # while the warm-up computes them waits for that instead of computing again)
@@ -60,7 +61,11 @@ class AppState:
     reconciler: Reconciler | None = None
     stats_lock: threading.Lock = field(default_factory=threading.Lock)
     stats_cache: tuple[int, StoreStats] | None = None
-    update_reference: tuple[Any, Any] | None = None  # (shapes, ontology + vocabularies) for /update checks
+    # the knowledge base when serving one (None for --data / memory: nothing can be written)
+    kb: KnowledgeBase | None = None
+    tokens: TokenStore | None = None
+    admin_token: str | None = None  # the local admin token of this server (in {store}/server.json)
+    auth_failures: dict[str, tuple[int, float]] = field(default_factory=dict)  # client → (failures, wait until)
 
     @property
     def iris(self) -> Iris:

@@ -18,6 +18,7 @@ from ..formats import GRAPH_FORMATS, negotiate
 from ..linkeddata import geo, resources
 from ..namespaces import KINDS, PREFIXES
 from .deps import AppState, State, page_context, site_url
+from .history import history_values
 from .errors import NotAcceptable
 from .i18n import LANGS
 
@@ -108,6 +109,7 @@ def page_values(request: Request, state: AppState, view: resources.View, lang: s
         "title": view.label(view.target.iri, lang),
         "map": None,
         "listed": None,
+        "history": history_values(state, view.target.iri) if view.target.mode == "record" else None,
     }
     highlight: set[str] = set()
     points: list[tuple[float, float, str]] = []

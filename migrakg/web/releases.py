@@ -15,6 +15,7 @@ from rdflib import Graph
 
 from ..errors import MigrakgError, Text
 from ..settings import Settings
+from ..sparql.store import KnowledgeStore
 
 MEDIA_TYPES = {
     ".ttl": "text/turtle; charset=utf-8",
@@ -132,12 +133,48 @@ def _build_sha256(path: Path) -> str | None:
     return _build_sums[key]
 
 
-def ensure_release(settings: Settings) -> ServedRelease:
-    """The release to serve: dist/ in the project folder if `migrakg publish` wrote one there (served
-    as it is), else build/dist/, published from the current build when missing or when the build has
-    changed since. Raises ReleaseUnavailable when no release can be made."""
+_store_releases: dict[str, int] = {}  # release folder → store generation it was published from
+
+
+def store_release(settings: Settings, store: KnowledgeStore) -> ServedRelease:
+    """The release of what the knowledge base holds now: `{store}/release/`, published again after every
+    change (the generation moved), so catalogue, dumps and VoID count what pages and /sparql show."""
+    assert store.folder is not None
+    folder = store.folder / "release"
+    key = str(folder)
+    release = open_release(folder)
+    if release is not None and _store_releases.get(key) == store.generation:
+        return release
+    with _publish_lock:
+        generation = store.generation
+        release = open_release(folder)
+        if release is None or _store_releases.get(key) != generation:
+            import tempfile
+
+            from ..kb.export import export_nquads
+            from ..publishing.release import publish
+
+            with tempfile.TemporaryDirectory(prefix="migrakg-release-") as tmp:
+                source = Path(tmp) / "knowledge-base.nq"
+                with store.lock:
+                    export_nquads(store.store, settings.base_iri, source)
+                publish(settings, folder, source_path=source)
+            _store_releases[key] = generation
+            release = open_release(folder)
+    if release is None:
+        raise ReleaseUnavailable("no release available; run `migrakg publish`")
+    return release
+
+
+def ensure_release(settings: Settings, store: KnowledgeStore | None = None) -> ServedRelease:
+    """The release to serve: for the knowledge base, the release of what it holds now (`store_release`);
+    otherwise dist/ in the project folder if `migrakg publish` wrote one there (served as it is), else
+    build/dist/, published from the current build when missing or when the build has changed since.
+    Raises ReleaseUnavailable when no release can be made."""
     from ..build import NQUADS
 
+    if store is not None and store.folder is not None:
+        return store_release(settings, store)
     published, on_demand = release_folders(settings)
     release = open_release(published)
     if release is not None:
