@@ -63,7 +63,9 @@ async def reader(client: httpx.AsyncClient, pages: list[str], until: float, stat
         elif kind == "search":
             request = client.get("/search.json", params={"q": rng.choice(TERMS)})
         else:
-            request = client.get("/sparql", params={"query": rng.choice(SPARQL)}, headers={"Accept": "application/sparql-results+json"})
+            request = client.get(
+                "/sparql", params={"query": rng.choice(SPARQL)}, headers={"Accept": "application/sparql-results+json"}
+            )
         started = time.perf_counter()
         try:
             response = await request
@@ -89,7 +91,9 @@ async def writer(client: httpx.AsyncClient, token: str, orgs: list[str], until: 
                     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
                     f'INSERT DATA {{ GRAPH <{BASE}graph/import/bench> {{ <{org}> skos:altLabel "bench {n}"@de }} }}'
                 )
-                response = await client.post("/update", content=text, headers={**auth, "Content-Type": "application/sparql-update"})
+                response = await client.post(
+                    "/update", content=text, headers={**auth, "Content-Type": "application/sparql-update"}
+                )
                 kind, key = "update", ("label", org, f"bench {n}")
             else:
                 body = f"slug,name,districts,source_url,source_date\nverein-{n},Verein Last {n},pankow,https://example.org/bench,2025\n"
@@ -174,7 +178,9 @@ def main() -> int:
         stats, acknowledged = asyncio.run(run(url, token, args.seconds, args.clients))
 
         def ask_server(query: str) -> bool:
-            r = httpx.get(url + "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=60)
+            r = httpx.get(
+                url + "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=60
+            )
             return bool(r.json()["boolean"])
 
         lost_live = missing(ask_server, acknowledged)

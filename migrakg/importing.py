@@ -26,16 +26,16 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from .build import parse_turtle_dir
 from .errors import Location, NotConforming, Problem, SourceError, Text, UsageError
+from .kb.base import KnowledgeBase, Proposal
+from .kb.checks import CURATED, LINKS, OPERATOR, SYSTEM_GRAPHS, Scope, Writer
+from .kb.delta import Delta
+from .kb.log import Change
 from .namespaces import DEFAULT_BASE, KINDS, MKG, Iris, is_slug
 from .settings import ProjectPaths, Settings
 from .sources import hsds, osm
 from .sources.csvsource import read_csv_file
 from .sources.rdffile import is_rdf_file, read_rdf
 from .sources.records import Builder, RecordRef, Records, SourceFile
-from .kb.base import KnowledgeBase, Proposal
-from .kb.checks import CURATED, LINKS, OPERATOR, SYSTEM_GRAPHS, Scope, Writer
-from .kb.delta import Delta
-from .kb.log import Change
 from .terms import to_ox, to_rdflib
 from .validate import Report, load_shapes, validate_graph
 from .vocabularies import load_vocabularies
@@ -446,9 +446,7 @@ def run_import(
     who imports — a role or a token name, never a person (default: the writer's name). Raises
     SourceError (exit 2), NotConforming (exit 1), OutOfScope, Refused, UsageError."""
     writer = writer or OPERATOR
-    outcome, delta = prepare_import(
-        settings, path, store=kb.store, fmt=fmt, source=source, agent=agent or writer.name, now=now
-    )
+    outcome, delta = prepare_import(settings, path, store=kb.store, fmt=fmt, source=source, agent=agent or writer.name, now=now)
     if dry_run or outcome.unchanged:
         return outcome
     source = outcome.graph_iri.rsplit("/", 1)[1]
@@ -479,7 +477,9 @@ def remove_source(kb: KnowledgeBase, source: str, *, writer: Writer | None = Non
     quads = graph_quads(kb.store, data_iri) | provenance_quads(kb.store, data_iri, f"{kb.base}graph/meta")
     if not quads:
         raise UsageError(
-            Text(f"die Quelle „{source}“ gibt es in der Wissensbasis nicht", f"there is no source '{source}' in the knowledge base")
+            Text(
+                f"die Quelle „{source}“ gibt es in der Wissensbasis nicht", f"there is no source '{source}' in the knowledge base"
+            )
         )
     return kb.commit(
         Proposal(

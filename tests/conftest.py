@@ -60,6 +60,19 @@ def kb_store(settings, built):
 
 
 @pytest.fixture(scope="session")
+def kb_template(settings, built, tmp_path_factory):
+    """A knowledge base folder with data/ rebuilt into it, made once per session: copy it to write to it
+    (`shutil.copytree(kb_template, tmp_path / "kb")`)."""
+    from migrakg.kb import KnowledgeBase
+    from migrakg.kb.curated import ensure_curated
+
+    root = tmp_path_factory.mktemp("kb-template") / "kb"
+    with KnowledgeBase.open(root, settings) as kb:
+        ensure_curated(kb, settings)
+    return root
+
+
+@pytest.fixture(scope="session")
 def service(kb_store):
     from migrakg.sparql.service import QueryService
 

@@ -48,9 +48,7 @@ def test_serve_modes(mode, settings, built, tmp_path):
         "memory": ["--store", "memory"],
         "disk": ["--store", str(tmp_path / "store")],
         "data": ["--data", str(built.out_dir / "migrakg.nq")],
-    }[
-        mode
-    ]
+    }[mode]
     proc, url = start(args, env)
     try:
         health = httpx.get(url + "/health").json()

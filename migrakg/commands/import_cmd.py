@@ -28,8 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     parser.add_argument("--remove", metavar="SOURCE", help="take the whole source SOURCE out of the knowledge base (revertible)")
-    parser.add_argument("--store", help="knowledge base folder (default: MIGRAKG_STORE or var/kb); works while a server runs on it")
-    parser.add_argument("--agent", help="who imports, for the provenance: a role or team name, never a person (default: command line)")
+    parser.add_argument(
+        "--store", help="knowledge base folder (default: MIGRAKG_STORE or var/kb); works while a server runs on it"
+    )
+    parser.add_argument(
+        "--agent", help="who imports, for the provenance: a role or team name, never a person (default: command line)"
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -60,17 +64,17 @@ def _import(settings: Settings, root: Path, args: argparse.Namespace) -> dict[st
     from ..kb.local import run_op
 
     return run_op(
-            settings,
-            root,
-            "import",
-            {
-                "path": str(args.file.resolve()),
-                "format": args.format,
-                "source": args.source,
-                "dry_run": args.dry_run,
-                "agent": args.agent,
-            },
-        )
+        settings,
+        root,
+        "import",
+        {
+            "path": str(args.file.resolve()),
+            "format": args.format,
+            "source": args.source,
+            "dry_run": args.dry_run,
+            "agent": args.agent,
+        },
+    )
 
 
 def print_both(exc: MigrakgError, command: str, what: str) -> None:

@@ -88,7 +88,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError("--source names sources of the knowledge base; it cannot be combined with --nquads")
         elif not source_path.exists():
             raise UsageError(f"{source_path} not found")
-        release = publish(settings, args.out, source_path=source_path, publisher=publisher, owner_org=args.owner_org, progress=say)
+        release = publish(
+            settings, args.out, source_path=source_path, publisher=publisher, owner_org=args.owner_org, progress=say
+        )
     counts = ", ".join(f"{n} {k}" for k, n in release.counts.items())
     print(
         f"published {release.out_dir}: release {release.released.isoformat()}, {release.triples} triples ({counts}); "

@@ -10,7 +10,9 @@ from ..settings import Settings
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("change", metavar="CHANGE_ID", help="the change to undo (its id in /changes)")
-    parser.add_argument("--store", help="knowledge base folder (default: MIGRAKG_STORE or var/kb); works while a server runs on it")
+    parser.add_argument(
+        "--store", help="knowledge base folder (default: MIGRAKG_STORE or var/kb); works while a server runs on it"
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

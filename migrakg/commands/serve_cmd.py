@@ -16,7 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     parser.add_argument(
-        "--store", help="knowledge base folder (default: MIGRAKG_STORE or var/kb), or 'memory' for the latest build in memory, read-only"
+        "--store",
+        help="knowledge base folder (default: MIGRAKG_STORE or var/kb), or 'memory' for the latest build in memory, read-only",
     )
     parser.add_argument("--data", nargs="+", type=Path, help="serve these RDF files as they are (no build, no validation)")
     parser.add_argument("--backend", help="an external SPARQL 1.1 endpoint to answer queries instead of the embedded store")
@@ -95,4 +96,5 @@ def open_knowledge_base(settings: Settings, root: Path):  # type: ignore[no-unty
         change = None
     if change is not None:
         print(f"data/ rebuilt into {root}: change {change.id}", file=sys.stderr)
+    kb.shapes.loaded()  # the first write need not wait for the shapes to be read
     return kb

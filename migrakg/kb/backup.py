@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from ..errors import Text, UsageError
 from ..settings import Settings
-from .base import CHECKPOINT, DB, LOG, KnowledgeBase, StoreBusy, prepare_folder, replay, take_lock
+from .base import CHECKPOINT, DB, LOG, KnowledgeBase, StoreBusy, prepare_folder, release_lock, replay, take_lock
 from .delta import nquad
 from .log import ChangeLog, fsync_dir
 from .tokens import TOKENS
@@ -41,7 +41,10 @@ def backup(kb: KnowledgeBase, out: Path) -> dict[str, Any]:
     out = Path(out).resolve()
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UsageError(
-            Text(f"{out} gibt es schon und ist nicht leer; einen neuen Ordner angeben", f"{out} exists and is not empty; give a new folder")
+            Text(
+                f"{out} gibt es schon und ist nicht leer; einen neuen Ordner angeben",
+                f"{out} exists and is not empty; give a new folder",
+            )
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
@@ -83,13 +86,17 @@ def check_backup(folder: Path) -> dict[str, Any]:
     try:
         sums = (folder / SUMS).read_text(encoding="utf-8")
     except OSError:
-        raise UsageError(Text(f"{folder} ist keine Sicherung (SHA256SUMS fehlt)", f"{folder} is not a backup (no SHA256SUMS)")) from None
+        raise UsageError(
+            Text(f"{folder} ist keine Sicherung (SHA256SUMS fehlt)", f"{folder} is not a backup (no SHA256SUMS)")
+        ) from None
     for line in sums.splitlines():
         digest, _, name = line.partition("  ")
         path = folder / name
         if "/" in name or not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             raise UsageError(
-                Text(f"Sicherung beschädigt: {name} passt nicht zu SHA256SUMS", f"backup damaged: {name} does not match SHA256SUMS")
+                Text(
+                    f"Sicherung beschädigt: {name} passt nicht zu SHA256SUMS", f"backup damaged: {name} does not match SHA256SUMS"
+                )
             )
     return json.loads((folder / INFO).read_text(encoding="utf-8"))
 
@@ -131,7 +138,7 @@ def restore(root: Path, settings: Settings, folder: Path) -> dict[str, Any]:
         os.replace(new, root)
         fsync_dir(root.parent)
     finally:
-        os.close(fd)
+        release_lock(fd)
         shutil.rmtree(new, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
     return {"store": str(root), **info}

@@ -73,14 +73,42 @@ class Proposal:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+_HELD: set[int] = set()  # lock descriptors of this process
+
+
+def _after_fork_in_child() -> None:
+    """A forked child (a query worker) of the process that holds the store must not keep the store's
+    lock, nor outlive that process: after a `kill -9` of a server its workers end within a second."""
+    if not _HELD:
+        return
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="migrakg-orphan-watch", daemon=True).start()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def take_lock(root: Path, wait: float) -> int | None:
     """The write lock of the store folder *root* (a file descriptor), waiting up to *wait* seconds;
     None if another process holds it that long."""
-    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     deadline = time.monotonic() + wait
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _HELD.add(fd)
             return fd
         except OSError as exc:
             if exc.errno not in (errno.EAGAIN, errno.EACCES):
@@ -95,11 +123,14 @@ def take_lock(root: Path, wait: float) -> int | None:
 def prepare_folder(root: Path) -> Path:
     root = Path(root)
     if root.exists() and not root.is_dir():
-        raise UsageError(
-            Text(f"{root} gibt es schon und ist kein Ordner", f"store path {root} exists and is not a folder")
-        )
+        raise UsageError(Text(f"{root} gibt es schon und ist kein Ordner", f"store path {root} exists and is not a folder"))
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     return root
+
+
+def release_lock(fd: int) -> None:
+    _HELD.discard(fd)
+    os.close(fd)
 
 
 def now_iso() -> str:
@@ -152,7 +183,7 @@ class KnowledgeBase:
                 disk.flush()
             write_checkpoint(root, changes[-1].seq if changes else 0)
         except BaseException:
-            os.close(fd)
+            release_lock(fd)
             raise
         return cls(root, settings, fd, disk, log, changes)
 
@@ -163,7 +194,7 @@ class KnowledgeBase:
             self.disk.flush()
         finally:
             del self.disk
-            os.close(self._lock_fd)
+            release_lock(self._lock_fd)
             self._lock_fd = None
 
     def __enter__(self) -> KnowledgeBase:

@@ -46,7 +46,12 @@ class Refused(MigrakgError):
     exit_code = 1
 
     def __init__(self, text: Text, problems: list[Problem]):
-        super().__init__(Text(text.de + "\n" + "\n".join(p.render("de") for p in problems), text.en + "\n" + "\n".join(p.render("en") for p in problems)))
+        super().__init__(
+            Text(
+                text.de + "\n" + "\n".join(p.render("de") for p in problems),
+                text.en + "\n" + "\n".join(p.render("en") for p in problems),
+            )
+        )
         self.summary = text
         self.problems = problems
 
@@ -141,7 +146,9 @@ def check_scope(delta: Delta, writer: Writer, base: str, scope: Scope) -> set[st
 def _foreign(graph: object, base: str) -> bool:
     if isinstance(graph, ox.DefaultGraph):
         return True
-    return isinstance(graph, ox.NamedNode) and graph.value.startswith(("http://", "https://")) and not graph.value.startswith(base)
+    return (
+        isinstance(graph, ox.NamedNode) and graph.value.startswith(("http://", "https://")) and not graph.value.startswith(base)
+    )
 
 
 def check_form(delta: Delta) -> None:
@@ -159,7 +166,10 @@ def check_form(delta: Delta) -> None:
                 )
             )
     if problems:
-        raise Refused(Text("leere Knoten sind nicht erlaubt; nichts wurde geändert", "blank nodes are not allowed; nothing was changed"), problems[:20])
+        raise Refused(
+            Text("leere Knoten sind nicht erlaubt; nichts wurde geändert", "blank nodes are not allowed; nothing was changed"),
+            problems[:20],
+        )
 
 
 def _subject_quads_after(store: ox.Store, delta: Delta, node: ox.NamedNode) -> list[ox.Quad]:

@@ -31,8 +31,12 @@ class RemoteError(MigrakgError):
     """An error the server answered for a change sent through it (same message, same exit code)."""
 
     def __init__(self, status: int, body: dict[str, Any]):
-        lines_de = body.get("problems_de") or [r.get("messages", {}).get("de") or r.get("message", "") for r in body.get("results", [])]
-        lines_en = body.get("problems_en") or [r.get("messages", {}).get("en") or r.get("message", "") for r in body.get("results", [])]
+        lines_de = body.get("problems_de") or [
+            r.get("messages", {}).get("de") or r.get("message", "") for r in body.get("results", [])
+        ]
+        lines_en = body.get("problems_en") or [
+            r.get("messages", {}).get("en") or r.get("message", "") for r in body.get("results", [])
+        ]
         de = body.get("message_de") or body.get("message") or f"Fehler {status}"
         en = body.get("message_en") or body.get("message") or f"error {status}"
         super().__init__(Text("\n".join([de, *[f"  {l}" for l in lines_de]]), "\n".join([en, *[f"  {l}" for l in lines_en]])))
@@ -76,7 +80,7 @@ class Remote:
         if body is not None:
             request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (127.0.0.1, from server.json)
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()

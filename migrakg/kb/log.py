@@ -91,7 +91,21 @@ class Change:
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> Change:
-        known = {"id", "type", "seq", "time", "agent", "source", "graph", "activity", "summary", "records", "added", "removed", "delta"}
+        known = {
+            "id",
+            "type",
+            "seq",
+            "time",
+            "agent",
+            "source",
+            "graph",
+            "activity",
+            "summary",
+            "records",
+            "added",
+            "removed",
+            "delta",
+        }
         return cls(
             seq=int(value["seq"]),
             time=value["time"],

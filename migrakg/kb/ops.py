@@ -33,7 +33,9 @@ def revert_proposal(kb: KnowledgeBase, change_id: str, writer: Writer) -> Propos
     change = kb.change(change_id)
     if change is None:
         raise UnknownChange(
-            Text(f"eine Änderung „{change_id}“ gibt es nicht (siehe /changes)", f"there is no change '{change_id}' (see /changes)")
+            Text(
+                f"eine Änderung „{change_id}“ gibt es nicht (siehe /changes)", f"there is no change '{change_id}' (see /changes)"
+            )
         )
     return Proposal(
         change.delta.inverse(),

@@ -71,17 +71,25 @@ class TokenStore:
     def add(self, name: str, sources: list[str]) -> str:
         """Make a token; returns its secret (shown once). Raises UsageError for a bad or taken name."""
         if not is_slug(name):
-            raise UsageError(Text(f"Token-Name „{name}“ ist kein slug (a–z, 0–9, -)", f"token name '{name}' is not a slug (a-z, 0-9, -)"))
+            raise UsageError(
+                Text(f"Token-Name „{name}“ ist kein slug (a–z, 0–9, -)", f"token name '{name}' is not a slug (a-z, 0-9, -)")
+            )
         if not sources or any(not is_slug(s) and s != SANDBOX for s in sources):
             raise UsageError(
-                Text("mindestens eine Quelle (--source NAME) als slug angeben", "give at least one source (--source NAME) as a slug")
+                Text(
+                    "mindestens eine Quelle (--source NAME) als slug angeben",
+                    "give at least one source (--source NAME) as a slug",
+                )
             )
         secret = PREFIX + secrets.token_urlsafe(32)
         with self._locked():
             tokens = self.tokens()
             if any(t.name == name for t in tokens):
                 raise UsageError(
-                    Text(f"ein Token „{name}“ gibt es schon (erst: migrakg token revoke {name})", f"a token '{name}' exists already (first: migrakg token revoke {name})")
+                    Text(
+                        f"ein Token „{name}“ gibt es schon (erst: migrakg token revoke {name})",
+                        f"a token '{name}' exists already (first: migrakg token revoke {name})",
+                    )
                 )
             created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             self._write([*tokens, Token(name, tuple(sorted(set(sources))), _digest(secret), created)])
@@ -95,7 +103,9 @@ class TokenStore:
             self._write([t for t in tokens if t.name != name])
 
     def _write(self, tokens: list[Token]) -> None:
-        data = {"tokens": [{"name": t.name, "sources": list(t.sources), "sha256": t.sha256, "created": t.created} for t in tokens]}
+        data = {
+            "tokens": [{"name": t.name, "sources": list(t.sources), "sha256": t.sha256, "created": t.created} for t in tokens]
+        }
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_file_durably(self.path, (json.dumps(data, indent=2) + "\n").encode("utf-8"), 0o600)
         self._cache = None

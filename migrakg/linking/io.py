@@ -419,7 +419,9 @@ def run_link(
         from ..kb.local import run_op
 
         nt = graph.serialize(format="nt")
-        run_op(settings, Path(store_path), "links", {"graph": str(graph_iri), "ntriples": nt if isinstance(nt, str) else nt.decode()})
+        run_op(
+            settings, Path(store_path), "links", {"graph": str(graph_iri), "ntriples": nt if isinstance(nt, str) else nt.decode()}
+        )
         written.append(f"{store_path} <{graph_iri}>")
     return LinkResult(links, len(theirs), written)
 

@@ -8,8 +8,8 @@ LOAD and SERVICE are refused in updates, checked on the final text (after the pr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import re
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 

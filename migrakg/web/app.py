@@ -14,17 +14,16 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match
 
 from .. import __version__
-from ..settings import Settings
-from ..sparql.service import QueryService, default_workers
 from ..kb.base import KnowledgeBase
 from ..kb.local import new_admin_token, remove_server_file, write_server_file
 from ..kb.tokens import TokenStore
+from ..settings import Settings
+from ..sparql.service import QueryService, default_workers
 from ..sparql.store import KnowledgeStore
 from . import catalog, changes, errors, health, imports, kbadmin, links, pages, reconcile, report, search, sparql, update
 from .deps import HERE, AppState
 from .i18n import COOKIE, LANGS
 from .pages import warm_caches
-
 
 #: routes that change the knowledge base: no CORS headers, no preflight answer (a page elsewhere must
 #: never be able to send a token-bearing request here from a browser)

@@ -19,7 +19,18 @@ from ..errors import MigrakgError, Text
 from ..kb.checks import Writer
 from .deps import AppState, State
 
-URL_TOKEN_PARAMS = ("token", "access_token", "accesstoken", "auth", "authorization", "bearer", "api_key", "apikey", "key", "secret")
+URL_TOKEN_PARAMS = (
+    "token",
+    "access_token",
+    "accesstoken",
+    "auth",
+    "authorization",
+    "bearer",
+    "api_key",
+    "apikey",
+    "key",
+    "secret",
+)
 MAX_WAIT = 60.0
 
 
@@ -146,5 +157,8 @@ class TooLarge(MigrakgError):
 
     def __init__(self, limit: int):
         super().__init__(
-            Text(f"die Anfrage ist größer als {limit} Bytes (Grenze dieses Servers)", f"the request is larger than {limit} bytes (this server's limit)")
+            Text(
+                f"die Anfrage ist größer als {limit} Bytes (Grenze dieses Servers)",
+                f"the request is larger than {limit} bytes (this server's limit)",
+            )
         )

@@ -37,7 +37,12 @@ def _since(value: str | None, changes: list[Change]) -> int:
     try:
         when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise BadRequest(Text(f"since={value}: eine Änderungsnummer oder ein Zeitpunkt (ISO 8601)", f"since={value}: a change id or a time (ISO 8601)")) from None
+        raise BadRequest(
+            Text(
+                f"since={value}: eine Änderungsnummer oder ein Zeitpunkt (ISO 8601)",
+                f"since={value}: a change id or a time (ISO 8601)",
+            )
+        ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     for change in changes:

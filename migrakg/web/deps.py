@@ -16,14 +16,14 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__
+from ..kb.base import KnowledgeBase
+from ..kb.tokens import TokenStore
 from ..linkeddata.search import IndexCache, SearchIndex
 from ..linking.reconcile import Reconciler
 from ..namespaces import Iris
 from ..settings import Settings
 from ..sparql.service import QueryService
 from ..sparql.stats import StoreStats, compute_stats
-from ..kb.base import KnowledgeBase
-from ..kb.tokens import TokenStore
 from ..sparql.store import KnowledgeStore
 from .i18n import request_lang, t
 

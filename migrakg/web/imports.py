@@ -41,17 +41,33 @@ def _safe_name(name: str) -> str:
             "required": True,
             "content": {
                 "multipart/form-data": {
-                    "schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
                 }
             },
         },
         "parameters": [
-            {"name": "source", "in": "query", "required": True, "schema": {"type": "string"}, "description": "source name (slug); the token must be allowed to change it"},
+            {
+                "name": "source",
+                "in": "query",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "source name (slug); the token must be allowed to change it",
+            },
             {"name": "format", "in": "query", "schema": {"type": "string", "enum": list(FORMATS)}},
             {"name": "dry_run", "in": "query", "schema": {"type": "boolean"}, "description": "only show what would change"},
         ],
     },
-    responses={400: {"description": "unreadable file: every bad row with row and column"}, 401: {"description": "no or wrong token"}, 403: {"description": "source outside the token's sources"}, 413: {"description": "file too large"}, 422: {"description": "breaks the shapes, with row and column"}},
+    responses={
+        400: {"description": "unreadable file: every bad row with row and column"},
+        401: {"description": "no or wrong token"},
+        403: {"description": "source outside the token's sources"},
+        413: {"description": "file too large"},
+        422: {"description": "breaks the shapes, with row and column"},
+    },
 )
 async def import_file(request: Request, state: State, writer: WriterDep) -> JSONResponse:
     kb = state.kb
@@ -65,9 +81,16 @@ async def import_file(request: Request, state: State, writer: WriterDep) -> JSON
     if fmt is not None and fmt not in FORMATS:
         raise BadRequest(Text(f"Format {fmt} unbekannt ({', '.join(FORMATS)})", f"unknown format {fmt} ({', '.join(FORMATS)})"))
     if not writer.may(source):
-        raise OutOfScope(Text(f"„{writer.name}“ darf die Quelle „{source}“ nicht ändern", f"'{writer.name}' may not change the source '{source}'"))
+        raise OutOfScope(
+            Text(
+                f"„{writer.name}“ darf die Quelle „{source}“ nicht ändern",
+                f"'{writer.name}' may not change the source '{source}'",
+            )
+        )
     if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
-        raise UnsupportedMediaType(Text("erwartet multipart/form-data mit dem Feld file", "expected multipart/form-data with the field file"))
+        raise UnsupportedMediaType(
+            Text("erwartet multipart/form-data mit dem Feld file", "expected multipart/form-data with the field file")
+        )
     request._body = await read_limited(request, state.settings.upload_limit)  # starlette's form parser reads it from here
     form = await request.form(max_files=1, max_fields=10)
     upload = form.get("file")

@@ -18,8 +18,8 @@ from ..formats import GRAPH_FORMATS, negotiate
 from ..linkeddata import geo, resources
 from ..namespaces import KINDS, PREFIXES
 from .deps import AppState, State, page_context, site_url
-from .history import history_values
 from .errors import NotAcceptable
+from .history import history_values
 from .i18n import LANGS
 
 router = APIRouter()

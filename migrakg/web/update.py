@@ -35,7 +35,12 @@ router = APIRouter(tags=["write"])
             }
         }
     },
-    responses={401: {"description": "no or wrong token"}, 403: {"description": "outside the token's sources, LOAD, SERVICE"}, 413: {"description": "body too large"}, 422: {"description": "breaks the shapes or leaves dangling references"}},
+    responses={
+        401: {"description": "no or wrong token"},
+        403: {"description": "outside the token's sources, LOAD, SERVICE"},
+        413: {"description": "body too large"},
+        422: {"description": "breaks the shapes or leaves dangling references"},
+    },
 )
 async def update(request: Request, state: State, writer: WriterDep) -> JSONResponse:
     kb = state.kb

@@ -10,7 +10,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from migrakg.build import NQUADS
 from migrakg.cli import main
 from migrakg.errors import NotConforming, SourceError, UsageError
 from migrakg.importing import remove_source, run_import
@@ -52,18 +51,9 @@ def org(slug: str, name: str, **extra: str) -> list[str]:
     return [values.get(column, "") for column in HEADER]
 
 
-@pytest.fixture(scope="module")
-def template(settings, built, tmp_path_factory):
-    """A knowledge base with data/ rebuilt into it, made once and copied for each test."""
-    root = tmp_path_factory.mktemp("template") / "kb"
-    with KnowledgeBase.open(root, settings) as kb:
-        ensure_curated(kb, settings)
-    return root
-
-
 @pytest.fixture
-def store(settings, template, tmp_path):
-    shutil.copytree(template, tmp_path / "kb")
+def store(settings, kb_template, tmp_path):
+    shutil.copytree(kb_template, tmp_path / "kb")
     kb = KnowledgeBase.open(tmp_path / "kb", settings)
     yield kb
     kb.close()

@@ -25,7 +25,18 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "migrakg.cli", "serve", "--store", str(store), "--port", str(self.port), "--workers", str(workers)],
+            [
+                sys.executable,
+                "-m",
+                "migrakg.cli",
+                "serve",
+                "--store",
+                str(store),
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ],
             env=env(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -67,4 +78,44 @@ class Server:
 
 
 def migrakg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "migrakg.cli", *args], env=env(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "migrakg.cli", *args], env=env(), capture_output=True, text=True, timeout=timeout
+    )
+
+
+class Launcher:
+    """tests/kb/launcher.py as a subprocess: forks `migrakg` commands (real processes), waits, kills."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.kb.launcher"],
+            cwd=str(ROOT),
+            env=env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def _ask(self, request: dict) -> object:
+        import json
+
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def start(self, *argv: str) -> int:
+        return int(self._ask({"start": list(argv)}))  # type: ignore[arg-type]
+
+    def wait(self, pid: int, timeout: float) -> int | None:
+        """The command's exit code, or None if it still runs after *timeout* seconds."""
+        return self._ask({"wait": pid, "timeout": timeout})  # type: ignore[return-value]
+
+    def kill(self, pid: int) -> None:
+        """SIGKILL, and reap it."""
+        self._ask({"kill": pid})
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=30)

@@ -59,8 +59,13 @@ def found(url: str, text: str) -> list[str]:
 
 def test_one_living_knowledge_base(tmp_path):
     store = tmp_path / "kb"
-    cli_sheet = write_csv(tmp_path / "lichtenberg.csv", [["verein-lichtblick", "Verein Lichtblick", "lichtenberg", "https://example.org/lichtenberg", "2025"]])
-    http_sheet = write_xlsx(tmp_path / "pankow.xlsx", [["verein-brueckenbau", "Verein Brückenbau", "pankow", "https://example.org/pankow", "2025"]])
+    cli_sheet = write_csv(
+        tmp_path / "lichtenberg.csv",
+        [["verein-lichtblick", "Verein Lichtblick", "lichtenberg", "https://example.org/lichtenberg", "2025"]],
+    )
+    http_sheet = write_xlsx(
+        tmp_path / "pankow.xlsx", [["verein-brueckenbau", "Verein Brückenbau", "pankow", "https://example.org/pankow", "2025"]]
+    )
     lichtblick = f"{BASE}id/organisation/lichtenberg--verein-lichtblick"
     brueckenbau = f"{BASE}id/organisation/pankow--verein-brueckenbau"
     narud = f"{BASE}id/organisation/narud-ev"
@@ -74,23 +79,34 @@ def test_one_living_knowledge_base(tmp_path):
         assert result.returncode == 0, result.stderr
         assert "lock" not in (result.stdout + result.stderr).lower()
         assert lichtblick in found(url, "Lichtblick")
-        assert httpx.get(url + "/id/organisation/lichtenberg--verein-lichtblick", headers={"Accept": "text/html"}).status_code == 200
+        assert (
+            httpx.get(url + "/id/organisation/lichtenberg--verein-lichtblick", headers={"Accept": "text/html"}).status_code == 200
+        )
 
         # another through POST /import with a district's token
         secret = migrakg("token", "add", "pankow-team", "--source", "pankow", "links", "--store", str(store)).stdout.strip()
         auth = {"Authorization": f"Bearer {secret}"}
         with http_sheet.open("rb") as handle:
-            response = httpx.post(url + "/import", params={"source": "pankow"}, files={"file": ("pankow.xlsx", handle)}, headers=auth, timeout=120)
+            response = httpx.post(
+                url + "/import", params={"source": "pankow"}, files={"file": ("pankow.xlsx", handle)}, headers=auth, timeout=120
+            )
         assert response.status_code == 200, response.text
         assert response.json()["diff"]["added"] == [brueckenbau]
         assert brueckenbau in found(url, "Brückenbau")
-        page = httpx.get(url + "/id/organisation/pankow--verein-brueckenbau", headers={"Accept": "text/html", "Accept-Language": "en"}).text
+        page = httpx.get(
+            url + "/id/organisation/pankow--verein-brueckenbau", headers={"Accept": "text/html", "Accept-Language": "en"}
+        ).text
         assert "Verein Brückenbau" in page and "pankow-team" in page  # its history names the token
 
         # a link decision shows on both records
-        response = httpx.post(url + "/links/decision", json={"ours": narud, "theirs": brueckenbau, "decision": "accept"}, headers=auth)
+        response = httpx.post(
+            url + "/links/decision", json={"ours": narud, "theirs": brueckenbau, "decision": "accept"}, headers=auth
+        )
         assert response.status_code == 200, response.text
-        for path, other in (("/id/organisation/narud-ev", "pankow--verein-brueckenbau"), ("/id/organisation/pankow--verein-brueckenbau", "narud-ev")):
+        for path, other in (
+            ("/id/organisation/narud-ev", "pankow--verein-brueckenbau"),
+            ("/id/organisation/pankow--verein-brueckenbau", "narud-ev"),
+        ):
             assert other in httpx.get(url + path, headers={"Accept": "text/html"}).text
 
         # the figures agree everywhere
@@ -108,4 +124,7 @@ def test_one_living_knowledge_base(tmp_path):
     with Server(store) as server:  # after a restart everything is still there
         assert sparql_count(server.url) == after
         assert lichtblick in found(server.url, "Lichtblick") and brueckenbau in found(server.url, "Brückenbau")
-        assert "pankow--verein-brueckenbau" in httpx.get(server.url + "/id/organisation/narud-ev", headers={"Accept": "text/html"}).text
+        assert (
+            "pankow--verein-brueckenbau"
+            in httpx.get(server.url + "/id/organisation/narud-ev", headers={"Accept": "text/html"}).text
+        )

@@ -8,7 +8,6 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, SKOS
 
-from migrakg.build import NQUADS
 from migrakg.cli import main
 from migrakg.linking.io import SSSOM, run_link
 from migrakg.linking.match import DEFAULT_THRESHOLD, PROBABLE_FLOOR

@@ -12,10 +12,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from migrakg.namespaces import SD
-from migrakg.sparql.service import QueryService
 from migrakg.kb import KnowledgeBase, Proposal, Writer
 from migrakg.kb.delta import Delta
+from migrakg.namespaces import SD
+from migrakg.sparql.service import QueryService
 from migrakg.web.app import create_app
 from tests.conftest import SHARED, LiveServer
 
@@ -49,7 +49,9 @@ def _reset(server, test) -> None:
     for path, label in test.graph_data:
         data.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(label) if label else ox.DefaultGraph())
     writer = Writer("w3c", "token", frozenset({"*"}))
-    server.kb.commit(Proposal(Delta(set(data), set(server.kb.store)), writer, source="*", graph="", activity="update", summary="reset"))
+    server.kb.commit(
+        Proposal(Delta(set(data), set(server.kb.store)), writer, source="*", graph="", activity="update", summary="reset")
+    )
 
 
 def _check_format(expected_format: str, response: httpx.Response) -> None:

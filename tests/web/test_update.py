@@ -3,11 +3,12 @@ references, scope) and refused whole; the delta is computed once and that delta 
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from fastapi.testclient import TestClient
 
 from migrakg.kb import KnowledgeBase
-from migrakg.kb.curated import ensure_curated
 from migrakg.sparql.service import QueryService
 from migrakg.web.app import create_app
 
@@ -22,13 +23,17 @@ PREFIX org: <http://www.w3.org/ns/org#>
 
 
 @pytest.fixture(scope="module")
-def kb_app(settings, built, tmp_path_factory):
+def kb_app(settings, kb_template, tmp_path_factory):
     """A knowledge base of its own (the real data) served in-process, with three tokens."""
-    kb = KnowledgeBase.open(tmp_path_factory.mktemp("update") / "kb", settings)
-    ensure_curated(kb, settings)
+    root = tmp_path_factory.mktemp("update") / "kb"
+    shutil.copytree(kb_template, root)
+    kb = KnowledgeBase.open(root, settings)
     app = create_app(settings, kb.readers, service=QueryService(kb.readers, workers=1, timeout=10), kb=kb)
     tokens = app.state.kb.tokens
-    secrets = {name: tokens.add(name, sources) for name, sources in (("editors", ["data"]), ("lichtenberg", ["lichtenberg"]), ("pankow", ["pankow"]))}
+    secrets = {
+        name: tokens.add(name, sources)
+        for name, sources in (("editors", ["data"]), ("lichtenberg", ["lichtenberg"]), ("pankow", ["pankow"]))
+    }
     with TestClient(app) as client:
         yield client, kb, secrets
     kb.close()
@@ -89,7 +94,8 @@ def test_token_in_the_url_is_refused_and_not_used(writable):
     response = client.post(
         "/update",
         params={"access_token": TOKEN},
-        content=PREFIXES + f'INSERT DATA {{ GRAPH <https://w3id.org/migrakg/graph/organisations> {{ <{ID}organisation/narud-ev> skos:altLabel "URL"@de }} }}',
+        content=PREFIXES
+        + f'INSERT DATA {{ GRAPH <https://w3id.org/migrakg/graph/organisations> {{ <{ID}organisation/narud-ev> skos:altLabel "URL"@de }} }}',
         headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
     )
     assert response.status_code == 400
@@ -134,7 +140,13 @@ def test_using_graph_uri_cannot_smuggle_load_or_service(writable):
     for value in ("http://x/> LOAD <http://127.0.0.1:9/>", "http://x/> } SERVICE <http://127.0.0.1:9/> {"):
         assert post(client, text, params={"using-graph-uri": value}).status_code == 400
         assert post(client, text, params={"using-named-graph-uri": value}).status_code == 400
-    assert post(client, "INSERT { GRAPH <https://w3id.org/migrakg/graph/organisations> { <urn:x> <urn:y> ?o } } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }").status_code == 403
+    assert (
+        post(
+            client,
+            "INSERT { GRAPH <https://w3id.org/migrakg/graph/organisations> { <urn:x> <urn:y> ?o } } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        ).status_code
+        == 403
+    )
     assert store.triple_count() == before
 
 
@@ -162,8 +174,8 @@ def test_a_delete_may_not_leave_dangling_references(writable):
 def test_a_random_update_is_computed_once_and_that_delta_applied(writable):
     """`FILTER(RAND() < 0.5)` decides once, on the scratch copy: what was checked is what is stored."""
     client, store = writable
-    text = f"""INSERT {{ GRAPH <https://w3id.org/migrakg/graph/organisations> {{ ?o skos:altLabel "zufall"@de }} }}
-      WHERE {{ GRAPH <https://w3id.org/migrakg/graph/organisations> {{ ?o a mkg:Organisation }} FILTER(RAND() < 0.5) }}"""
+    text = """INSERT { GRAPH <https://w3id.org/migrakg/graph/organisations> { ?o skos:altLabel "zufall"@de } }
+      WHERE { GRAPH <https://w3id.org/migrakg/graph/organisations> { ?o a mkg:Organisation } FILTER(RAND() < 0.5) }"""
     response = post(client, text)
     assert response.status_code == 200
     added = response.json()["added"]
@@ -180,7 +192,10 @@ def test_a_random_update_is_computed_once_and_that_delta_applied(writable):
 def test_a_huge_update_is_refused_before_it_is_read(writable):
     client, store = writable
     big = "x" * (2 * 1024 * 1024)
-    response = post(client, f'INSERT DATA {{ GRAPH <https://w3id.org/migrakg/graph/organisations> {{ <{ID}organisation/narud-ev> skos:note "{big}" }} }}')
+    response = post(
+        client,
+        f'INSERT DATA {{ GRAPH <https://w3id.org/migrakg/graph/organisations> {{ <{ID}organisation/narud-ev> skos:note "{big}" }} }}',
+    )
     assert response.status_code == 413
 
 
@@ -188,7 +203,9 @@ def test_write_routes_send_no_cors_headers(writable):
     client, _store = writable
     response = post(client, "INSERT DATA {")
     assert "access-control-allow-origin" not in response.headers
-    preflight = client.options("/update", headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/update", headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"}
+    )
     assert "access-control-allow-origin" not in preflight.headers
     assert "access-control-allow-origin" in client.get("/health").headers
 
