@@ -27,7 +27,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from .build import parse_turtle_dir
 from .errors import Location, NotConforming, Problem, SourceError, Text, UsageError
 from .kb.base import KnowledgeBase, Proposal
-from .kb.checks import CURATED, LINKS, OPERATOR, SYSTEM_GRAPHS, Scope, Writer
+from .kb.checks import CURATED, LINKS, OPERATOR, SYSTEM_GRAPHS, Scope, ShapeCheck, Writer
 from .kb.delta import Delta
 from .kb.log import Change
 from .namespaces import DEFAULT_BASE, KINDS, MKG, Iris, is_slug
@@ -38,7 +38,7 @@ from .sources.rdffile import is_rdf_file, read_rdf
 from .sources.records import Builder, RecordRef, Records, SourceFile
 from .terms import to_ox, to_rdflib
 from .validate import Report, load_shapes, validate_graph
-from .vocabularies import load_vocabularies
+from .vocabularies import Vocabularies, load_vocabularies
 
 FORMATS = ("csv", "xlsx", "hsds", "osm", "rdf")
 IRIS = Iris(DEFAULT_BASE)
@@ -123,8 +123,11 @@ def source_name_for(path: Path) -> str:
     return slug or "import"
 
 
-def read_import(path: Path, *, fmt: str | None, source: str, kb_slugs: dict[str, set[str]], vocab_dir: Path) -> Parsed:
-    """Read *path* into RDF records. Raises SourceError (every problem, with row and column)."""
+def read_import(
+    path: Path, *, fmt: str | None, source: str, kb_slugs: dict[str, set[str]], vocab_dir: Path, vocab: Vocabularies | None = None
+) -> Parsed:
+    """Read *path* into RDF records (*vocab*: the vocabularies, if already read). Raises SourceError (every
+    problem, with row and column)."""
     if not path.exists():
         raise SourceError([Problem(Location(str(path)), Text("Datei nicht gefunden", "file not found"))])
     fmt = fmt or detect_format(path)
@@ -135,7 +138,7 @@ def read_import(path: Path, *, fmt: str | None, source: str, kb_slugs: dict[str,
         genid = f"{DEFAULT_BASE}graph/import/{source}/genid/"
         graph, sha = read_rdf(path, display, genid)
         return Parsed(source, fmt, display, sha, graph, None)
-    vocab = load_vocabularies(vocab_dir)
+    vocab = vocab or load_vocabularies(vocab_dir)
     notes: list[str] = []
     problems: list[Problem] = []
     if fmt == "csv":
@@ -240,9 +243,13 @@ def kb_slugs_of(store: ox.Store, base: str) -> dict[str, set[str]]:
     return found
 
 
-def reference_graph(store: ox.Store, graph: Graph, base: str, paths: ProjectPaths) -> Graph:
-    """Ontology + vocabularies + the types (and district records) of what *graph* points to."""
-    reference = parse_turtle_dir(paths.ontology, "ontology") + load_vocabularies(paths.vocab).graph
+def reference_graph(store: ox.Store, graph: Graph, base: str, paths: ProjectPaths, terms: Graph | None = None) -> Graph:
+    """Ontology + vocabularies (*terms*, if already read) + the types (and district records) of what *graph*
+    points to."""
+    reference = Graph()
+    reference += (
+        terms if terms is not None else parse_turtle_dir(paths.ontology, "ontology") + load_vocabularies(paths.vocab).graph
+    )
     own = set(graph.subjects(RDF.type, None))
     targets = {t for s, _p, o in graph for t in (s, o) if isinstance(t, URIRef) and t not in own}
     rdf_type = ox.NamedNode(str(RDF.type))
@@ -393,6 +400,7 @@ def prepare_import(
     source: str | None = None,
     agent: str = "command line",
     now: dt.datetime | None = None,
+    checks: ShapeCheck | None = None,
 ) -> tuple[ImportOutcome, Delta]:
     """Read, validate and compare *path* with what *store* holds for its source: the outcome (diff, report)
     and the delta that would bring the source level with the file. Writes nothing. Raises SourceError
@@ -401,13 +409,15 @@ def prepare_import(
     check_source_name(source)
     iris = settings.iris
     paths = ProjectPaths.from_settings(settings)
-    parsed = read_import(path, fmt=fmt, source=source, kb_slugs=kb_slugs_of(store, iris.base), vocab_dir=paths.vocab)
+    vocab = checks.vocabularies() if checks is not None else None
+    parsed = read_import(path, fmt=fmt, source=source, kb_slugs=kb_slugs_of(store, iris.base), vocab_dir=paths.vocab, vocab=vocab)
     if len(parsed.graph) == 0:
         raise SourceError(
             [Problem(Location(parsed.display), Text("die Datei enthält keine Datensätze", "the file holds no records"))]
         )
-    reference = reference_graph(store, parsed.graph, iris.base, paths)
-    report = validate_import(parsed, reference, load_shapes(paths.shapes))
+    shapes, terms = checks.loaded() if checks is not None else (load_shapes(paths.shapes), None)
+    reference = reference_graph(store, parsed.graph, iris.base, paths, terms)
+    report = validate_import(parsed, reference, shapes)
     if not report.conforms:
         raise NotConforming(
             Text(
@@ -446,15 +456,20 @@ def run_import(
     who imports — a role or a token name, never a person (default: the writer's name). Raises
     SourceError (exit 2), NotConforming (exit 1), OutOfScope, Refused, UsageError."""
     writer = writer or OPERATOR
-    outcome, delta = prepare_import(settings, path, store=kb.store, fmt=fmt, source=source, agent=agent or writer.name, now=now)
-    if dry_run or outcome.unchanged:
-        return outcome
-    source = outcome.graph_iri.rsplit("/", 1)[1]
-    change = kb.commit(
-        Proposal(
+    made: list[ImportOutcome] = []
+
+    def propose(store: ox.Store) -> Proposal | None:
+        """Computed under the write lock: the delta is against the state it will be applied to."""
+        outcome, delta = prepare_import(
+            settings, path, store=store, fmt=fmt, source=source, agent=agent or writer.name, now=now, checks=kb.shapes
+        )
+        made.append(outcome)
+        if dry_run or outcome.unchanged:
+            return None
+        return Proposal(
             delta,
             writer,
-            source=source,
+            source=outcome.graph_iri.rsplit("/", 1)[1],
             graph=outcome.graph_iri,
             activity="import",
             summary=f"import {outcome.parsed.display} ({outcome.parsed.format})",
@@ -462,9 +477,11 @@ def run_import(
             validated=True,
             extra={"file": outcome.parsed.display, "sha256": outcome.parsed.sha256},
         )
-    )
-    outcome.written = change is not None
-    outcome.change = change.id if change is not None else None
+
+    change = propose(kb.store) if dry_run else kb.commit(propose)
+    outcome = made[-1]
+    outcome.written = change is not None and not dry_run
+    outcome.change = change.id if change is not None and not dry_run else None
     return outcome
 
 
@@ -474,15 +491,17 @@ def remove_source(kb: KnowledgeBase, source: str, *, writer: Writer | None = Non
     check_source_name(source)
     writer = writer or OPERATOR
     data_iri = f"{kb.base}graph/import/{source}"
-    quads = graph_quads(kb.store, data_iri) | provenance_quads(kb.store, data_iri, f"{kb.base}graph/meta")
-    if not quads:
-        raise UsageError(
-            Text(
-                f"die Quelle „{source}“ gibt es in der Wissensbasis nicht", f"there is no source '{source}' in the knowledge base"
+
+    def propose(store: ox.Store) -> Proposal:
+        quads = graph_quads(store, data_iri) | provenance_quads(store, data_iri, f"{kb.base}graph/meta")
+        if not quads:
+            raise UsageError(
+                Text(
+                    f"die Quelle „{source}“ gibt es in der Wissensbasis nicht",
+                    f"there is no source '{source}' in the knowledge base",
+                )
             )
-        )
-    return kb.commit(
-        Proposal(
+        return Proposal(
             Delta(set(), quads),
             writer,
             source=source,
@@ -492,7 +511,8 @@ def remove_source(kb: KnowledgeBase, source: str, *, writer: Writer | None = Non
             scope=Scope(own_meta=True),
             validated=True,
         )
-    )
+
+    return kb.commit(propose)
 
 
 def list_kinds() -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from ..namespaces import DEFAULT_BASE
 from ..settings import ProjectPaths
 from ..terms import to_rdflib
 from ..validate import Report, load_shapes, validate_graph
-from ..vocabularies import load_vocabularies
+from ..vocabularies import Vocabularies, load_vocabularies
 from .delta import RDF_TYPE, Delta, record_key
 
 CURATED = "data"  # the source of the records in data/ (with ontology and vocabularies)
@@ -234,16 +234,23 @@ def _unbase(term: object, base: str) -> object:
 
 @dataclass
 class ShapeCheck:
-    """Shapes and reference data (ontology + vocabularies), loaded once per process."""
+    """Shapes, vocabularies and reference data (ontology + vocabularies), read once per process."""
 
     paths: ProjectPaths
     _loaded: tuple[Graph, Graph] | None = field(default=None, repr=False)
+    _vocab: Vocabularies | None = field(default=None, repr=False)
 
     def loaded(self) -> tuple[Graph, Graph]:
+        """(shapes, ontology + vocabularies). Do not change them: copy the reference to add to it."""
         if self._loaded is None:
-            reference = parse_turtle_dir(self.paths.ontology, "ontology") + load_vocabularies(self.paths.vocab).graph
+            reference = parse_turtle_dir(self.paths.ontology, "ontology") + self.vocabularies().graph
             self._loaded = (load_shapes(self.paths.shapes), reference)
         return self._loaded
+
+    def vocabularies(self) -> Vocabularies:
+        if self._vocab is None:
+            self._vocab = load_vocabularies(self.paths.vocab)
+        return self._vocab
 
     def check(self, delta: Delta, store: ox.Store, base: str) -> Report | None:
         """Raises NotConforming (with the report) when a changed node breaks the shapes."""

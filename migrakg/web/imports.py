@@ -104,7 +104,9 @@ async def import_file(request: Request, state: State, writer: WriterDep) -> JSON
 
         def work() -> dict[str, object]:
             if dry_run:
-                outcome, _delta = prepare_import(state.settings, path, store=kb.store, fmt=fmt, source=source, agent=writer.name)
+                outcome, _delta = prepare_import(
+                    state.settings, path, store=kb.store, fmt=fmt, source=source, agent=writer.name, checks=kb.shapes
+                )
             else:
                 outcome = run_import(state.settings, path, kb=kb, fmt=fmt, source=source, writer=writer)
             return import_outcome_json(outcome)

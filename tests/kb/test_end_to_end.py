@@ -117,6 +117,10 @@ def test_one_living_knowledge_base(tmp_path):
         result = migrakg("publish", "--store", str(store), "--out", str(tmp_path / "dist"))
         assert result.returncode == 0, result.stderr
         assert json.loads((tmp_path / "dist/release.json").read_text())["records"]["organisation"] == after
+        result = migrakg("backup", str(tmp_path / "backup"), "--store", str(store))  # while serving
+        assert result.returncode == 0, result.stderr
+        latest = httpx.get(url + "/changes").json()["latest"]
+        assert json.loads((tmp_path / "backup/backup.json").read_text())["change"] == latest
         changes = httpx.get(url + "/changes").json()["changes"]
         assert [c["activity"] for c in changes[:3]] == ["links", "import", "import"]
         assert {c["agent"]["name"] for c in changes[:3]} == {"pankow-team", "command line"}
