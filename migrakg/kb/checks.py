@@ -174,7 +174,7 @@ def check_form(delta: Delta) -> None:
 
 def _subject_quads_after(store: ox.Store, delta: Delta, node: ox.NamedNode) -> list[ox.Quad]:
     before = [q for q in store.quads_for_pattern(node, None, None, None) if q not in delta.remove]
-    return before + [q for q in delta.add if q.subject == node]
+    return before + delta.added_about(node)
 
 
 def check_references(delta: Delta, store: ox.Store, base: str, *, added: bool = True) -> None:

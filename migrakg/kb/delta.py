@@ -20,6 +20,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 class Delta:
     add: set[ox.Quad] = field(default_factory=set)
     remove: set[ox.Quad] = field(default_factory=set)
+    _by_subject: dict[object, list[ox.Quad]] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         both = self.add & self.remove
@@ -32,6 +33,14 @@ class Delta:
 
     def __len__(self) -> int:
         return len(self.add) + len(self.remove)
+
+    def added_about(self, node: object) -> list[ox.Quad]:
+        """The added quads with *node* as subject (indexed on first use)."""
+        if self._by_subject is None:
+            self._by_subject = {}
+            for quad in self.add:
+                self._by_subject.setdefault(quad.subject, []).append(quad)
+        return self._by_subject.get(node, [])
 
     def inverse(self) -> Delta:
         return Delta(set(self.remove), set(self.add))
