@@ -137,7 +137,9 @@ def missing(select, acknowledged: list) -> int:
 
 
 async def run(url: str, token: str, seconds: float, clients: int) -> tuple[dict, list]:
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=clients + 4)) as client:
+    # idle connections are dropped before the server's keep-alive (5 s) ends, so a request never races its close
+    limits = httpx.Limits(max_connections=clients + 4, keepalive_expiry=2.0)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
         results = []
         for page in range(1, 5):
             results += (await client.get("/search.json", params={"kind": "organisation", "page": page})).json()["results"]
