@@ -172,3 +172,32 @@ def test_the_write_api_is_in_the_openapi_schema(client):
     assert {"/update", "/import", "/links/decision", "/changes"} <= set(paths)
     assert "multipart/form-data" in json.dumps(paths["/import"])
     assert not any(p.startswith("/kb/") for p in paths)
+
+
+def test_publish_a_district_release_and_refuse_what_cannot_be_public(kb, settings, tmp_path, capsys):
+    from migrakg.cli import main
+    from migrakg.importing import run_import
+
+    sheet = tmp_path / "lichtenberg.csv"
+    sheet.write_text(
+        "slug,name,districts,source_url,source_date\nverein-licht,Verein Licht,lichtenberg,https://example.org/l,2025\n",
+        encoding="utf-8",
+    )
+    run_import(settings, sheet, kb=kb, source="lichtenberg")
+    root = str(kb.root)
+    kb.close()
+    out = tmp_path / "dist"
+    assert main(["publish", "--quiet", "--store", root, "--source", "lichtenberg", "--out", str(out)]) == 0
+    manifest = json.loads((out / "release.json").read_text(encoding="utf-8"))
+    assert manifest["records"]["organisation"] == 1  # only the district's own records (with the terms they use)
+    assert main(["publish", "--quiet", "--store", root, "--source", "nirgendwo", "--out", str(tmp_path / "x")]) == 2
+    assert "lichtenberg" in capsys.readouterr().err  # the message names the sources there are
+    local = ["publish", "--quiet", "--store", root, "--out", str(tmp_path / "y"), "--public-url", "http://127.0.0.1:8000"]
+    assert main([*local, "--owner-org", "bezirksamt"]) == 2
+    assert "127.0.0.1" in capsys.readouterr().err
+    public = ["publish", "--quiet", "--store", root, "--out", str(tmp_path / "z"), "--public-url", "https://daten.example.berlin"]
+    assert main(public) == 2
+    assert "owner_org" in capsys.readouterr().err
+    assert main([*public, "--owner-org", "bezirksamt-lichtenberg", "--source", "lichtenberg"]) == 0
+    record = json.loads((tmp_path / "z" / "datenregister.json").read_text(encoding="utf-8"))
+    assert record["owner_org"] == "bezirksamt-lichtenberg"
