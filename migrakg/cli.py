@@ -26,6 +26,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "publish": ("publish_cmd", "open-data release: dumps, DCAT-AP.de catalogue, checksums"),
     "report": ("report_cmd", "the actor analysis (Akteursanalyse) as HTML + CSV"),
     "template": ("template_cmd", "the Excel template for coordinators (drop-down lists, instructions)"),
+    "token": ("token_cmd", "write tokens: add (secret shown once), list, revoke"),
+    "revert": ("revert_cmd", "undo a committed change (through the same write path)"),
+    "backup": ("backup_cmd", "consistent snapshot of the knowledge base and its change log, while serving"),
+    "restore": ("restore_cmd", "bring a backup back (server stopped)"),
 }
 
 

@@ -8,15 +8,13 @@ Identifiers: records of the templates (CSV, XLSX, HSDS, OSM) get `{base}id/{kind
 so they can never collide with our slugs (ours have no `--` prefix of a source name); references to
 slugs the file does not define resolve to the knowledge base's records (districts, organisations …).
 RDF imports keep their own IRIs. Each import is the graph `{base}graph/import/{source}`; its provenance
-(file, SHA-256, time, agent) is in `{base}graph/meta`. An on-disk store keeps each import also as
-`{store}/imports/{source}.nq`, which the store re-adds whenever it is rebuilt.
+(file, SHA-256, time, agent — a role or token name) is in `{base}graph/meta`. The write goes through the
+knowledge base's one write path (`migrakg.kb`): one change in the change log, revertible.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -28,19 +26,23 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from .build import parse_turtle_dir
 from .errors import Location, NotConforming, Problem, SourceError, Text, UsageError, user_language
-from .namespaces import DEFAULT_BASE, MKG, Iris, is_slug
+from .kb.base import KnowledgeBase, Proposal
+from .kb.checks import CURATED, LINKS, OPERATOR, SYSTEM_GRAPHS, Scope, ShapeCheck, Writer
+from .kb.delta import Delta
+from .kb.log import Change
+from .namespaces import DEFAULT_BASE, KINDS, MKG, Iris, is_slug
 from .settings import ProjectPaths, Settings
 from .sources import hsds, osm, sheet
 from .sources.csvsource import read_csv_file
 from .sources.rdffile import is_rdf_file, read_rdf
 from .sources.records import Builder, RecordRef, Records, SourceFile
-from .sparql.store import KnowledgeStore
-from .terms import graph_lines, to_rdflib
+from .terms import to_ox, to_rdflib
 from .validate import Report, load_shapes, validate_graph
-from .vocabularies import load_vocabularies
+from .vocabularies import Vocabularies, load_vocabularies
 
 FORMATS = ("csv", "xlsx", "hsds", "osm", "rdf")
 IRIS = Iris(DEFAULT_BASE)
+RESERVED_SOURCES = (CURATED, LINKS, *SYSTEM_GRAPHS)
 
 
 @dataclass
@@ -75,6 +77,7 @@ class ImportOutcome:
     report: Report
     written: bool
     unchanged: bool  # same checksum and same content as the previous import
+    change: str | None = None  # the committed change's id
 
 
 # -- formats -------------------------------------------------------------------------------------
@@ -120,8 +123,11 @@ def source_name_for(path: Path) -> str:
     return slug or "import"
 
 
-def read_import(path: Path, *, fmt: str | None, source: str, kb_slugs: dict[str, set[str]], vocab_dir: Path) -> Parsed:
-    """Read *path* into RDF records. Raises SourceError (every problem, with row and column)."""
+def read_import(
+    path: Path, *, fmt: str | None, source: str, kb_slugs: dict[str, set[str]], vocab_dir: Path, vocab: Vocabularies | None = None
+) -> Parsed:
+    """Read *path* into RDF records (*vocab*: the vocabularies, if already read). Raises SourceError (every
+    problem, with row and column)."""
     if not path.exists():
         raise SourceError([Problem(Location(str(path)), Text("Datei nicht gefunden", "file not found"))])
     fmt = fmt or detect_format(path)
@@ -132,7 +138,7 @@ def read_import(path: Path, *, fmt: str | None, source: str, kb_slugs: dict[str,
         genid = f"{DEFAULT_BASE}graph/import/{source}/genid/"
         graph, sha = read_rdf(path, display, genid)
         return Parsed(source, fmt, display, sha, graph, None)
-    vocab = load_vocabularies(vocab_dir)
+    vocab = vocab or load_vocabularies(vocab_dir)
     notes: list[str] = []
     problems: list[Problem] = []
     if fmt in ("csv", "xlsx") and sheet.is_flat_sheet(path):  # her own columns, not a template (sources/sheet.py)
@@ -244,9 +250,13 @@ def kb_slugs_of(store: ox.Store, base: str) -> dict[str, set[str]]:
     return found
 
 
-def reference_graph(store: ox.Store, graph: Graph, base: str, paths: ProjectPaths) -> Graph:
-    """Ontology + vocabularies + the types (and district records) of what *graph* points to."""
-    reference = parse_turtle_dir(paths.ontology, "ontology") + load_vocabularies(paths.vocab).graph
+def reference_graph(store: ox.Store, graph: Graph, base: str, paths: ProjectPaths, terms: Graph | None = None) -> Graph:
+    """Ontology + vocabularies (*terms*, if already read) + the types (and district records) of what *graph*
+    points to."""
+    reference = Graph()
+    reference += (
+        terms if terms is not None else parse_turtle_dir(paths.ontology, "ontology") + load_vocabularies(paths.vocab).graph
+    )
     own = set(graph.subjects(RDF.type, None))
     targets = {t for s, _p, o in graph for t in (s, o) if isinstance(t, URIRef) and t not in own}
     rdf_type = ox.NamedNode(str(RDF.type))
@@ -351,44 +361,6 @@ def rebased(graph: Graph, iris: Iris) -> Graph:
     return rebase_graph(graph, iris)
 
 
-def imports_dir(store: KnowledgeStore) -> Path | None:
-    return store.path / "imports" if store.path is not None else None
-
-
-def _user() -> str:
-    try:
-        return os.environ.get("USER") or getpass.getuser() or "unknown"
-    except (KeyError, OSError):
-        return "unknown"
-
-
-def _write_kept_file(
-    store: KnowledgeStore, source: str, data: Graph, data_iri: URIRef, meta: Graph, meta_iri: URIRef
-) -> Path | None:
-    """Write the import's quads beside the store (as a temporary file, renamed once the store has them)."""
-    folder = imports_dir(store)
-    if folder is None:
-        return None
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = sorted(graph_lines(data, data_iri) + graph_lines(meta, meta_iri))
-    tmp = folder / f".{source}.nq.tmp"
-    tmp.write_text("".join(lines), encoding="utf-8")
-    return tmp
-
-
-def _update_text(data_iri: URIRef, data: Graph, meta_iri: URIRef, meta: Graph) -> str:
-    body = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in data)
-    meta_body = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in meta)
-    return (
-        f"DROP SILENT GRAPH <{data_iri}> ;\n"
-        f"DELETE WHERE {{ GRAPH <{meta_iri}> {{ <{data_iri}> ?p ?o }} }} ;\n"
-        + "".join(
-            f"DELETE WHERE {{ GRAPH <{meta_iri}> {{ <{data_iri}#{n}> ?p ?o }} }} ;\n" for n in ("file", "agent", "activity")
-        )
-        + f"INSERT DATA {{ GRAPH <{data_iri}> {{\n{body}}}\nGRAPH <{meta_iri}> {{\n{meta_body}}} }}"
-    )
-
-
 def validate_import(parsed: Parsed, reference: Graph, shapes: Graph) -> Report:
     """SHACL on the import with its reference data; only results about the import's own nodes count.
     (The whole graph is validated and then filtered: pyshacl's focus-node mode skips some shapes.)"""
@@ -398,45 +370,61 @@ def validate_import(parsed: Parsed, reference: Graph, shapes: Graph) -> Report:
     return report
 
 
-def open_target_store(settings: Settings, store_path: str | None) -> KnowledgeStore:
-    """The on-disk store an import goes into; a new store first gets the latest build."""
-    from .sparql.opening import open_store
+def check_source_name(source: str) -> None:
+    if not is_slug(source) or "--" in source or source in RESERVED_SOURCES:
+        raise UsageError(
+            Text(
+                f"Quellname „{source}“ ist kein gültiger slug (a–z, 0–9, einzelne Bindestriche; nicht {', '.join(RESERVED_SOURCES)})",
+                f"source name '{source}' is not a valid slug (a-z, 0-9, single hyphens; not {', '.join(RESERVED_SOURCES)})",
+            )
+        )
 
-    path = store_path or str(settings.build_path / "store")
-    return open_store(settings, store=path)
+
+def provenance_quads(store: ox.Store, graph_iri: str, meta_iri: str) -> set[ox.Quad]:
+    """The import's provenance in the metadata graph: about the graph and its #file, #agent, #activity."""
+    meta = ox.NamedNode(meta_iri)
+    out: set[ox.Quad] = set()
+    for node in (graph_iri, *(f"{graph_iri}#{n}" for n in ("file", "agent", "activity"))):
+        out.update(store.quads_for_pattern(ox.NamedNode(node), None, None, meta))
+    return out
 
 
-def run_import(
+def graph_quads(store: ox.Store, graph_iri: str) -> set[ox.Quad]:
+    return set(store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
+
+
+def _as_quads(graph: Graph, graph_iri: URIRef) -> set[ox.Quad]:
+    name = ox.NamedNode(str(graph_iri))
+    return {ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in graph}  # type: ignore[arg-type]
+
+
+def prepare_import(
     settings: Settings,
     path: Path,
     *,
+    store: ox.Store,
     fmt: str | None = None,
     source: str | None = None,
-    dry_run: bool = False,
-    store: KnowledgeStore,
-    agent: str | None = None,
+    agent: str = "command line",
     now: dt.datetime | None = None,
-) -> ImportOutcome:
-    """Import *path* into *store* (all or nothing). Raises SourceError (unreadable input, exit 2),
-    NotConforming (SHACL violations, exit 1), UsageError."""
+    checks: ShapeCheck | None = None,
+) -> tuple[ImportOutcome, Delta]:
+    """Read, validate and compare *path* with what *store* holds for its source: the outcome (diff, report)
+    and the delta that would bring the source level with the file. Writes nothing. Raises SourceError
+    (unreadable input, exit 2), NotConforming (SHACL violations, exit 1), UsageError."""
     source = source or source_name_for(path)
-    if not is_slug(source) or "--" in source:
-        raise UsageError(
-            Text(
-                f"Quellname „{source}“ ist kein gültiger slug (a–z, 0–9, einzelne Bindestriche)",
-                f"source name '{source}' is not a valid slug (a-z, 0-9, single hyphens)",
-            )
-        )
+    check_source_name(source)
     iris = settings.iris
     paths = ProjectPaths.from_settings(settings)
-    live = store.store
-    parsed = read_import(path, fmt=fmt, source=source, kb_slugs=kb_slugs_of(live, iris.base), vocab_dir=paths.vocab)
+    vocab = checks.vocabularies() if checks is not None else None
+    parsed = read_import(path, fmt=fmt, source=source, kb_slugs=kb_slugs_of(store, iris.base), vocab_dir=paths.vocab, vocab=vocab)
     if len(parsed.graph) == 0:
         raise SourceError(
             [Problem(Location(parsed.display), Text("die Datei enthält keine Datensätze", "the file holds no records"))]
         )
-    reference = reference_graph(live, parsed.graph, iris.base, paths)
-    report = validate_import(parsed, reference, load_shapes(paths.shapes))
+    shapes, terms = checks.loaded() if checks is not None else (load_shapes(paths.shapes), None)
+    reference = reference_graph(store, parsed.graph, iris.base, paths, terms)
+    report = validate_import(parsed, reference, shapes)
     if not report.conforms:
         raise NotConforming(
             Text(
@@ -448,21 +436,91 @@ def run_import(
     data_iri = iris.graph(f"import/{source}")
     meta_iri = iris.graph("meta")
     data = rebased(parsed.graph, iris)
-    new = set(data)
-    old = stored_triples(live, str(data_iri))
-    diff = diff_records(old, new)
-    unchanged = diff.empty and stored_checksum(live, str(data_iri), str(meta_iri)) == parsed.sha256
-    if dry_run or unchanged:
-        return ImportOutcome(parsed, str(data_iri), diff, report, False, unchanged)
+    old = stored_triples(store, str(data_iri))
+    diff = diff_records(old, set(data))
+    unchanged = diff.empty and stored_checksum(store, str(data_iri), str(meta_iri)) == parsed.sha256
     when = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    meta = rebased(meta_triples(data_iri, parsed, agent or _user(), when, iris), iris)
-    kept = _write_kept_file(store, source, data, data_iri, meta, meta_iri)
-    try:
-        store.apply_update(_update_text(data_iri, data, meta_iri, meta))
-    except BaseException:
-        if kept is not None:
-            kept.unlink(missing_ok=True)
-        raise
-    if kept is not None:
-        os.replace(kept, kept.with_name(f"{source}.nq"))
-    return ImportOutcome(parsed, str(data_iri), diff, report, True, False)
+    meta = rebased(meta_triples(data_iri, parsed, agent, when, iris), iris)
+    before = graph_quads(store, str(data_iri)) | provenance_quads(store, str(data_iri), str(meta_iri))
+    after = _as_quads(data, data_iri) | _as_quads(meta, meta_iri)
+    delta = Delta(set(), set()) if unchanged else Delta(after - before, before - after)
+    return ImportOutcome(parsed, str(data_iri), diff, report, False, unchanged), delta
+
+
+def run_import(
+    settings: Settings,
+    path: Path,
+    *,
+    kb: KnowledgeBase,
+    fmt: str | None = None,
+    source: str | None = None,
+    dry_run: bool = False,
+    writer: Writer | None = None,
+    agent: str | None = None,
+    now: dt.datetime | None = None,
+) -> ImportOutcome:
+    """Import *path* into the knowledge base *kb* through its write path (all or nothing). *agent* names
+    who imports — a role or a token name, never a person (default: the writer's name). Raises
+    SourceError (exit 2), NotConforming (exit 1), OutOfScope, Refused, UsageError."""
+    writer = writer or OPERATOR
+    made: list[ImportOutcome] = []
+
+    def propose(store: ox.Store) -> Proposal | None:
+        """Computed under the write lock: the delta is against the state it will be applied to."""
+        outcome, delta = prepare_import(
+            settings, path, store=store, fmt=fmt, source=source, agent=agent or writer.name, now=now, checks=kb.shapes
+        )
+        made.append(outcome)
+        if dry_run or outcome.unchanged:
+            return None
+        return Proposal(
+            delta,
+            writer,
+            source=outcome.graph_iri.rsplit("/", 1)[1],
+            graph=outcome.graph_iri,
+            activity="import",
+            summary=f"import {outcome.parsed.display} ({outcome.parsed.format})",
+            scope=Scope(own_meta=True),
+            validated=True,
+            extra={"file": outcome.parsed.display, "sha256": outcome.parsed.sha256},
+        )
+
+    change = propose(kb.store) if dry_run else kb.commit(propose)
+    outcome = made[-1]
+    outcome.written = change is not None and not dry_run
+    outcome.change = change.id if isinstance(change, Change) and not dry_run else None
+    return outcome
+
+
+def remove_source(kb: KnowledgeBase, source: str, *, writer: Writer | None = None) -> Change | None:
+    """Take a whole imported source out (its graph and its provenance) through the write path. Raises
+    UsageError for a source that is not in the store, OutOfScope, Refused (others still point to it)."""
+    check_source_name(source)
+    writer = writer or OPERATOR
+    data_iri = f"{kb.base}graph/import/{source}"
+
+    def propose(store: ox.Store) -> Proposal:
+        quads = graph_quads(store, data_iri) | provenance_quads(store, data_iri, f"{kb.base}graph/meta")
+        if not quads:
+            raise UsageError(
+                Text(
+                    f"die Quelle „{source}“ gibt es in der Wissensbasis nicht",
+                    f"there is no source '{source}' in the knowledge base",
+                )
+            )
+        return Proposal(
+            Delta(set(), quads),
+            writer,
+            source=source,
+            graph=data_iri,
+            activity="remove",
+            summary=f"source {source} removed",
+            scope=Scope(own_meta=True),
+            validated=True,
+        )
+
+    return kb.commit(propose)
+
+
+def list_kinds() -> tuple[str, ...]:
+    return KINDS

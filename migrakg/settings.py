@@ -67,9 +67,16 @@ class Settings:
             "help": "SPARQL endpoints a SERVICE clause may reach, space-separated (empty: none)",
         },
     )
-    write_token: str | None = field(
+    store: Path | None = field(
         default=None,
-        metadata={"env": "MIGRAKG_WRITE_TOKEN", "help": "bearer token that enables POST /update (unset: updates are off)"},
+        metadata={
+            "env": "MIGRAKG_STORE",
+            "help": "the knowledge base: on-disk store folder that `make run` serves and commands write to (default: ROOT/var/kb)",
+        },
+    )
+    update_limit: int = field(
+        default=1024 * 1024,
+        metadata={"env": "MIGRAKG_UPDATE_LIMIT", "help": "largest SPARQL Update or link decision body in bytes (POST /update)"},
     )
     public_url: str | None = field(
         default=None,
@@ -156,8 +163,8 @@ class Settings:
         for url in self.service_allow:
             if not url.startswith(("http://", "https://")):
                 raise UsageError(f"SERVICE allow-list entry {url!r} is not an http(s) address")
-        if self.write_token is not None and len(self.write_token) < 16:
-            raise UsageError("the write token must be at least 16 characters long")
+        if not 1024 <= self.update_limit <= 1024**3:
+            raise UsageError("update and upload limits must be between 1 KiB and 1 GiB")
         if not 0.1 <= self.reload_interval <= 3600:
             raise UsageError(f"reload interval {self.reload_interval} must be between 0.1 and 3600 seconds")
         if self.feedback_contact and not self.feedback_contact.startswith(("mailto:", "https://", "http://")):
@@ -185,6 +192,11 @@ class Settings:
     def build_path(self) -> Path:
         return self.build_dir or self.root / "build"
 
+    @property
+    def store_path(self) -> Path:
+        """The knowledge base folder (`store`, else ROOT/var/kb)."""
+        return self.store or self.root / "var" / "kb"
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from the environment, then *overrides* (None values are ignored)."""
@@ -204,7 +216,7 @@ class Settings:
 
 def _convert(name: str, raw: str) -> object:
     try:
-        if name in ("root", "build_dir"):
+        if name in ("root", "build_dir", "store"):
             return Path(raw)
         if name in ("query_timeout", "reload_interval"):
             return float(raw)
@@ -216,6 +228,7 @@ def _convert(name: str, raw: str) -> object:
             "sparql_per_client",
             "body_limit",
             "upload_limit",
+            "update_limit",
             "max_nesting",
         ):
             return int(raw)

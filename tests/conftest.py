@@ -6,6 +6,7 @@ import csv
 import os
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -15,6 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("MIGRAKG_SHARED", ROOT.parent / "shared"))
 ARTIFACTS = ROOT / "test-artifacts"
+# commands run by the tests (in this process or as subprocesses) never touch the checkout's var/kb
+os.environ.setdefault("MIGRAKG_STORE", tempfile.mkdtemp(prefix="migrakg-test-kb-"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -56,7 +59,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory):
     from migrakg.settings import Settings
 
     build_dir = tmp_path_factory.mktemp("build")
-    return Settings(root=ROOT, build_dir=build_dir)
+    return Settings(root=ROOT, build_dir=build_dir, store=tmp_path_factory.mktemp("kb") / "kb")
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +74,20 @@ def built(settings):
 def kb_store(settings, built):
     from migrakg.sparql.opening import open_store
 
-    return open_store(settings)
+    return open_store(settings, store="memory")  # the latest build, in memory
+
+
+@pytest.fixture(scope="session")
+def kb_template(settings, built, tmp_path_factory):
+    """A knowledge base folder with data/ rebuilt into it, made once per session: copy it to write to it
+    (`shutil.copytree(kb_template, tmp_path / "kb")`)."""
+    from migrakg.kb import KnowledgeBase
+    from migrakg.kb.curated import ensure_curated
+
+    root = tmp_path_factory.mktemp("kb-template") / "kb"
+    with KnowledgeBase.open(root, settings) as kb:
+        ensure_curated(kb, settings)
+    return root
 
 
 @pytest.fixture(scope="session")

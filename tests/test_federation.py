@@ -19,14 +19,18 @@ EXAMPLE = "http://127.0.0.1:8001/sparql"
 @pytest.fixture(scope="module")
 def peer(settings, built, shared, tmp_path_factory):
     """The other project: its own store with the OSM community centres imported, served on 127.0.0.1."""
-    from migrakg.importing import open_target_store, run_import
+    from migrakg.importing import run_import
+    from migrakg.kb import KnowledgeBase
+    from migrakg.kb.curated import ensure_curated
     from migrakg.web.app import create_app
 
-    store = open_target_store(settings, str(tmp_path_factory.mktemp("peer") / "store"))
-    run_import(settings, shared / "data/osm/berlin-community-centres-2025-09.csv", source="osm", store=store)
-    app = create_app(settings, store, service=QueryService(store, workers=1, timeout=20))
+    kb = KnowledgeBase.open(tmp_path_factory.mktemp("peer") / "store", settings)
+    ensure_curated(kb, settings)
+    run_import(settings, shared / "data/osm/berlin-community-centres-2025-09.csv", source="osm", kb=kb)
+    app = create_app(settings, kb.readers, service=QueryService(kb.readers, workers=1, timeout=20), kb=kb)
     with LiveServer(app) as server:
         yield server
+    kb.close()
 
 
 def federated_query(endpoint: str) -> str:

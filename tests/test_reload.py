@@ -11,7 +11,6 @@ import httpx
 
 from migrakg.sparql.opening import open_store
 from migrakg.sparql.service import QueryService
-from migrakg.sparql.store import KnowledgeStore, write_generation
 from migrakg.web.app import create_app
 from tests.conftest import LiveServer
 
@@ -36,7 +35,7 @@ def test_rebuild_is_swapped_in_while_serving(settings, built, tmp_path):
     build_dir = tmp_path / "build"
     shutil.copytree(built.out_dir, build_dir, ignore=shutil.ignore_patterns(".build-*"))
     local = settings.with_(build_dir=build_dir, reload_interval=0.2)
-    store = open_store(local)
+    store = open_store(local, store="memory")
     app = create_app(local, store, service=QueryService(store, workers=2, timeout=10))
     with LiveServer(app) as server:
         old = count(server.url)
@@ -57,24 +56,6 @@ def test_rebuild_is_swapped_in_while_serving(settings, built, tmp_path):
         assert store.generation >= 2
 
 
-def test_build_into_a_served_disk_store(settings, built, tmp_path):
-    root = tmp_path / "store"
-    write_generation(root, [built.out_dir / "migrakg.nq"])
-    store = KnowledgeStore.open(root)
-    local = settings.with_(reload_interval=0.2)
-    app = create_app(local, store, service=QueryService(store, workers=2, timeout=10))
-    with LiveServer(app) as server:
-        old = count(server.url)
-        extra = tmp_path / "extra.nq"
-        extra.write_text(NEW)
-        write_generation(root, [built.out_dir / "migrakg.nq", extra])  # another process's `build --store`
-        deadline = time.monotonic() + 15
-        while count(server.url) != old + 1 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert count(server.url) == old + 1
-        assert len(list(root.glob("gen-*"))) <= 2
-
-
 def wait_for(condition, seconds: float = 20.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -90,7 +71,7 @@ def test_serve_warms_landing_and_search_at_start_and_after_a_rebuild(settings, b
     build_dir = tmp_path / "build"
     shutil.copytree(built.out_dir, build_dir, ignore=shutil.ignore_patterns(".build-*"))
     local = settings.with_(build_dir=build_dir, reload_interval=0.2)
-    store = open_store(local)
+    store = open_store(local, store="memory")
     app = create_app(local, store, service=QueryService(store, workers=2, timeout=10), warm_up=True)
 
     def warmed() -> bool:

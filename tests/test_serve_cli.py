@@ -1,4 +1,5 @@
-"""`migrakg serve` and `migrakg query` as commands: memory (latest build), --store PATH (disk), --data FILE."""
+"""`migrakg serve` and `migrakg query` as commands: the knowledge base (--store PATH), `--store memory`
+(latest build), --data FILE."""
 
 from __future__ import annotations
 
@@ -43,9 +44,11 @@ def start(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, str]:
 @pytest.mark.parametrize("mode", ["memory", "disk", "data"])
 def test_serve_modes(mode, settings, built, tmp_path):
     env = {"MIGRAKG_BUILD": str(settings.build_path), "MIGRAKG_ROOT": str(ROOT)}
-    args = {"memory": [], "disk": ["--store", str(tmp_path / "store")], "data": ["--data", str(built.out_dir / "migrakg.nq")]}[
-        mode
-    ]
+    args = {
+        "memory": ["--store", "memory"],
+        "disk": ["--store", str(tmp_path / "store")],
+        "data": ["--data", str(built.out_dir / "migrakg.nq")],
+    }[mode]
     proc, url = start(args, env)
     try:
         health = httpx.get(url + "/health").json()
@@ -60,7 +63,7 @@ def test_serve_modes(mode, settings, built, tmp_path):
 
 def test_serve_without_build_is_a_clear_error(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "migrakg.cli", "serve", "--port", str(free_port())],
+        [sys.executable, "-m", "migrakg.cli", "serve", "--store", "memory", "--port", str(free_port())],
         env={**os.environ, "MIGRAKG_BUILD": str(tmp_path / "none"), "MIGRAKG_ROOT": str(ROOT)},
         capture_output=True,
         text=True,

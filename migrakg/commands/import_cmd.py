@@ -1,26 +1,24 @@
-"""`migrakg import FILE [--format csv|xlsx|hsds|osm|rdf] [--source NAME] [--dry-run] [--store PATH] [--agent WHO]`"""
+"""`migrakg import FILE [--format csv|xlsx|hsds|osm|rdf] [--source NAME] [--dry-run] [--store PATH] [--agent ROLE]`,
+`migrakg import --remove SOURCE`"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
-import pyoxigraph as ox
-from rdflib import URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
-
-from ..errors import EXIT_INPUT, EXIT_NONCONFORMING, NotConforming, SourceError, user_language
-from ..importing import FORMATS, ImportOutcome, open_target_store, run_import
-from ..namespaces import DEFAULT_BASE, ORG
+from ..errors import EXIT_INPUT, MigrakgError, UsageError, user_language
+from ..importing import FORMATS
 from ..settings import Settings
-from ..sparql.store import KnowledgeStore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "file",
         type=Path,
+        nargs="?",
         help="CSV/XLSX in the template of data/README.md, an HSDS 3.0 folder or JSON, "
         "the OSM community-centre table, or RDF (Turtle, JSON-LD, N-Triples)",
     )
@@ -29,73 +27,105 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--source", help="source name: graph {base}graph/import/NAME, IRIs id/{kind}/NAME--{slug} (default: from the file name)"
     )
     parser.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    parser.add_argument("--remove", metavar="SOURCE", help="take the whole source SOURCE out of the knowledge base (revertible)")
     parser.add_argument(
-        "--store", help="on-disk store (created if absent, then loaded with the latest build; default build/store)"
+        "--store", help="knowledge base folder (default: MIGRAKG_STORE or var/kb); works while a server runs on it"
     )
-    parser.add_argument("--agent", help="who runs the import, for the provenance (default: $USER)")
+    parser.add_argument(
+        "--agent", help="who imports, for the provenance: a role or team name, never a person (default: command line)"
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    lang = settings.lang or user_language()
-    if args.dry_run and not (Path(args.store) if args.store else settings.build_path / "store").exists():
-        from ..sparql.opening import open_store
+    from ..kb.local import run_op
 
-        store = open_store(settings)  # a dry run creates no store: compare with the latest build in memory
-    else:
-        store = open_target_store(settings, args.store)
+    lang = settings.lang or user_language()
+    root = Path(args.store) if args.store else settings.store_path
     try:
-        outcome = run_import(
-            settings, args.file, fmt=args.format, source=args.source, dry_run=args.dry_run, store=store, agent=args.agent
-        )
-    except SourceError as exc:
-        # one language only (--lang, LANG); every problem once
-        title = "nicht lesbar, nichts wurde geändert" if lang == "de" else "cannot be read, nothing was changed"
-        _err(f"migrakg import: {args.file}: {title}")
-        for line in dict.fromkeys(problem.render(lang) for problem in exc.problems):  # one cell, one message
-            _err(f"  {line}")
-        return EXIT_INPUT
-    except NotConforming as exc:
-        _err(f"migrakg import: {exc.message(lang)}")
-        for result in getattr(exc.report, "violations", []):
-            _err(f"  {result.render(lang)}")
-        return EXIT_NONCONFORMING
-    _print(outcome, lang, args.dry_run, store)
+        if args.remove:
+            answer = run_op(settings, root, "remove", {"source": args.remove})
+            change = answer.get("change")
+            if lang == "de":
+                print(f"{args.remove}: " + (f"entfernt (Änderung {change['id']})" if change else "nichts zu entfernen"))
+            else:
+                print(f"{args.remove}: " + (f"removed (change {change['id']})" if change else "nothing to remove"))
+            return 0
+        if args.file is None:
+            raise UsageError("give a FILE to import, or --remove SOURCE")
+        with tempfile.TemporaryDirectory(prefix="migrakg-dry-run-") as tmp:
+            if args.dry_run and not root.exists():  # a dry run creates no store: compare with data/ alone
+                root = Path(tmp) / "kb"
+            answer = _import(settings, root, args)
+    except MigrakgError as exc:
+        print_error(exc, lang, "import", str(args.file or args.remove))
+        return exc.exit_code
+    print_outcome(answer, lang, args.dry_run)
     return 0
 
 
-def _err(text: str) -> None:
-    print(text, file=sys.stderr)
+def _import(settings: Settings, root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from ..kb.local import run_op
+
+    return run_op(
+        settings,
+        root,
+        "import",
+        {
+            "path": str(args.file.resolve()),
+            "format": args.format,
+            "source": args.source,
+            "dry_run": args.dry_run,
+            "agent": args.agent,
+        },
+    )
 
 
-def _print(outcome: ImportOutcome, lang: str, dry_run: bool, store: KnowledgeStore) -> None:
+def print_error(exc: MigrakgError, lang: str, command: str, what: str) -> None:
+    """An error in one language (--lang, LANG), every problem once, with row and column."""
+    nothing = ""
+    if exc.exit_code in (EXIT_INPUT, 1):
+        nothing = " — nichts wurde geändert" if lang == "de" else " — nothing was changed"
+    print(f"migrakg {command}: {what}{nothing}", file=sys.stderr)
+    print(f"migrakg {command}: {exc.message(lang)}", file=sys.stderr)
+    lines = [problem.render(lang) for problem in getattr(exc, "problems", [])]
+    lines += [result.render(lang) for result in getattr(getattr(exc, "report", None), "violations", [])]
+    for line in dict.fromkeys(lines):  # one cell, one message
+        print(f"  {line}", file=sys.stderr)
+
+
+def print_outcome(answer: dict[str, Any], lang: str, dry_run: bool) -> None:
+    """The import's result by kind and record name: + new, ~ changed, = unchanged, - removed."""
     de = lang == "de"
-    for note in outcome.parsed.notes:
+    for note in answer.get("notes", []):
         print(("Hinweis: " if de else "note: ") + note, file=sys.stderr)
-    for warning in outcome.report.warnings:
-        print(warning.render(lang), file=sys.stderr)
-    diff = outcome.diff
-    if outcome.unchanged:
+    for warning in answer.get("warnings", []):
+        print(warning["de" if de else "en"], file=sys.stderr)
+    diff = answer["diff"]
+    source = answer.get("source") or answer["graph"]
+    if answer.get("unchanged"):
         print(
-            f"{outcome.parsed.source}: "
+            f"{source}: "
             + ("unverändert (gleiche Prüfsumme, gleicher Inhalt)" if de else "unchanged (same checksum, same content)")
         )
         return
-    names = record_names(outcome, store)
-    unchanged = sorted(set(names) - set(diff.added) - set(diff.changed) - set(diff.removed))
+    names: dict[str, str] = answer.get("names", {})
+    unchanged = sorted(set(names) - set(diff["added"]) - set(diff["changed"]) - set(diff["removed"]))
     verb = ("würde ändern" if de else "would change") if dry_run else ("geändert" if de else "changed")
+    change = f" ({'Änderung' if de else 'change'} {answer['change']})" if answer.get("change") else ""
     print(
-        f"{outcome.parsed.source}: {verb}: {len(diff.added)} "
+        f"{source}: {verb}: {len(diff['added'])} "
         + ("neu" if de else "new")
-        + f", {len(diff.changed)} "
+        + f", {len(diff['changed'])} "
         + ("geändert" if de else "changed")
         + f", {len(unchanged)} "
         + ("unverändert" if de else "unchanged")
-        + f", {len(diff.removed)} "
+        + f", {len(diff['removed'])} "
         + ("entfernt" if de else "removed")
+        + change
     )
-    for label, items in (("+", diff.added), ("~", diff.changed), ("=", unchanged), ("-", diff.removed)):
+    for label, items in (("+", diff["added"]), ("~", diff["changed"]), ("=", unchanged), ("-", diff["removed"])):
         for item in sorted(items, key=lambda i: (kind_label(i, lang), (names.get(i) or i).lower())):
-            print(f"  {label} {kind_label(item, lang)}: {names.get(item, item)}")
+            print(f"  {label} {kind_label(item, lang)}: {names.get(item) or item}")
 
 
 KIND_LABELS = {
@@ -115,35 +145,3 @@ def kind_label(iri: str, lang: str) -> str:
     kind = iri.split("/id/", 1)[1].split("/", 1)[0] if "/id/" in iri else ""
     de, en = KIND_LABELS.get(kind, ("Eintrag", "record"))
     return de if lang == "de" else en
-
-
-def record_names(outcome: ImportOutcome, store: KnowledgeStore) -> dict[str, str]:
-    """record IRI (as stored) → its name, for the import's records and those it removes.
-    A membership is named by its member and network."""
-    from ..namespaces import SCHEMA
-
-    labels = (SKOS.prefLabel, SCHEMA.name, RDFS.label)
-    graph = outcome.parsed.graph
-    own = {str(s) for s in graph.subjects(RDF.type, None) if "#" not in str(s)}
-    stored_base = outcome.graph_iri.split("graph/import/", 1)[0]
-
-    def stored(iri: str) -> str:
-        return stored_base + iri[len(DEFAULT_BASE) :] if iri.startswith(DEFAULT_BASE) else iri
-
-    names: dict[str, str] = {}
-    for iri in own:
-        name = next((str(o) for p in labels for o in graph.objects(URIRef(iri), p)), "")
-        if not name and (graph.value(URIRef(iri), ORG.member) is not None):
-            member, network = graph.value(URIRef(iri), ORG.member), graph.value(URIRef(iri), ORG.organization)
-            member_name = next((str(o) for p in labels for o in graph.objects(member, p)), str(member))
-            network_name = next((str(o) for p in labels for o in graph.objects(network, p)), str(network))
-            name = f"{member_name} → {network_name}"
-        names[stored(iri)] = name or stored(iri)
-    for iri in outcome.diff.removed:
-        for predicate in labels:
-            quads = store.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(str(predicate)), None, None)
-            found = next(iter(quads), None)
-            if found is not None and isinstance(found.object, ox.Literal):
-                names[iri] = found.object.value
-                break
-    return names

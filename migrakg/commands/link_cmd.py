@@ -39,7 +39,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source", help="name of the other dataset for a file (IRIs id/{kind}/NAME--{slug}, as `migrakg import` gives them)"
     )
-    parser.add_argument("--store", help="on-disk store: read our records from it and write the links graph into it")
+    parser.add_argument(
+        "--store",
+        help="knowledge base: read our records from it and write the links graph into it (one change; also while a server runs)",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -19,7 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", choices=sorted(f.name for f in FORMATS), help="result format (default: tsv for SELECT/ASK, turtle for graphs)"
     )
-    parser.add_argument("--store", help="on-disk store folder (default: the latest build, in memory)")
+    parser.add_argument(
+        "--store",
+        help="knowledge base folder (default: MIGRAKG_STORE or var/kb; also while a server runs), or memory for the latest build",
+    )
     parser.add_argument("--data", nargs="+", type=Path, help="query these RDF files instead")
 
 

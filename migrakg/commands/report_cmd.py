@@ -21,7 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, default=Path("report"), help="folder for report.html and the CSV files (default: report/)"
     )
-    parser.add_argument("--store", help="on-disk store folder (default: the latest build, in memory)")
+    parser.add_argument(
+        "--store",
+        help="knowledge base folder (default: MIGRAKG_STORE or var/kb; also while a server runs), or memory for the latest build",
+    )
     parser.add_argument(
         "--lang", dest="report_lang", choices=("de", "en"), help="language of the report (default: the message language, else de)"
     )

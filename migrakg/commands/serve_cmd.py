@@ -1,4 +1,7 @@
-"""`migrakg serve [--host 127.0.0.1] [--port 8000] [--store PATH|memory] [--data FILE…] [--backend URL]`"""
+"""`migrakg serve [--host 127.0.0.1] [--port 8000] [--store PATH|memory] [--data FILE…] [--backend URL]`
+
+Without --data / --backend / `--store memory` it serves the knowledge base (default ROOT/var/kb, created
+the first time; `data/` is rebuilt into it when it changed) and takes writes."""
 
 from __future__ import annotations
 
@@ -12,7 +15,10 @@ from ..settings import Settings
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    parser.add_argument("--store", help="on-disk store folder, or 'memory' (default: the latest build in memory)")
+    parser.add_argument(
+        "--store",
+        help="knowledge base folder (default: MIGRAKG_STORE or var/kb), or 'memory' for the latest build in memory, read-only",
+    )
     parser.add_argument("--data", nargs="+", type=Path, help="serve these RDF files as they are (no build, no validation)")
     parser.add_argument("--backend", help="an external SPARQL 1.1 endpoint to answer queries instead of the embedded store")
     parser.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
@@ -43,16 +49,50 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from ..sparql.remote import QueryBackend, RemoteQueryService
 
     service: QueryBackend
+    kb = None
     if args.backend:
-        store = open_store(settings, data=None) if (settings.build_path / "migrakg.nq").exists() else None
+        store = open_store(settings, store="memory") if (settings.build_path / "migrakg.nq").exists() else None
         from ..sparql.store import KnowledgeStore
 
         store = store or KnowledgeStore.memory()
         service = RemoteQueryService(args.backend, timeout=settings.query_timeout, limit=settings.result_limit)
     else:
-        store = open_store(settings, store=args.store, data=args.data)
+        if args.data or args.store == "memory":
+            store = open_store(settings, store=args.store, data=args.data)
+        else:
+            kb = open_knowledge_base(settings, Path(args.store) if args.store else settings.store_path)
+            store = kb.readers
         service = QueryService.from_settings(store, settings, workers=args.workers)
-    app = create_app(settings, store, service=service, warm_up=True)
-    print(f"migrakg serving {store.triple_count()} triples ({store.kind}) on http://{args.host}:{args.port}/", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)  # no `server: uvicorn` banner
+    url = f"http://{args.host}:{args.port}"
+    app = create_app(settings, store, service=service, warm_up=True, kb=kb, announce=url if kb is not None else None)
+    where = f" from {kb.root}" if kb is not None else ""
+    print(f"migrakg serving {store.triple_count()} triples ({store.kind}{where}) on {url}/", file=sys.stderr)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)  # no `server: uvicorn` banner
+    finally:
+        if kb is not None:
+            kb.close()
     return 0
+
+
+def open_knowledge_base(settings: Settings, root: Path):
+    """The knowledge base for serving, with `data/` rebuilt into it if it changed. A broken `data/` leaves
+    the knowledge base as it was (the problem is printed); with nothing in it yet, serving stops."""
+    from ..errors import MigrakgError, user_language
+    from ..kb import KnowledgeBase
+    from ..kb.curated import ensure_curated
+
+    kb = KnowledgeBase.open(root, settings, wait=120)
+    try:
+        change = ensure_curated(kb, settings)
+    except MigrakgError as exc:
+        if not kb.changes:
+            kb.close()
+            raise
+        lang = settings.lang or user_language()
+        print(f"migrakg serve: data/ not taken: {exc.message(lang)}", file=sys.stderr)
+        change = None
+    if change is not None:
+        print(f"data/ rebuilt into {root}: change {change.id}", file=sys.stderr)
+    kb.shapes.loaded()  # the first write need not wait for the shapes to be read
+    return kb

@@ -23,7 +23,7 @@ from .. import __version__
 from ..csvcells import csv_row, read_cell
 from ..errors import Location, MigrakgError, Problem, SourceError, Text, UsageError
 from ..namespaces import Iris
-from ..terms import Row, Select, from_ox, graph_lines, to_ox
+from ..terms import Row, Select, from_ox, to_ox
 from .match import Address, Entity, Link
 from .normalise import district_slugs
 
@@ -403,9 +403,14 @@ def run_link(
     if review is not None:
         review.write_text(review_csv(links, decisions, lang), encoding="utf-8")
         written.append(str(review))
-    if store_path is not None and store.path is not None:
-        keep_links(store, graph, graph_iri)
-        written.append(f"{store.path} <{graph_iri}>")
+    if store_path is not None:  # into the knowledge base, through its write path (or its running server)
+        from ..kb.local import run_op
+
+        nt = graph.serialize(format="nt")
+        run_op(
+            settings, Path(store_path), "links", {"graph": str(graph_iri), "ntriples": nt if isinstance(nt, str) else nt.decode()}
+        )
+        written.append(f"{store_path} <{graph_iri}>")
     return LinkResult(links, len(theirs), written)
 
 
@@ -422,20 +427,3 @@ def write_links(graph: Graph, graph_iri: URIRef, out: Path) -> None:
         out.write_text(dataset.serialize(format="trig" if out.suffix.lower() == ".trig" else "nquads"), encoding="utf-8")
     else:
         out.write_text(graph.serialize(format="turtle"), encoding="utf-8")
-
-
-def keep_links(store, graph: Graph, graph_iri: URIRef) -> None:
-    """Replace the links graph in the store, and keep it as {store}/links/links.nq for rebuilds."""
-    import os
-
-    folder = store.path / "links"
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / ".links.nq.tmp"
-    tmp.write_text("".join(graph_lines(graph, graph_iri)), encoding="utf-8")
-    body = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in graph)
-    try:
-        store.apply_update(f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}}} }}")
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, folder / "links.nq")

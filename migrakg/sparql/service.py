@@ -374,9 +374,7 @@ def _worker_main(conn: Connection, disk_path: str | None, limit: int, max_bytes:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     store: ox.Store | None
     if disk_path is not None:
-        from .store import KnowledgeStore
-
-        store = KnowledgeStore.open_read_only(disk_path)
+        store = ox.Store.read_only(disk_path)
     else:
         store = _FORK_STORE
     assert store is not None

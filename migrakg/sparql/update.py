@@ -1,36 +1,30 @@
-"""SPARQL Update with a SHACL check before commit: a change that breaks the shapes changes nothing.
+"""SPARQL Update as a delta: the update runs once on a scratch copy of the store, and the difference is
+the change — which then goes through the knowledge base's write path (scope, form, references, SHACL,
+change log) like every other change. The update text never runs on the live store.
 
-The update runs on a scratch copy of the store; the difference to the live store gives the changed
-records, which are validated incrementally (their own triples, the types of what they point to, the
-ontology and the vocabularies; pyshacl with focus nodes). Only then is the copy swapped in.
+LOAD and SERVICE are refused in updates, checked on the final text (after the protocol's
+`using-graph-uri` / `using-named-graph-uri` are written in, each checked to be a plain IRI).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
 
-from ..errors import MigrakgError, NotConforming, Text
-from ..terms import to_rdflib
-from ..validate import Report, validate_graph
+from ..errors import MigrakgError, Text
+from ..kb.base import Proposal
+from ..kb.checks import Writer, source_of
+from ..kb.delta import Delta
 from .guard import _TOKEN, decode_escapes
-from .service import QuerySyntaxError, check_update
-from .store import KnowledgeStore
+from .service import LoadNotAllowed, QuerySyntaxError, check_update
+
+_IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
 
 class DatasetConflict(MigrakgError):
     status = 400
-
-
-@dataclass
-class UpdateOutcome:
-    added: int
-    removed: int
-    report: Report | None
 
 
 def with_using(text: str, using: list[str], using_named: list[str]) -> str:
@@ -67,70 +61,64 @@ def with_using(text: str, using: list[str], using_named: list[str]) -> str:
     return "".join(out)
 
 
-def _neighbourhood(store: ox.Store, focus: set[str]) -> Graph:
-    """The focus records' triples (with their #contact/#address nodes) and the types of what they point to."""
-    graph = Graph()
-    subjects = set(focus)
-    for iri in list(focus):
-        subjects.add(iri + "#contact")
-        subjects.add(iri + "#address")
-    objects: set[str] = set()
-    for iri in subjects:
-        for quad in store.quads_for_pattern(ox.NamedNode(iri), None, None, None):
-            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-            if isinstance(quad.object, ox.NamedNode):
-                objects.add(quad.object.value)
-    rdf_type = ox.NamedNode(str(RDF.type))
-    for iri in objects - subjects:
-        for quad in store.quads_for_pattern(ox.NamedNode(iri), rdf_type, None, None):
-            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    return graph
+def check_graph_iris(values: Iterable[str]) -> list[str]:
+    """Protocol `using-graph-uri` / `using-named-graph-uri` values: absolute IRIs and nothing else (they
+    are written into the update as `<…>`, so a `>` must never get through). Raises DatasetConflict."""
+    out = []
+    for value in values:
+        bad = not value or _IRI_FORBIDDEN.search(value) is not None
+        if not bad:
+            try:
+                ox.NamedNode(value)
+            except ValueError:
+                bad = True
+        if bad:
+            raise DatasetConflict(Text(f"keine gültige Graph-IRI: {value!r}", f"not a valid graph IRI: {value!r}"))
+        out.append(value)
+    return out
 
 
-def run_update(
-    store: KnowledgeStore,
-    text: str,
-    *,
-    shapes: Graph,
-    reference: Graph,
-    base_iri: str,
-    using: Iterable[str] = (),
-    using_named: Iterable[str] = (),
-    allow: tuple[str, ...] = (),
-) -> UpdateOutcome:
-    """Apply *text* to *store* if the changed records still conform. Raises QuerySyntaxError,
-    NotConforming (nothing changed), LoadNotAllowed, ServiceNotAllowed, DatasetConflict."""
-    check_update(text, allow)
-    text = with_using(text, list(using), list(using_named))
-    with store.lock:
-        live = store.store
-        scratch = ox.Store()
-        scratch.bulk_extend(live)
-        before = set(live)
+def checked_update_text(text: str, using: Iterable[str] = (), using_named: Iterable[str] = ()) -> str:
+    """The update to run: protocol dataset added, then checked as a whole — LOAD and SERVICE are refused
+    in updates (nothing may be fetched while changing the store). Raises LoadNotAllowed,
+    ServiceNotAllowed, DatasetConflict."""
+    text = with_using(text, check_graph_iris(using), check_graph_iris(using_named))
+    found = check_update(text, ())
+    if "LOAD" in found.update_keywords:
+        raise LoadNotAllowed()
+    return text
+
+
+def update_delta(store: ox.Store, text: str, *, base_iri: str | None = None) -> Delta:
+    """What *text* (already checked) would change in *store*: it runs once on a scratch copy and the
+    difference is the delta; the live store is not touched. Raises QuerySyntaxError, MigrakgError."""
+    scratch = ox.Store()
+    scratch.bulk_extend(store)
     try:
         scratch.update(text, base_iri=base_iri)
     except SyntaxError as exc:
         raise QuerySyntaxError(Text(f"SPARQL-Update-Syntaxfehler: {exc}", f"SPARQL Update syntax error: {exc}")) from None
-    except OSError as exc:
-        raise MigrakgError(Text(f"Update fehlgeschlagen: {exc}", f"update failed: {exc}")) from None
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise UpdateFailed(Text(f"Update fehlgeschlagen: {exc}", f"update failed: {exc}")) from None
+    before = set(store)
     after = set(scratch)
-    added = after - before
-    removed = before - after
-    focus = {q.subject.value.split("#")[0] for q in added | removed if isinstance(q.subject, ox.NamedNode)}
-    report = None
-    if focus:
-        data = _neighbourhood(scratch, focus)
-        nodes = {n for f in focus for n in (f, f + "#contact", f + "#address")}
-        present = [URIRef(n) for n in sorted(nodes) if (URIRef(n), None, None) in data]
-        if present:
-            report = validate_graph(data + reference, shapes, focus_nodes=present)
-            if not report.conforms:
-                raise NotConforming(
-                    Text(
-                        f"das Update verletzt die Formregeln ({len(report.violations)} Fehler); nichts wurde geändert",
-                        f"the update breaks the shapes ({len(report.violations)} violations); nothing was changed",
-                    ),
-                    report,
-                )
-    store.commit_scratch(scratch, text, base_iri)
-    return UpdateOutcome(len(added), len(removed), report)
+    return Delta(after - before, before - after)
+
+
+class UpdateFailed(MigrakgError):
+    status = 400
+
+
+def update_proposal(store: ox.Store, text: str, writer: Writer, *, kb_base: str, base_iri: str | None = None) -> Proposal:
+    """The change *text* makes, as a proposal for `KnowledgeBase.commit` (checked there: scope, form,
+    references, shapes)."""
+    delta = update_delta(store, text, base_iri=base_iri)
+    sources = sorted({s for q in delta.quads() if (s := source_of(q.graph_name, kb_base)) is not None})
+    return Proposal(
+        delta,
+        writer,
+        source=",".join(sources) or "-",
+        graph="",
+        activity="update",
+        summary="SPARQL Update",
+    )

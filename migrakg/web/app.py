@@ -16,26 +16,53 @@ from starlette.responses import Response
 from starlette.routing import Match
 
 from .. import __version__
+from ..kb.base import KnowledgeBase
+from ..kb.local import new_admin_token, remove_server_file, write_server_file
+from ..kb.tokens import TokenStore
 from ..settings import Settings
 from ..sparql.remote import QueryBackend
 from ..sparql.service import QueryService
 from ..sparql.store import KnowledgeStore
-from . import accessibility, apidocs, catalog, errors, health, pages, reconcile, report, search, sparql, update
+from . import (
+    accessibility,
+    apidocs,
+    catalog,
+    changes,
+    errors,
+    health,
+    imports,
+    kbadmin,
+    links,
+    pages,
+    reconcile,
+    report,
+    search,
+    sparql,
+    update,
+)
 from .deps import HERE, AppState
 from .hardening import BodyLimit, SecurityHeaders
 from .i18n import COOKIE, LANGS
 from .pages import warm_caches
 
+#: routes that change the knowledge base: no CORS headers, no preflight answer (a page elsewhere must
+#: never be able to send a token-bearing request here from a browser)
+WRITE_PATHS = ("/update", "/import", "/links/", "/kb/")
+
+
+def is_write_path(path: str) -> bool:
+    return path in ("/update", "/import") or path.startswith(WRITE_PATHS[2:])
+
 
 class CorsAndLang:
-    """Pure ASGI middleware: CORS on every response (read endpoints are public), answers preflights,
-    and remembers a `?lang=` choice in a cookie."""
+    """Pure ASGI middleware: CORS on every response of the read endpoints (public), answers their
+    preflights, and remembers a `?lang=` choice in a cookie. Write routes get no CORS headers."""
 
     def __init__(self, app: Any):
         self.app = app
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or is_write_path(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
         if scope["method"] == "OPTIONS":
@@ -131,13 +158,34 @@ def create_app(
     service: QueryBackend | None = None,
     build_dir: Path | None = None,
     warm_up: bool = False,
+    kb: KnowledgeBase | None = None,
+    announce: str | None = None,
 ) -> FastAPI:
     """The application over *store*. The query workers start with the app and stop with it. With
     *warm_up* (`migrakg serve`), the landing page's figures and the search index are computed in the
-    background at start and after every reload, instead of on the first visitor's request."""
+    background at start and after every reload, instead of on the first visitor's request.
+
+    With *kb* (the knowledge base whose readers' copy *store* is), the write routes work and every commit
+    — from a request or from a command sent through this server — restarts the query workers before it
+    is acknowledged. *announce* (this server's address) is written to `{store}/server.json` with a fresh
+    local admin token while the server runs, for the commands of the store's owner."""
 
     service = service or QueryService.from_settings(store, settings)
     state = AppState(settings, store, service, build_dir)
+    changed = threading.Event()
+    release_due = threading.Event()
+    release_due.set()  # at start: publish when missing or not of this state
+    if kb is not None:
+        state.kb = kb
+        state.tokens = TokenStore(kb.root)
+        state.admin_token = new_admin_token()
+
+        def on_change(_change: Any) -> None:
+            service.reload()  # before the change is acknowledged: the next read sees it
+            changed.set()
+            release_due.set()  # the write path publishes the knowledge base's release again (a GET never does)
+
+        kb.listeners.append(on_change)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -149,16 +197,30 @@ def create_app(
         stop = threading.Event()
         watcher = threading.Thread(
             target=_watch_store,
-            args=(store, service, stop, settings.reload_interval, warm),
+            args=(store, service, stop, settings.reload_interval, warm, changed),
             name="migrakg-store-watcher",
             daemon=True,
         )
         watcher.start()
+        releaser = None
+        if kb is not None:
+            releaser = threading.Thread(
+                target=_keep_release, args=(settings, store, stop, release_due), name="migrakg-releaser", daemon=True
+            )
+            releaser.start()
+        if kb is not None and announce and state.admin_token:
+            write_server_file(kb.root, announce, state.admin_token)
         try:
             yield
         finally:
+            if kb is not None and state.admin_token:
+                remove_server_file(kb.root, state.admin_token)
             stop.set()
+            changed.set()
+            release_due.set()
             watcher.join(timeout=5)
+            if releaser is not None:
+                releaser.join(timeout=30)
             service.close()
 
     app = FastAPI(
@@ -169,7 +231,22 @@ def create_app(
     app.mount("/static", CachedStaticFiles(directory=str(HERE / "static")), name="static")
     app.mount("/api/assets", StaticFiles(directory=str(apidocs.ASSETS)), name="api-assets")
 
-    for module in (health, sparql, update, pages, search, catalog, reconcile, report, accessibility, apidocs):
+    for module in (
+        health,
+        sparql,
+        update,
+        imports,
+        links,
+        changes,
+        kbadmin,
+        pages,
+        search,
+        catalog,
+        reconcile,
+        report,
+        accessibility,
+        apidocs,
+    ):
         app.include_router(module.router)
     app.add_middleware(CompressText)
     app.add_middleware(HeadAsGet, routes=app.router.routes)
@@ -179,12 +256,43 @@ def create_app(
     return app
 
 
+def _keep_release(settings: Settings, store: KnowledgeStore, stop: threading.Event, due: threading.Event) -> None:
+    """Keep `{store}/release/` level with the knowledge base: publish at start and after changes (a burst
+    of commits gives one release). Runs beside the server, so no request ever publishes."""
+    from .releases import publish_store_release
+
+    while True:
+        due.wait()
+        if stop.is_set():
+            return
+        due.clear()
+        try:
+            publish_store_release(settings, store)
+        except Exception:  # the catalogue keeps the previous release; the next change tries again
+            logging.getLogger("migrakg.web").warning("publishing the knowledge base's release failed", exc_info=True)
+
+
 def _watch_store(
-    store: KnowledgeStore, service: Any, stop: threading.Event, interval: float, after_reload: Callable[[], None] | None = None
+    store: KnowledgeStore,
+    service: Any,
+    stop: threading.Event,
+    interval: float,
+    after_reload: Callable[[], None] | None = None,
+    changed: threading.Event | None = None,
 ) -> None:
-    """Pick up a rebuild: when the build (or the store's CURRENT generation) changes, swap the data and
-    restart the query workers on it. Queries in flight finish on the old data."""
-    while not stop.wait(interval):
+    """Pick up a rebuilt file (a store loaded from files: swap the data, restart the query workers), and
+    warm the caches again after a commit to the knowledge base (*changed*; several commits in a row give
+    one warm-up). Queries in flight finish on the old data."""
+    changed = changed or threading.Event()
+    while True:
+        changed.wait(interval)
+        if stop.is_set():
+            return
+        if changed.is_set():
+            changed.clear()
+            if after_reload:
+                after_reload()
+            continue
         try:
             if not store.refresh():
                 continue

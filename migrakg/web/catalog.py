@@ -57,7 +57,7 @@ def _rdf_response(release: ServedRelease, name: str, fmt: formats.Format) -> Res
 
 @router.get("/catalog")
 def catalog(request: Request, state: State) -> Response:
-    release = current_release(state.settings)
+    release = current_release(state.settings, state.store)
     fmt = _rdf_format(request, html=True)
     if fmt is not None:
         return _rdf_response(release, "catalog.ttl", fmt)
@@ -91,13 +91,13 @@ def catalog(request: Request, state: State) -> Response:
 
 @router.get("/.well-known/void")
 def void(request: Request, state: State) -> Response:
-    release = current_release(state.settings)
+    release = current_release(state.settings, state.store)
     return _rdf_response(release, "void.ttl", _rdf_format(request, html=False) or formats.TURTLE)
 
 
 @router.api_route("/dumps/{name:path}", methods=["GET", "HEAD"])
 def dump(name: str, request: Request, state: State) -> Response:
-    release = current_release(state.settings)
+    release = current_release(state.settings, state.store)
     path = release.path(name)
     if path is None:
         raise NotFound(

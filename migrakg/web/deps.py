@@ -17,6 +17,8 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__
+from ..kb.base import KnowledgeBase
+from ..kb.tokens import TokenStore
 from ..linkeddata.search import IndexCache, SearchIndex
 from ..linking.reconcile import Reconciler
 from ..names import count_of
@@ -63,7 +65,6 @@ class AppState:
     build_dir: Path | None = None
     templates: Jinja2Templates = field(default_factory=make_templates)
     warm_up: str = "off"  # off | running | done | failed — shown by /health
-    update_lock: threading.Lock = field(default_factory=threading.Lock)
     search_index: IndexCache = field(default_factory=IndexCache)
     # the landing page's figures and lists are computed once per generation (a request that comes
     # while the warm-up computes them waits for that instead of computing again)
@@ -73,7 +74,11 @@ class AppState:
     reconciler: Reconciler | None = None
     stats_lock: threading.Lock = field(default_factory=threading.Lock)
     stats_cache: tuple[int, StoreStats] | None = None
-    update_reference: tuple[Any, Any] | None = None  # (shapes, ontology + vocabularies) for /update checks
+    # the knowledge base when serving one (None for --data / memory: nothing can be written)
+    kb: KnowledgeBase | None = None
+    tokens: TokenStore | None = None
+    admin_token: str | None = None  # the local admin token of this server (in {store}/server.json)
+    auth_failures: dict[str, tuple[int, float]] = field(default_factory=dict)  # client → (failures, wait until)
 
     @property
     def iris(self) -> Iris:

@@ -155,10 +155,24 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(MigrakgError)
     async def _migrakg(request: Request, exc: MigrakgError) -> Response:
         extra = None
+        lang = request_lang(request)
         report = getattr(exc, "report", None)
         if report is not None and hasattr(report, "results"):
-            extra = {"results": [r.as_json(request_lang(request)) for r in report.results]}
-        return error_response(request, exc.status, exc.text, extra=extra, headers=getattr(exc, "headers", None))
+            extra = {"results": [r.as_json(lang) for r in report.results]}
+        problems = getattr(exc, "problems", None)
+        text = exc.text
+        if problems:  # every bad row or reference, in the requester's language (and both, for programs)
+            extra = {
+                "problems": [p.render(lang) for p in problems],
+                "problems_de": [p.render("de") for p in problems],
+                "problems_en": [p.render("en") for p in problems],
+            }
+            text = getattr(exc, "summary", None) or Text(f"{len(problems)} Probleme", f"{len(problems)} problems")
+        retry = getattr(exc, "retry_after", None)
+        headers = dict(getattr(exc, "headers", None) or {})
+        if retry is not None:
+            headers["Retry-After"] = str(int(retry) + 1)
+        return error_response(request, exc.status, text, extra=extra, headers=headers or None)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

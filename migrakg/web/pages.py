@@ -20,6 +20,7 @@ from ..linkeddata import geo, resources
 from ..namespaces import KINDS, PREFIXES
 from .deps import AppState, State, page_context, site_url
 from .errors import NotAcceptable
+from .history import history_values
 from .i18n import LANGS
 
 router = APIRouter()
@@ -98,6 +99,7 @@ def page_values(request: Request, state: AppState, view: resources.View, lang: s
         "title": view.label(view.target.iri, lang),
         "map": None,
         "listed": None,
+        "history": history_values(state, view.target.iri) if view.target.mode == "record" else None,
     }
     highlight: set[str] = set()
     points: list[tuple[float, float, str]] = []

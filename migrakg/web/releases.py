@@ -16,6 +16,7 @@ from rdflib import Graph
 from .. import formats
 from ..errors import MigrakgError, Text
 from ..settings import Settings
+from ..sparql.store import KnowledgeStore
 
 #: the formats of the files a release serves (anything else is served as plain text)
 FILE_FORMATS = (formats.GZIP, formats.TURTLE, formats.JSONLD, formats.CSV, formats.JSON, formats.MARKDOWN)
@@ -101,18 +102,61 @@ def release_folders(settings: Settings) -> tuple[Path, Path]:
     return settings.root / "dist", settings.build_path / "dist"
 
 
-def current_release(settings: Settings) -> ServedRelease:
-    """The release to serve, as `migrakg publish` wrote it. Serving only reads: a request never
+def store_release_folder(store: KnowledgeStore) -> Path | None:
+    """Where the release of a knowledge base lives: `{store}/release/` (None for files served in memory)."""
+    return store.folder / "release" if store.folder is not None else None
+
+
+_publish_lock = threading.Lock()
+
+
+def publish_store_release(settings: Settings, store: KnowledgeStore) -> ServedRelease | None:
+    """Publish what the knowledge base holds now into `{store}/release/`, so catalogue, dumps and VoID
+    count what pages and /sparql show. Called by the write path (after each committed change, in the
+    background) and at server start — never by a request. `{store}/release.generation` records which state it is."""
+    folder = store_release_folder(store)
+    if folder is None:
+        return None
+    stamp = folder.parent / "release.generation"  # beside the release: its files and checksums stay as published
+    with _publish_lock:
+        generation = store.generation
+        release = open_release(folder)
+        if release is not None and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == str(generation):
+            return release
+        import tempfile
+
+        from ..kb.export import export_nquads
+        from ..publishing.release import publish
+
+        with tempfile.TemporaryDirectory(prefix="migrakg-release-") as tmp:
+            source = Path(tmp) / "knowledge-base.nq"
+            with store.lock:
+                export_nquads(store.store, settings.base_iri, source)
+            publish(settings, folder, source_path=source)
+        stamp.write_text(f"{generation}\n", encoding="utf-8")
+        with _lock:
+            _cache.clear()
+        return open_release(folder)
+
+
+def current_release(settings: Settings, store: KnowledgeStore | None = None) -> ServedRelease:
+    """The release to serve: the knowledge base's own (`{store}/release/`, kept level by the write path),
+    else the one `migrakg publish` wrote (dist/ or build/dist/). Serving only reads: a request never
     publishes, whatever is missing or stale (an anonymous GET must not write files). Raises
-    ReleaseUnavailable (503) when there is no release."""
-    for folder in release_folders(settings):
+    ReleaseUnavailable (503) when there is no release yet."""
+    folders = list(release_folders(settings))
+    own = store_release_folder(store) if store is not None else None
+    if own is not None:
+        folders.insert(0, own)
+    for folder in folders:
         release = open_release(folder)
         if release is not None:
             return release
     raise ReleaseUnavailable(
         Text(
-            "es gibt noch keine Veröffentlichung: `migrakg publish` ausführen (`make run` tut das)",
-            "there is no release yet: run `migrakg publish` (`make run` does)",
+            "es gibt noch keine Veröffentlichung: sie entsteht beim Start des Servers und nach jeder Änderung; "
+            "sonst `migrakg publish` ausführen",
+            "there is no release yet: the server makes one at start and after every change; otherwise run `migrakg publish`",
         )
     )
 

@@ -210,7 +210,7 @@ async def service_description_response(request: Request, state: State, fmt: form
         site_url(request, state, "/sparql"),
         graphs=stats.graphs,
         total=stats.triples,
-        update_endpoint=site_url(request, state, "/update") if state.settings.write_token else None,
+        update_endpoint=site_url(request, state, "/update") if state.kb is not None else None,
         federated=bool(state.settings.service_allow),
     )
     for prefix, ns in PREFIXES.items():

@@ -1,94 +1,75 @@
-"""POST /update — SPARQL Update, off unless a write token is configured; every change SHACL-checked."""
+"""POST /update — SPARQL Update with a write token, only on that token's sources.
+
+The update runs once on a scratch copy (`sparql.update.update_delta`); the resulting delta goes through
+the knowledge base's write path (scope, no blank nodes, no dangling references, SHACL on what it
+touches, change log, durable before the answer). LOAD and SERVICE are refused; bodies over
+`update_limit` get 413.
+"""
 
 from __future__ import annotations
 
-import hmac
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from ..build import parse_turtle_dir
-from ..errors import MigrakgError, Text
-from ..settings import ProjectPaths
-from ..sparql.update import UpdateOutcome, run_update
-from ..validate import load_shapes
-from ..vocabularies import load_vocabularies
+from ..errors import Text
+from ..sparql.update import checked_update_text, update_proposal
+from .auth import WriterDep, read_limited
 from .deps import State, site_url
-from .errors import BadRequest as ProtocolError
-from .errors import read_protocol_body, single_param
+from .errors import FORM, BadRequest, UnsupportedMediaType, decode_body, single_param
+from .writes import change_answer
 
-router = APIRouter()
-
-
-class UpdatesOff(MigrakgError):
-    status = 403
+router = APIRouter(tags=["write"])
 
 
-class Unauthorized(MigrakgError):
-    status = 401
-
-
-def _reference(state: State):
-    cached = state.update_reference
-    if cached is None:
-        paths = ProjectPaths.from_settings(state.settings)
-        reference = parse_turtle_dir(paths.ontology, "ontology") + load_vocabularies(paths.vocab).graph
-        cached = (load_shapes(paths.shapes), reference)
-        state.update_reference = cached
-    return cached
-
-
-@router.post("/update")
-async def update(request: Request, state: State) -> Response:
-    token = state.settings.write_token
-    if not token:
-        raise UpdatesOff(
-            Text(
-                "Änderungen sind auf diesem Server abgeschaltet (kein Schreib-Token konfiguriert)",
-                "updates are switched off on this server (no write token configured)",
-            )
-        )
-    given = request.headers.get("authorization", "")
-    if not given.lower().startswith("bearer ") or not hmac.compare_digest(given[7:].strip().encode(), token.encode()):
-        raise Unauthorized(
-            Text(
-                "Schreib-Token fehlt oder ist falsch (Authorization: Bearer …)",
-                "missing or wrong write token (Authorization: Bearer …)",
-            )
-        )
+@router.post(
+    "/update",
+    summary="SPARQL 1.1 Update (write token; only the token's sources)",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/sparql-update": {"schema": {"type": "string"}},
+                FORM: {"schema": {"type": "object", "properties": {"update": {"type": "string"}}}},
+            }
+        }
+    },
+    responses={
+        401: {"description": "no or wrong token"},
+        403: {"description": "outside the token's sources, LOAD, SERVICE"},
+        413: {"description": "body too large"},
+        422: {"description": "breaks the shapes or leaves dangling references"},
+    },
+)
+async def update(request: Request, state: State, writer: WriterDep) -> JSONResponse:
+    kb = state.kb
+    assert kb is not None  # require_writer refuses otherwise
     params = parse_qs(request.url.query, keep_blank_values=True)
-    body = await read_protocol_body(request, "application/sparql-update")
-    if body.form is not None:
-        if "query" in body.form:
-            raise ProtocolError(Text("Abfragen gehen an /sparql", "queries go to /sparql"))
-        text = single_param(body.form.get("update", []), "update")
-        for key, values in body.form.items():
-            if key in ("using-graph-uri", "using-named-graph-uri"):
-                params[key] = params.get(key, []) + values
-    elif body.text is not None:
-        text = body.text
+    body = await read_limited(request, state.settings.update_limit)
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
+    if media == FORM:
+        form = parse_qs(decode_body(body, content_type), keep_blank_values=True)
+        if "query" in form:
+            raise BadRequest(Text("Abfragen gehen an /sparql", "queries go to /sparql"))
+        text = single_param(form.get("update", []), "update")
+        for key in ("using-graph-uri", "using-named-graph-uri"):
+            params[key] = params.get(key, []) + form.get(key, [])
+    elif media == "application/sparql-update":
+        text = decode_body(body, content_type)
     else:
-        raise body.unsupported("application/sparql-update")
-    if not text or not text.strip():
-        raise ProtocolError(Text("das Update ist leer", "the update is empty"))
-    shapes, reference = _reference(state)
-
-    def apply() -> UpdateOutcome:
-        with state.update_lock:
-            outcome = run_update(
-                state.store,
-                text,
-                shapes=shapes,
-                reference=reference,
-                base_iri=site_url(request, state, "/update"),
-                using=params.get("using-graph-uri", []),
-                using_named=params.get("using-named-graph-uri", []),
-                allow=state.settings.service_allow,
+        raise UnsupportedMediaType(
+            Text(
+                f"Inhaltstyp „{media or '(keiner)'}“ wird nicht unterstützt; erwartet application/sparql-update oder {FORM}",
+                f"content type '{media or '(none)'}' is not supported; expected application/sparql-update or {FORM}",
             )
-            state.service.reload()
-            return outcome
-
-    outcome = await run_in_threadpool(apply)
-    return Response(f'{{"status": "ok", "added": {outcome.added}, "removed": {outcome.removed}}}', media_type="application/json")
+        )
+    if not text or not text.strip():
+        raise BadRequest(Text("das Update ist leer", "the update is empty"))
+    text = checked_update_text(text, params.get("using-graph-uri", []), params.get("using-named-graph-uri", []))
+    base_iri = site_url(request, state, "/update")
+    change = await run_in_threadpool(
+        kb.commit, lambda store: update_proposal(store, text, writer, kb_base=kb.base, base_iri=base_iri)
+    )
+    return change_answer(change)

@@ -8,7 +8,6 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, SKOS
 
-from migrakg.build import NQUADS
 from migrakg.cli import main
 from migrakg.linking.io import SSSOM, run_link
 from migrakg.linking.match import DEFAULT_THRESHOLD, PROBABLE_FLOOR
@@ -87,14 +86,15 @@ def test_links_go_into_the_store_and_survive_a_rebuild(settings, built, shared, 
         )
         == 0
     )
-    from migrakg.sparql.store import KnowledgeStore
+    from migrakg.kb import KnowledgeBase
+    from migrakg.kb.curated import ensure_curated
 
-    store = KnowledgeStore.open(store_path)
-    links = ox.NamedNode(f"{BASE}graph/links")
-    count = len(list(store.store.quads_for_pattern(None, None, None, links)))
-    assert count > 0
-    store.replace_from_files([settings.build_path / NQUADS])
-    assert len(list(store.store.quads_for_pattern(None, None, None, links))) == count
+    with KnowledgeBase.open(store_path, settings) as kb:
+        links = ox.NamedNode(f"{BASE}graph/links")
+        count = len(list(kb.store.quads_for_pattern(None, None, None, links)))
+        assert count > 0 and kb.last_change(activity="links") is not None
+        ensure_curated(kb, settings, force=True)  # what `migrakg build` does when data/ changed
+        assert len(list(kb.store.quads_for_pattern(None, None, None, links))) == count
     assert f"<{BASE}graph/links>" in (tmp_path / "links.trig").read_text(encoding="utf-8")
 
 

@@ -130,7 +130,9 @@ def cli(settings, monkeypatch, tmp_path):
 
 
 def test_push_creates_then_updates(ckan, cli, capsys):
-    assert cli("--push", ckan.url, "--token", TOKEN) == 0
+    assert cli("--push", ckan.url, "--token", TOKEN) == 2  # a Datenregister record needs its owner_org
+    assert "owner_org" in capsys.readouterr().err and ckan.calls == []
+    assert cli("--push", ckan.url, "--token", TOKEN, "--owner-org", "senasgiva") == 0
     assert ckan.calls == ["package_show", "package_create"]
     assert "package_create" in capsys.readouterr().out
     assert cli("--push", ckan.url, "--token", TOKEN, "--owner-org", "senasgiva") == 0
@@ -140,7 +142,7 @@ def test_push_creates_then_updates(ckan, cli, capsys):
 
 
 def test_refused_token_is_a_clear_message_exit_2(ckan, cli, capsys):
-    assert cli("--push", ckan.url, "--token", "wrong-token-000000") == 2
+    assert cli("--push", ckan.url, "--token", "wrong-token-000000", "--owner-org", "senasgiva") == 2
     err = capsys.readouterr().err
     assert "token" in err.lower() and "Traceback" not in err
 
@@ -153,7 +155,7 @@ def test_ckan_validation_error_is_reported(ckan, cli, capsys, monkeypatch):
     import migrakg.publishing.release as publish_module
 
     monkeypatch.setattr(publish_module, "datenregister_record", datenregister.record)
-    assert cli("--push", ckan.url, "--token", TOKEN) == 2
+    assert cli("--push", ckan.url, "--token", TOKEN, "--owner-org", "senasgiva") == 2
     err = capsys.readouterr().err
     assert "package_create" in err and "Validation Error" in err and "Traceback" not in err
 
@@ -164,7 +166,7 @@ def test_unreachable_ckan_is_a_clear_message_exit_2(cli, capsys):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    assert cli("--push", f"http://127.0.0.1:{port}", "--token", TOKEN) == 2
+    assert cli("--push", f"http://127.0.0.1:{port}", "--token", TOKEN, "--owner-org", "senasgiva") == 2
     err = capsys.readouterr().err
     assert "cannot reach" in err or "nicht erreichbar" in err
     assert "Traceback" not in err

@@ -148,7 +148,7 @@ def test_cli_publish_prints_summary_and_exits_0(settings, tmp_path, capsys, monk
 def test_cli_reports_a_missing_source_file_without_trace(tmp_path, capsys):
     from migrakg.cli import main
 
-    assert main(["publish", "--source", str(tmp_path / "none.nq"), "--out", str(tmp_path / "d")]) == 2
+    assert main(["publish", "--nquads", str(tmp_path / "none.nq"), "--out", str(tmp_path / "d")]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "none.nq" in err
 

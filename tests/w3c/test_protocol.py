@@ -7,13 +7,15 @@ import json
 import xml.etree.ElementTree as ET
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from migrakg.kb import KnowledgeBase, Proposal, Writer
+from migrakg.kb.delta import Delta
 from migrakg.namespaces import SD
 from migrakg.sparql.service import QueryService
-from migrakg.sparql.store import KnowledgeStore
 from migrakg.web.app import create_app
 from tests.conftest import SHARED, LiveServer
 
@@ -21,7 +23,6 @@ from .protocol_manifest import endpoint_path, load_protocol_tests
 
 MANIFEST = SHARED / "standards" / "sparql11-protocol-tests" / "protocol" / "manifest.ttl"
 TESTS = load_protocol_tests(MANIFEST) if MANIFEST.exists() else []
-TOKEN = "w3c-protocol-test-token-0123456789"
 
 
 def test_manifest_has_all_34_tests():
@@ -29,20 +30,28 @@ def test_manifest_has_all_34_tests():
 
 
 @pytest.fixture(scope="module")
-def protocol_server(settings):
-    store = KnowledgeStore.memory()
-    service = QueryService(store, workers=2, timeout=10)
-    app = create_app(settings.with_(write_token=TOKEN), store, service=service)
+def protocol_server(settings, tmp_path_factory):
+    """A throw-away knowledge base; the test token may write the default graph and graphs outside
+    migrakg's own (source `*`, for test installations)."""
+    kb = KnowledgeBase.open(tmp_path_factory.mktemp("w3c") / "kb", settings)
+    service = QueryService(kb.readers, workers=2, timeout=10)
+    app = create_app(settings, kb.readers, service=service, kb=kb)
+    secret = app.state.kb.tokens.add("w3c", ["*"])
     with LiveServer(app) as server:
-        server.store = store
-        server.service = service
+        server.kb = kb
+        server.secret = secret
         yield server
+    kb.close()
 
 
 def _reset(server, test) -> None:
-    files = [path for path, _label in test.graph_data]
-    server.store.replace_from_files(files, graphs={path.name: label for path, label in test.graph_data})
-    server.service.reload()
+    data = ox.Store()
+    for path, label in test.graph_data:
+        data.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(label) if label else ox.DefaultGraph())
+    writer = Writer("w3c", "token", frozenset({"*"}))
+    server.kb.commit(
+        Proposal(Delta(set(data), set(server.kb.store)), writer, source="*", graph="", activity="update", summary="reset")
+    )
 
 
 def _check_format(expected_format: str, response: httpx.Response) -> None:
@@ -78,7 +87,7 @@ def test_w3c_protocol(test, protocol_server):
             path = endpoint_path(test, request)
             headers = dict(request.headers)
             if path.startswith("/update"):
-                headers["authorization"] = f"Bearer {TOKEN}"
+                headers["authorization"] = f"Bearer {protocol_server.secret}"
             content = None
             if request.body is not None:
                 charset = headers.get("content-type", "").lower()

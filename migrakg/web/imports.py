@@ -1,0 +1,115 @@
+"""POST /import — a file for a source (write token for that source): preview of the diff, or apply it.
+
+`multipart/form-data` with the file in the field `file`; `?source=NAME` (the token must be allowed to
+change it), `?format=csv|xlsx|hsds|osm|rdf` (default: from the file name), `?dry_run=1` for a preview.
+All or nothing, as `migrakg import`: every bad row is named with row and column in the requester's
+language (400 unreadable, 422 breaks the shapes); nothing is written unless everything is right.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from ..errors import Text
+from ..importing import FORMATS, check_source_name, prepare_import, run_import
+from ..kb.checks import OutOfScope
+from ..kb.operations import import_outcome_json
+from .auth import WriterDep, read_limited
+from .deps import State
+from .errors import BadRequest, UnsupportedMediaType
+
+router = APIRouter(tags=["write"])
+
+
+def _safe_name(name: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name or "upload").name).strip(".-") or "upload"
+    return stem[:100]
+
+
+@router.post(
+    "/import",
+    summary="Import a file (CSV/XLSX template, HSDS JSON, OSM table, RDF) as one source: preview or apply",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                }
+            },
+        },
+        "parameters": [
+            {
+                "name": "source",
+                "in": "query",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "source name (slug); the token must be allowed to change it",
+            },
+            {"name": "format", "in": "query", "schema": {"type": "string", "enum": list(FORMATS)}},
+            {"name": "dry_run", "in": "query", "schema": {"type": "boolean"}, "description": "only show what would change"},
+        ],
+    },
+    responses={
+        400: {"description": "unreadable file: every bad row with row and column"},
+        401: {"description": "no or wrong token"},
+        403: {"description": "source outside the token's sources"},
+        413: {"description": "file too large"},
+        422: {"description": "breaks the shapes, with row and column"},
+    },
+)
+async def import_file(request: Request, state: State, writer: WriterDep) -> JSONResponse:
+    kb = state.kb
+    assert kb is not None
+    source = request.query_params.get("source", "")
+    fmt = request.query_params.get("format") or None
+    dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes", "on")
+    if not source:
+        raise BadRequest(Text("Quelle fehlt: ?source=NAME", "source missing: ?source=NAME"))
+    check_source_name(source)
+    if fmt is not None and fmt not in FORMATS:
+        raise BadRequest(Text(f"Format {fmt} unbekannt ({', '.join(FORMATS)})", f"unknown format {fmt} ({', '.join(FORMATS)})"))
+    if not writer.may(source):
+        raise OutOfScope(
+            Text(
+                f"„{writer.name}“ darf die Quelle „{source}“ nicht ändern",
+                f"'{writer.name}' may not change the source '{source}'",
+            )
+        )
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        raise UnsupportedMediaType(
+            Text("erwartet multipart/form-data mit dem Feld file", "expected multipart/form-data with the field file")
+        )
+    request._body = await read_limited(request, state.settings.upload_limit)  # starlette's form parser reads it from here
+    form = await request.form(max_files=1, max_fields=10)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise BadRequest(Text("das Feld file mit der Datei fehlt", "the field file with the file is missing"))
+    data = await upload.read()
+    name = _safe_name(upload.filename or "upload")
+    with tempfile.TemporaryDirectory(prefix="migrakg-upload-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+
+        def work() -> dict[str, object]:
+            if dry_run:
+                outcome, _delta = prepare_import(
+                    state.settings, path, store=kb.store, fmt=fmt, source=source, agent=writer.name, checks=kb.shapes
+                )
+            else:
+                outcome = run_import(state.settings, path, kb=kb, fmt=fmt, source=source, writer=writer)
+            return import_outcome_json(outcome)
+
+        answer = await run_in_threadpool(work)
+    return JSONResponse({"status": "ok", "dry_run": dry_run, **answer})
