@@ -24,7 +24,7 @@ def check(message: str, reply_to: str, page: str) -> dict[str, str]:
 
     >>> check("  Kontrast zu schwach  ", "", "/search")["message"]
     'Kontrast zu schwach'
-    >>> check("", "", "/")
+    >>> check("", "", "/")  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     ...
     migrakg.errors.UsageError: Field 'message': please describe the barrier.

@@ -86,8 +86,10 @@ def print_error(exc: MigrakgError, lang: str, command: str, what: str) -> None:
     if exc.exit_code in (EXIT_INPUT, 1):
         nothing = " — nichts wurde geändert" if lang == "de" else " — nothing was changed"
     print(f"migrakg {command}: {what}{nothing}", file=sys.stderr)
-    print(f"migrakg {command}: {exc.message(lang)}", file=sys.stderr)
-    lines = [problem.render(lang) for problem in getattr(exc, "problems", [])]
+    problems = getattr(exc, "problems", None) or []
+    if not problems:  # a SourceError's message is its problems: each is printed once below
+        print(f"migrakg {command}: {exc.message(lang)}", file=sys.stderr)
+    lines = [problem.render(lang) for problem in problems]
     lines += [result.render(lang) for result in getattr(getattr(exc, "report", None), "violations", [])]
     for line in dict.fromkeys(lines):  # one cell, one message
         print(f"  {line}", file=sys.stderr)

@@ -109,7 +109,7 @@ SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } { ?s dcterms:language ?value
         ("organisation", "network"),
         _P
         + """
-SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s org:memberOf ?value .
+SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?membership a org:Membership ; org:member ?s ; org:organization ?value .
   OPTIONAL { ?value skos:prefLabel ?label FILTER(lang(?label) = "de") } }""",
     ),
     RProperty(

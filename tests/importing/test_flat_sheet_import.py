@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import gc
+from pathlib import Path
 
 import openpyxl
+import pyoxigraph as ox
 import pytest
 
 from migrakg.cli import main
-from migrakg.importing import open_target_store
 from migrakg.linking.io import REVIEW_COLUMNS_DE, read_review, run_link
 from migrakg.linking.match import DEFAULT_THRESHOLD, PROBABLE_FLOOR
 from tests.sources.synthetic import write_lichtenberg_xlsx, write_pankow_csv
@@ -27,9 +28,9 @@ def store_path(settings, built, tmp_path, monkeypatch):
 @pytest.fixture
 def stored(settings):
     def quads(store_path: str) -> set[str]:
-        gc.collect()  # the command's store object may still hold the store's lock until collected
-        store = open_target_store(settings, store_path)
-        return {str(q) for q in store.store}
+        gc.collect()  # the command's knowledge base may still hold the store's lock until collected
+        store = ox.Store.read_only(str(Path(store_path) / "oxigraph"))  # the knowledge base's on-disk store
+        return {str(q) for q in store}
 
     return quads
 
