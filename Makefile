@@ -1,4 +1,4 @@
-# migrakg — one-command set-up. `make run` builds, validates, publishes and serves; `make test` runs the checks and the suite.
+# migrakg — one-command set-up. `make run` builds, validates and serves the knowledge base; `make test` runs the checks and the suite.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -36,7 +36,6 @@ validate: $(RUN_STAMP)
 	$(BIN)/migrakg validate
 
 run: build
-	$(BIN)/migrakg publish --quiet
 	$(BIN)/migrakg serve --host 127.0.0.1 --port 8000
 
 # lint, format, types: the guardrails (also the first part of `make test`)
