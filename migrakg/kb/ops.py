@@ -95,6 +95,21 @@ def link_decision_proposal(store: ox.Store, base: str, ours: str, theirs: str, d
             add.add(ox.Quad(node, RDF_PREDICATE, OWL_SAME_AS, graph))
             add.add(ox.Quad(node, SSSOM_PREDICATE, OWL_SAME_AS, graph))
             add.add(ox.Quad(node, SSSOM_JUSTIFICATION, MANUAL, graph))
+        if not mappings:  # a pair nobody proposed: the person's decision is the mapping (the shapes ask for it)
+            import hashlib
+
+            node = ox.NamedNode(f"{base}id/link/" + hashlib.sha256(f"{ours} {theirs}".encode()).hexdigest()[:16])
+            rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+            for predicate, value in (
+                (rdf_type, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement")),
+                (rdf_type, ox.NamedNode("https://w3id.org/sssom/Mapping")),
+                (RDF_SUBJECT, a),
+                (RDF_PREDICATE, OWL_SAME_AS),
+                (RDF_OBJECT, b),
+                (SSSOM_PREDICATE, OWL_SAME_AS),
+                (SSSOM_JUSTIFICATION, MANUAL),
+            ):
+                add.add(ox.Quad(node, predicate, value, graph))
     else:
         for node in mappings:
             remove.update(store.quads_for_pattern(node, None, None, graph))
