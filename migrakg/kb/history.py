@@ -7,26 +7,22 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES
 from .checks import source_of
 
 Select = Callable[[str], tuple[list[str], list[list[Any]]]]
 
 
-def curie(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
-
-
 def record_parts(select: Select, iri: str, base: str) -> list[tuple[str, str, list[str]]]:
-    """[(graph, source, [field curies])] of the record *iri* — its triples grouped by named graph."""
+    """[(graph, source, [field IRIs])] of the record *iri* — its triples grouped by named graph.
+
+    Fields are the predicates' IRIs: the page names them in its own language (no CURIEs for people).
+    """
     if not iri.startswith(base + "id/") or any(c in iri for c in '<>"{}|^`\\ '):
         return []
     _, rows = select(f"SELECT DISTINCT ?g ?p WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
-    parts: dict[str, set[str]] = {}
-    for graph, predicate in rows:
+    parts: dict[str, tuple[str, set[str]]] = {}  # source → (its first graph, fields); one row per source
+    for graph, predicate in sorted(rows, key=lambda row: (row[0] or ("", ""))[1]):
         if graph is not None and predicate is not None:
-            parts.setdefault(graph[1], set()).add(curie(predicate[1]))
-    return [(g, source_of(ox.NamedNode(g), base) or g, sorted(ps)) for g, ps in sorted(parts.items())]
+            source = source_of(ox.NamedNode(graph[1]), base) or graph[1]
+            parts.setdefault(source, (graph[1], set()))[1].add(predicate[1])
+    return [(g, source, sorted(ps)) for source, (g, ps) in sorted(parts.items())]

@@ -11,7 +11,7 @@ from .deps import AppState
 
 
 def history_values(state: AppState, iri: str) -> dict[str, Any]:
-    """`parts`: [(graph, source, [field curies])]; `changes`: the record's last changes (newest first)."""
+    """`parts`: [(graph, source, [field IRIs])], one row per source; `changes`: the record's last changes (newest first)."""
     parts = record_parts(state.service.select, iri, state.settings.base_iri)
     changes = []
     if state.kb is not None:

@@ -4,6 +4,7 @@ restore, revert, the change feed and record history."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import stat
 
@@ -163,8 +164,17 @@ def test_a_record_page_shows_its_sources_and_last_changes(kb, client):
     edit(kb, "Narud aus dem Import")
     page = client.get("/id/organisation/narud-ev", headers={"Accept": "text/html", "Accept-Language": "en"}).text
     assert "Sources and last changes" in page
-    assert '<code title="https://w3id.org/migrakg/graph/import/edits">edits</code>' in page
-    assert "command line (operator)" in page and 'href="/changes/2"' in page
+    assert '<code class="wrap">edits</code>' in page
+    assert "operator (command on the server)" in page and 'href="/changes/2"' in page
+    german = client.get("/id/organisation/narud-ev", headers={"Accept": "text/html", "Accept-Language": "de"}).text
+    history = german.split('id="hist-h"')[1].split("</section>")[0]
+    # people read field names in the page's language, never CURIEs or English roles
+    assert "Quellen und letzte Änderungen" in german and "Betrieb (Befehl auf dem Server)" in history
+    assert "Projektdaten" in history and "Name" in history
+    assert not re.search(r"\b(skos|dcterms|schema|mkg|rdf|rdfs|org|vcard):[A-Za-z]", history), history
+    assert "command line" not in history
+    sources = re.findall(r"<tr><td>(.*?)</td>", history)
+    assert len(sources) == len(set(sources))  # one row per source
 
 
 def test_the_write_api_is_in_the_openapi_schema(client):
