@@ -131,6 +131,13 @@ class Settings:
             "help": "host names whose Host header may make absolute URLs when no public URL is set, space-separated; any other Host gets the listening address",
         },
     )
+    forwarded_allow: tuple[str, ...] = field(
+        default=("127.0.0.1", "::1"),
+        metadata={
+            "env": "MIGRAKG_FORWARDED_ALLOW",
+            "help": "addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto name the client (per-client limits and login backoff count the real client), space-separated; empty: trust no proxy",
+        },
+    )
     lang: str = field(default="", metadata={"env": "MIGRAKG_LANG", "help": "language of messages: de or en (default: from LANG)"})
     feedback_contact: str = field(
         default="",
@@ -232,7 +239,7 @@ def _convert(name: str, raw: str) -> object:
             "max_nesting",
         ):
             return int(raw)
-        if name in ("service_allow", "trusted_hosts"):
+        if name in ("service_allow", "trusted_hosts", "forwarded_allow"):
             return tuple(raw.split())
     except ValueError:
         raise UsageError(f"setting {name}: {raw!r} is not a valid value") from None

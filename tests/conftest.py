@@ -143,11 +143,12 @@ class LiveServer:
     def __init__(self, app, port: int | None = None):
         import uvicorn
 
+        from migrakg.web.app import server_config
+
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", server_header=False)
-        )
+        settings = app.state.kb.settings  # the settings the app was built with (its AppState)
+        self.server = uvicorn.Server(server_config(app, settings, host="127.0.0.1", port=self.port))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> LiveServer:

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from ..sparql.opening import open_store
     from ..sparql.service import QueryService
-    from ..web.app import create_app
+    from ..web.app import create_app, server_config
 
     settings = settings.with_(
         query_timeout=args.timeout or settings.query_timeout,
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     where = f" from {kb.root}" if kb is not None else ""
     print(f"migrakg serving {store.triple_count()} triples ({store.kind}{where}) on {url}/", file=sys.stderr)
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)  # no `server: uvicorn` banner
+        uvicorn.Server(server_config(app, settings, host=args.host, port=args.port)).run()
     finally:
         if kb is not None:
             kb.close()

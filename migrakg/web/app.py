@@ -50,6 +50,22 @@ from .pages import warm_caches
 WRITE_PATHS = ("/update", "/import", "/links/", "/kb/")
 
 
+def server_config(app: FastAPI, settings: Settings, *, host: str, port: int) -> Any:
+    """The uvicorn configuration every server of migrakg runs with: no `server:` banner, and the client
+    address taken from `X-Forwarded-For` only when the peer is a proxy on `settings.forwarded_allow`."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        server_header=False,
+        proxy_headers=bool(settings.forwarded_allow),
+        forwarded_allow_ips=list(settings.forwarded_allow) or None,
+    )
+
+
 def is_write_path(path: str) -> bool:
     return path in ("/update", "/import") or path.startswith(WRITE_PATHS[2:])
 
