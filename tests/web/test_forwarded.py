@@ -4,7 +4,6 @@ comes from a proxy on `forwarded_allow`. Real uvicorn servers on 127.0.0.1 (the 
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 
 import httpx
@@ -45,14 +44,14 @@ def serve(kb: KnowledgeBase, settings) -> LiveServer:
 
 
 def test_clients_behind_a_trusted_proxy_each_have_their_own_backoff(kb, settings):
-    with serve(kb, dataclasses.replace(settings, forwarded_allow=("127.0.0.1",))) as server:
+    with serve(kb, settings.with_(forwarded_allow=("127.0.0.1",))) as server:
         assert attempt(server, "203.0.113.5") == 401
         assert attempt(server, "203.0.113.5") == 429  # the same client waits its turn
         assert attempt(server, "203.0.113.9") == 401  # another client behind the same proxy does not
 
 
 def test_forwarded_headers_from_an_untrusted_peer_are_ignored(kb, settings):
-    with serve(kb, dataclasses.replace(settings, forwarded_allow=())) as server:
+    with serve(kb, settings.with_(forwarded_allow=())) as server:
         assert attempt(server, "203.0.113.5") == 401
         # without a trusted proxy the header is the client's own claim: it cannot pose as someone else
         assert attempt(server, "203.0.113.9") == 429
