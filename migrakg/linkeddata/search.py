@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..folding import fold, gender_joined, stem, without_marks
+from ..linking.merge import SAME_AS_QUERY, canonical_map
 from ..namespaces import PREFIXES
 
 FACETS = ("district", "language", "field", "audience", "type")
@@ -202,6 +203,8 @@ class Item:
     alt_names: list[str] = field(default_factory=list)
     descriptions: dict[str, str] = field(default_factory=dict)
     via_texts: list[str] = field(default_factory=list)  # names and descriptions of the offers it provides
+    more_texts: list[str] = field(default_factory=list)  # descriptions of the records merged into it
+    members: list[str] = field(default_factory=list)  # the other records joined to it by a reviewed owl:sameAs
     tags: set[str] = field(default_factory=set)  # IRIs of concepts saying what it is (a migrant organisation)
     facets: dict[str, set[str]] = field(default_factory=dict)  # facet → codes
     inherited: dict[str, set[str]] = field(default_factory=dict)  # facet → codes only its offers have
@@ -298,8 +301,8 @@ class SearchIndex:
             name_tokens = index_words(" ".join([*item.names.values(), *item.alt_names]))
             for word in name_tokens:
                 name_words.setdefault(word, []).append(i)
-            own = name_tokens | index_words(" ".join(item.descriptions.values()))
-            for text in [*item.names.values(), *item.alt_names, *item.descriptions.values()]:
+            own = name_tokens | index_words(" ".join([*item.descriptions.values(), *item.more_texts]))
+            for text in [*item.names.values(), *item.alt_names, *item.descriptions.values(), *item.more_texts]:
                 own |= synonyms.written_apart(text)
             for tag in item.tags:
                 own |= words_of(tag)
@@ -367,13 +370,23 @@ class SearchIndex:
         facet_rows: list[tuple[str, ...]],
         label_rows: list[tuple[str, ...]],
         generation: int = 0,
+        same_as: list[tuple[str, str]] | None = None,
     ) -> SearchIndex:
         """From plain rows: text (iri, kind, name|alt|description|via, lang, text), facets (iri, facet|"tag", value IRI),
-        labels (IRI, lang, label[, "alt"]) — alternative labels ("Lotsendienst") only find, they are not shown."""
+        labels (IRI, lang, label[, "alt"]) — alternative labels ("Lotsendienst") only find, they are not shown;
+        *same_as*: pairs of records joined by a reviewed owl:sameAs — each set is one item, its canonical record
+        (`migrakg.linking.merge`), found by the names, descriptions and values of every member."""
+        canonical = canonical_map(same_as or [])
         items: dict[str, Item] = {}
         for s, kind, which, lang, text in text_rows:
+            head = canonical.get(s, s)
+            if head != s:  # a member's names are the canonical record's alternative names, its texts its own
+                which = {"name": "alt", "description": "more"}.get(which, which)
+                s = head
             item = items.setdefault(s, Item(s, kind))
-            if which == "name":
+            if which == "more":
+                item.more_texts.append(text)
+            elif which == "name":
                 item.names.setdefault(lang, text)
             elif which == "alt":
                 if text not in item.alt_names:
@@ -386,7 +399,11 @@ class SearchIndex:
         codes: dict[str, str] = {}
         via: dict[str, dict[str, set[str]]] = {}  # item → facet → codes from its offers
         own: dict[str, dict[str, set[str]]] = {}  # item → facet → codes of its own
+        for iri, head in canonical.items():
+            if iri != head and head in items:
+                items[head].members.append(iri)
         for s, facet, v in facet_rows:
+            s = canonical.get(s, s)
             found = items.get(s)
             if found is None:
                 continue
@@ -416,6 +433,8 @@ class SearchIndex:
         iris: dict[str, dict[str, str]] = {}
         for (facet, code), iri in facet_iris.items():
             iris.setdefault(facet, {})[code] = iri
+        for item in items.values():
+            item.members.sort()
         return cls(list(items.values()), labels, generation, iris, alt_labels)
 
     # -- reading ------------------------------------------------------------------------------------
@@ -542,12 +561,13 @@ class SearchIndex:
 
 def build_index(service: Any, generation: int = 0, *, timeout: float | None = None) -> SearchIndex:
     """Read the index from the store: per kind one query for the texts and one for the facet values (one row
-    per record), and one for the vocabulary labels — five SPARQL queries through the query service, run side
+    per record), one for the vocabulary labels and one for the reviewed owl:sameAs — six SPARQL queries through the query service, run side
     by side on its workers."""
     from concurrent.futures import ThreadPoolExecutor
 
     queries = {("text", kind): text_query(kind) for kind in KINDS} | {("facet", kind): facet_query(kind) for kind in KINDS}
     queries[("label", "")] = LABEL_QUERY
+    queries[("same", "")] = SAME_AS_QUERY
     with ThreadPoolExecutor(max_workers=max(1, int(getattr(service, "workers", 2)))) as pool:
         futures = {key: pool.submit(select_all, service, query, timeout=timeout) for key, query in queries.items()}
         results = {key: future.result() for key, future in futures.items()}
@@ -573,7 +593,8 @@ def build_index(service: Any, generation: int = 0, *, timeout: float | None = No
         for v, label, which in results[("label", "")]
         if v is not None and label is not None
     ]
-    return SearchIndex.from_rows(text_rows, facet_rows, label_rows, generation)
+    same_as = [(a[1], b[1]) for a, b in results[("same", "")] if a is not None and b is not None]
+    return SearchIndex.from_rows(text_rows, facet_rows, label_rows, generation, same_as)
 
 
 def select_all(service: Any, query: str, *, timeout: float | None = None) -> list[list[Any]]:
