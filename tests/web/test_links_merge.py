@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -26,17 +27,23 @@ COPY = f"{BASE}id/organisation/bezirksliste--narud"
 WORD = "Zuckerbäckerei"  # a word only the imported copy has
 
 
-@pytest.fixture
-def kb(settings, kb_template, tmp_path):
-    shutil.copytree(kb_template, tmp_path / "kb")
-    base = KnowledgeBase.open(tmp_path / "kb", settings)
-    sheet = tmp_path / "bezirksliste.csv"
+def kb_with_copy(settings, kb_template, folder: Path) -> KnowledgeBase:
+    """A knowledge base with data/ and an import "bezirksliste" holding a copy of NARUD e.V."""
+    shutil.copytree(kb_template, folder / "kb")
+    base = KnowledgeBase.open(folder / "kb", settings)
+    sheet = folder / "bezirksliste.csv"
     sheet.write_text(
         "slug,name,description_de,districts,source_url,source_date\n"
         f"narud,NARUD Netzwerk e.V.,Verein mit einer {WORD},pankow,https://example.org/liste,2025-06\n",
         encoding="utf-8",
     )
     run_import(settings, sheet, kb=base, source="bezirksliste")
+    return base
+
+
+@pytest.fixture
+def kb(settings, kb_template, tmp_path):
+    base = kb_with_copy(settings, kb_template, tmp_path)
     yield base
     base.close()
 
