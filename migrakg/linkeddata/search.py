@@ -1,8 +1,8 @@
 """Full-text and faceted search over organisations and offers, from an in-memory index.
 
-The index is read from the store with three SPARQL queries through the query service (texts, facet
-values, vocabulary labels) and kept per store generation. Text is folded the way the matcher folds it
-(`migrakg.folding`: case, accents, ä/ae, ö/oe, ü/ue, ß/ss — "strasse" finds "Straße", "Mueller" and
+The index is read from the store with SPARQL queries through the query service (texts, facet values,
+vocabulary labels, the reviewed owl:sameAs that make several records one entry) and kept per store
+generation. Text is folded the way the matcher folds it (`migrakg.folding`: case, accents, ä/ae, ö/oe, ü/ue, ß/ss — "strasse" finds "Straße", "Mueller" and
 "Muller" find "Müller"). Every query term must be found (AND) in the record's name, alternative names,
 description, or the labels — German, English and the others — of its facet values ("Arabisch",
 "Arabic", "Beratung", "counselling", "Pankow"): at the start of a word (prefix), or, for terms of
