@@ -355,13 +355,13 @@ class Reconciler:
 
     # -- suggest --------------------------------------------------------------------------------
     def suggest_entities(self, prefix: str, type_value: Any = None, lang: str = "en", limit: int = 10) -> dict[str, Any]:
-        index, _entities = self.index()
+        _generation, index, _entities, same = self._current()
         kinds = self.kinds_for(type_value) or tuple(TYPES)
         wanted = fold(prefix).strip()
         found: list[tuple[int, str, Entity]] = []
         if wanted:
             for entity in index.entities:
-                if entity.kind not in kinds or self.canonical(entity.id) != entity.id:
+                if entity.kind not in kinds or same.get(entity.id, entity.id) != entity.id:  # merged: its canonical record
                     continue
                 rank = None
                 for name in entity.names:

@@ -103,6 +103,8 @@ def test_an_accepted_link_makes_one_entry(kb, client):
     preview = client.get("/reconcile/preview", params={"id": "organisation/bezirksliste--narud"})
     assert preview.status_code == 200 and "/id/organisation/narud-ev" in preview.text
     extend = json.dumps({"ids": ["organisation/bezirksliste--narud"], "properties": [{"id": "founded"}]})
+    suggested = [r["id"] for r in client.get("/reconcile/suggest/entity", params={"prefix": "NARUD"}).json()["result"]]
+    assert "organisation/narud-ev" in suggested and "organisation/bezirksliste--narud" not in suggested
     rows = client.get("/reconcile", params={"extend": extend}).json()["rows"]
     assert rows["organisation/bezirksliste--narud"]["founded"] == [{"str": "2005"}]  # the curated record's founding year
 
@@ -120,5 +122,7 @@ def test_a_proposed_or_rejected_link_keeps_both_entries(kb, client, how):
     assert [r["iri"] for r in found(client, WORD)] == [COPY] and found(client, WORD)[0]["also"] == []
     ids = [r["id"] for r in reconcile(client, "NARUD Netzwerk e.V.")]
     assert {"organisation/narud-ev", "organisation/bezirksliste--narud"} <= set(ids)
+    suggested = [r["id"] for r in client.get("/reconcile/suggest/entity", params={"prefix": "NARUD"}).json()["result"]]
+    assert {"organisation/narud-ev", "organisation/bezirksliste--narud"} <= set(suggested)
     page = client.get("/id/organisation/narud-ev", headers={"Accept": "text/html"}).text
     assert 'id="also-h"' not in page
