@@ -163,6 +163,7 @@ class Synonyms:
                     self.heads.setdefault(single[0], set()).update(words)
         self.longest = max(map(len, self.heads), default=0)
         self._cache: dict[str, frozenset[str]] = {}
+        self._splits: dict[str, list[tuple[str, set[str]]]] | None = None
 
     def of(self, word: str) -> frozenset[str]:
         found = self._cache.get(word)
@@ -173,21 +174,29 @@ class Synonyms:
             found = self._cache[word] = frozenset(words)
         return found
 
-    def expand(self, words: set[str]) -> set[str]:
-        out = set(words)
-        for word in words:
-            out |= self.of(word)
-        return out
+    def spread(self, postings: dict[str, list[int]]) -> None:
+        """Give the items of every word (*postings*: word → item numbers) also to its synonyms (`of`)."""
+        added: dict[str, list[int]] = {}
+        for word, ids in postings.items():
+            for synonym in self.of(word):
+                added.setdefault(synonym, []).extend(ids)
+        for synonym, ids in added.items():
+            postings.setdefault(synonym, []).extend(ids)
 
     def written_apart(self, text: str) -> set[str]:
         """The labels of concepts whose one-word label a text writes as two words ("neu zugewanderte
         Frauen" ← *Neuzugewanderte*): two neighbouring words joined that start with such a label."""
+        if self._splits is None:  # head → (its start, the rest): ("neu", "zugewanderte") …
+            self._splits = {}
+            for head, words in self.heads.items():
+                for cut in range(1, len(head)):
+                    self._splits.setdefault(head[:cut], []).append((head[cut:], words))
         out: set[str] = set()
-        words = _WORD.findall(fold(gender_joined(text)))
-        for first, second in zip(words, words[1:], strict=False):
-            joined = first + second
-            for length in range(len(first) + 1, min(len(joined), self.longest) + 1):
-                out |= self.heads.get(joined[:length], set())
+        found = _WORD.findall(fold(gender_joined(text)))
+        for first, second in zip(found, found[1:], strict=False):
+            for rest, words in self._splits.get(first, ()):
+                if second.startswith(rest):
+                    out |= words
         return out
 
 
@@ -315,14 +324,15 @@ class SearchIndex:
                     found_by |= values
                     if code not in item.inherited.get(facet, ()):
                         own |= values
-            own = synonyms.expand(own)
-            for word in synonyms.expand(found_by) | own:
+            for word in found_by | own:
                 words.setdefault(word, []).append(i)
             for word in own:
                 own_words.setdefault(word, []).append(i)
             for facet, codes in item.facets.items():
                 for code in codes:
                     postings[facet].setdefault(code, []).append(i)
+        synonyms.spread(words)
+        synonyms.spread(own_words)
         self.texts = {
             "all": (sorted(words), words),
             "own": (sorted(own_words), own_words),
@@ -383,7 +393,7 @@ class SearchIndex:
             if head != s:  # a member's names are the canonical record's alternative names, its texts its own
                 which = {"name": "alt", "description": "more"}.get(which, which)
                 s = head
-            item = items.setdefault(s, Item(s, kind))
+            item = items.get(s) or items.setdefault(s, Item(s, kind))
             if which == "more":
                 item.more_texts.append(text)
             elif which == "name":
