@@ -12,11 +12,19 @@ two spellings people use for the same word fold to the same text.
 True
 >>> without_marks("Müller")
 'muller'
+
+The search also joins gender forms into one word and compares word stems (`gender_joined`, `stem`):
+
+>>> fold(gender_joined("Integrationslots*innen, Migrant:innenorganisation, Berater_in, mailto:info"))
+'integrationslotsinnen, migrantinnenorganisation, beraterin, mailto:info'
+>>> [stem(w) for w in ("integrationslotsen", "integrationslotsinnen", "family", "families", "familie", "seniors", "culture")]
+['integrationslots', 'integrationslots', 'famil', 'famil', 'famil', 'senior', 'cultur']
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
@@ -52,3 +60,36 @@ def without_marks(text: str) -> str:
     if text.isascii():
         return text.lower()
     return unicodedata.normalize("NFKD", text).translate(_marks()).casefold().replace("ß", "ss")
+
+
+# a gender mark between a word and its feminine ending: Lots*innen, Lots:innen, Lots_innen, Lots·innen
+_GENDER_MARK = re.compile(r"(?<=[^\W\d_])[*:_\u00b7](?=innen|in\b)")
+
+
+def gender_joined(text: str) -> str:
+    """Gender-inclusive spellings written as one word: "Lots*innen", "Lots:innen", "Lots_innen" → "Lotsinnen"
+    (the Binnen-I, "LotsInnen", is the same word once case is folded). Without this the mark splits the word
+    in two ("Lots", "innen")."""
+    return _GENDER_MARK.sub("", text) if any(c in text for c in "*:_\u00b7") else text
+
+
+#: endings `stem` takes off a folded word — German and English plurals, the feminine plural, a few
+#: inflections — longest first; a stem keeps at least STEM_MIN letters
+ENDINGS = ("innen", "ies", "ung", "ie", "en", "es", "s", "e", "y")
+STEM_MIN = 4
+#: stems that are not a matter of an ending ("children" → "child"); each is still the start of its word
+IRREGULAR = {"children": "child"}
+
+
+def stem(word: str) -> str:
+    """The start every form of a folded *word* shares: one ending taken off (`ENDINGS`), so that
+    "Integrationslotsen", "Integrationslotsinnen" → "integrationslots", "family", "families", "Familie" → "famil",
+    "seniors" → "senior", "culture" → "cultur", "Begleitung" → "begleit". The stem is always the start of
+    the word itself; the search looks for it at the start of words (and, from four letters on, inside them),
+    so it finds every form written with that start: the index's words need no stemming of their own."""
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= STEM_MIN + (ending == "ung"):
+            return word[: -len(ending)]
+    return word

@@ -86,3 +86,69 @@ def test_build_index_pages_past_the_row_limit(kb_store, data_count):
     assert len(paged.items) == len(whole.items) == data_count("organisations") + data_count("offers")
     assert [(i.iri, i.names, i.facets) for i in paged.items] == [(i.iri, i.names, i.facets) for i in whole.items]
     assert paged.search("sprachcafe polnisch", filters={"district": ["pankow"]}).total >= 2
+
+
+def _words_index():
+    """Records for the word rules: gender forms, word forms, synonyms from labels, offers' texts, the
+    migrant-organisation tag."""
+    tg = B + "vocab/target-group/"
+    text = [
+        (B + "id/offer/lotsen", "offer", "name", "de", "Integrationslots*innen Spandau"),
+        (B + "id/offer/familie", "offer", "name", "en", "Help for families"),
+        (B + "id/organisation/verein", "organisation", "name", "de", "Deutsch-Afghanischer Kulturverein"),
+        (B + "id/organisation/traeger", "organisation", "name", "de", "Träger gGmbH"),
+        (B + "id/organisation/traeger", "organisation", "description", "de", "Beratung neu zugewanderter Frauen"),
+        (B + "id/organisation/traeger", "organisation", "via", "de", "Deutschunterricht am Abend"),
+        (B + "id/organisation/mso", "organisation", "name", "de", "Hellenische Gemeinde"),
+        (B + "id/offer/kurs", "offer", "name", "de", "Deutschunterricht am Abend"),
+    ]
+    facets = [(B + "id/organisation/mso", "tag", tg + "migrant-organisations")]
+    labels = [
+        (B + "vocab/field/culture", "de", "Kultur"),
+        (B + "vocab/field/culture", "en", "culture"),
+        (tg + "newcomers", "de", "Neuzugewanderte"),
+        (tg + "newcomers", "en", "newcomers"),
+        (B + "vocab/offer-type/language-course", "de", "Sprachkurs"),
+        (B + "vocab/offer-type/language-course", "de", "Deutschunterricht", "alt"),
+        (tg + "migrant-organisations", "de", "Migrant*innenorganisationen"),
+        (tg + "migrant-organisations", "en", "migrant organisations"),
+        (tg + "migrant-organisations", "de", "Migrantenorganisationen", "alt"),
+        (tg + "migrant-organisations", "de", "MSO", "alt"),
+    ]
+    return SearchIndex.from_rows(text, facets, labels)
+
+
+def _found(idx, query):
+    return [i.iri.rsplit("/", 1)[-1] for i in idx.search(query).items]
+
+
+def test_gender_forms_and_word_forms():
+    idx = _words_index()
+    for query in ("Integrationslotsen", "Integrationslots*innen", "Integrationslots:innen", "IntegrationslotsInnen", "Lotsen"):
+        assert _found(idx, query) == ["lotsen"], query
+    assert _found(idx, "family") == _found(idx, "families") == _found(idx, "Familie") == ["familie"]
+
+
+def test_labels_are_synonyms_of_the_words_they_start_or_end():
+    idx = _words_index()
+    assert _found(idx, "culture") == ["verein"]  # "Kulturverein" starts with the label "Kultur"
+    assert _found(idx, "Neuzugewanderte") == ["traeger"]  # written apart: "neu zugewanderter"
+    assert _found(idx, "newcomers") == ["traeger"]
+    assert idx.search("Sprachkurs", kind="offer").total == 1  # "Deutschunterricht" is an alternative label
+
+
+def test_offers_texts_find_their_provider_after_the_offer():
+    idx = _words_index()
+    assert _found(idx, "Deutschunterricht") == ["kurs", "traeger"]  # the offer's own name ranks first
+
+
+def test_migrant_organisations_are_found_as_such():
+    idx = _words_index()
+    for query in (
+        "Migrantenorganisation",
+        "Migrant:innenorganisationen",
+        "Migrant*innenorganisationen",
+        "MSO",
+        "migrant organisation",
+    ):
+        assert _found(idx, query) == ["mso"], query

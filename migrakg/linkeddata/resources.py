@@ -568,3 +568,40 @@ def results_json_ld(site_url: str, items: list[tuple[str, str, str, str]]) -> di
             for n, (iri, kind, name, path) in enumerate(items, 1)
         ],
     }
+
+
+# --- records joined by a reviewed owl:sameAs ----------------------------------------------------------
+
+
+def also_recorded(service: Any, iri: str, base: str, lang: str) -> list[dict[str, Any]]:
+    """The other records a reviewed owl:sameAs joins *iri* to (`migrakg.linking.merge`), for the page's
+    section "Auch erfasst in / Also recorded in": each with its name, link, sources (the named graphs its
+    statements are in: `data` for the curated records, an import's name) and whether it is the canonical
+    record (the one search and /reconcile show). Empty when the record is joined to none."""
+    from ..kb.history import record_parts
+    from ..linking.merge import SAME_AS_QUERY, canonical_map, members
+
+    if not _safe_iri(iri):
+        return []
+    _, rows = service.select(SAME_AS_QUERY)
+    canonical = canonical_map((a.value, b.value) for a, b in rows if a is not None and b is not None)
+    head = canonical.get(iri)
+    if head is None:
+        return []
+    others = [other for other in members(canonical)[head] if other != iri]
+    names = _linked(service, others)
+    out = []
+    for other in others:
+        sources = [source for _graph, source, _fields in record_parts(service.select, other, base) if source != "links"]
+        node = names.get(other, Node(other))
+        label = next((pick_literal(node.props.get(p, []), lang) for p in LABEL_PREDICATES if node.props.get(p)), "")
+        out.append(
+            {
+                "iri": other,
+                "href": local_path(other, base),
+                "name": label or local_name(other),
+                "sources": sources,
+                "canonical": other == head,
+            }
+        )
+    return out

@@ -1,13 +1,17 @@
 """Full-text and faceted search over organisations and offers, from an in-memory index.
 
-The index is read from the store with three SPARQL queries through the query service (texts, facet
-values, vocabulary labels) and kept per store generation. Text is folded the way the matcher folds it
-(`migrakg.folding`: case, accents, ä/ae, ö/oe, ü/ue, ß/ss — "strasse" finds "Straße", "Mueller" and
+The index is read from the store with SPARQL queries through the query service (texts, facet values,
+vocabulary labels, the reviewed owl:sameAs that make several records one entry) and kept per store
+generation. Text is folded the way the matcher folds it (`migrakg.folding`: case, accents, ä/ae, ö/oe, ü/ue, ß/ss — "strasse" finds "Straße", "Mueller" and
 "Muller" find "Müller"). Every query term must be found (AND) in the record's name, alternative names,
 description, or the labels — German, English and the others — of its facet values ("Arabisch",
 "Arabic", "Beratung", "counselling", "Pankow"): at the start of a word (prefix), or, for terms of
 four letters or more, inside a word, so that parts of compounds count ("beratung" finds
-"Migrationsberatung", "cafe" finds "SprachCafé"). Records whose names hold every term come first.
+"Migrationsberatung", "cafe" finds "SprachCafé"). Gender forms are one word ("Lots*innen"), query
+words are cut to their stem ("Integrationslotsen" → "integrationslots", "families" → "famil"), one-word
+labels of the vocabularies stand for the words they start or end ("Kulturverein" is found by "culture"),
+a migrant organisation is found by the labels of that target group, an organisation by its offers' texts.
+Records whose names hold every term come first.
 
 Facets (parameter → values are codes: the last segment of the concept or district IRI):
 - district: schema:areaServed, mkg:seatDistrict, the mkg:district of org:hasSite places, and for an
@@ -25,7 +29,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..folding import fold, without_marks
+from ..folding import fold, gender_joined, stem, without_marks
+from ..linking.merge import SAME_AS_QUERY, canonical_map
 from ..namespaces import PREFIXES
 
 FACETS = ("district", "language", "field", "audience", "type")
@@ -50,23 +55,36 @@ _OFFER_FACETS = """{{ {o} <{schema}areaServed> ?v BIND("{via}district" AS ?facet
      UNION {{ {o} <{mkg}offerType> ?v BIND("{via}type" AS ?facet) }}
      UNION {{ {o} <{mkg}fieldOfActivity> ?v BIND("{via}field" AS ?facet) }}"""
 
+# what a record is, found by words: an organisation a source calls a migrant organisation is found by the
+# labels of the target group that names such organisations (Migrant*innenorganisationen, Migrantenorganisationen,
+# Migrantenselbstorganisationen, MSO, migrant organisations); no facet of its own
+TAG = "tag"
 _FACETS = {
     "organisation": f"""{{ ?s <{P["schema"]}areaServed> ?v BIND("district" AS ?facet) }}
      UNION {{ ?s <{P["mkg"]}seatDistrict> ?v BIND("district" AS ?facet) }}
      UNION {{ ?s <{P["org"]}hasSite> ?site . ?site <{P["mkg"]}district> ?v BIND("district" AS ?facet) }}
      UNION {{ ?s <{P["mkg"]}fieldOfActivity> ?v BIND("field" AS ?facet) }}
-     UNION {{ ?o <{P["schema"]}provider> ?s . {_OFFER_FACETS.format(o="?o", via=VIA, **P)} }}""",
+     UNION {{ ?o <{P["schema"]}provider> ?s . {_OFFER_FACETS.format(o="?o", via=VIA, **P)} }}
+     UNION {{ ?s <{P["mkg"]}isMigrantOrganisation> true . ?v <{P["skos"]}notation> "migrant-organisations" ; a <{P["schema"]}Audience>
+              BIND("{TAG}" AS ?facet) }}""",
     "offer": f"""{_OFFER_FACETS.format(o="?s", via="", **P)}
      UNION {{ ?s <{P["schema"]}location> ?place . ?place <{P["mkg"]}district> ?v BIND("district" AS ?facet) }}""",
+}
+# the texts of the offers an organisation provides (names, descriptions) find it too, ranked after its own
+_TEXTS_OF = {
+    "organisation": f"""{_TEXTS} UNION {{ ?o <{P["schema"]}provider> ?s .
+    {{ ?o <{P["skos"]}prefLabel>|<{P["schema"]}name>|<{P["skos"]}altLabel>|<{P["dcterms"]}description> ?text }} BIND("via" AS ?field) }}""",
+    "offer": _TEXTS,
 }
 _CLASSES = {"organisation": P["mkg"] + "Organisation", "offer": P["mkg"] + "Offer"}
 
 
 def text_query(kind: str) -> str:
-    """One row per record of *kind*: its IRI and all its names, alternative names and descriptions."""
+    """One row per record of *kind*: its IRI and all its names, alternative names and descriptions (an
+    organisation's also those of the offers it provides, marked "via")."""
     return (
         f'SELECT ?s (GROUP_CONCAT(CONCAT(?field, "\\u001F", LANG(?text), "\\u001F", STR(?text)); separator="\\u001E") AS ?texts) '
-        f"WHERE {{ ?s a <{_CLASSES[kind]}> . {_TEXTS} }} GROUP BY ?s"
+        f"WHERE {{ ?s a <{_CLASSES[kind]}> . {_TEXTS_OF[kind]} }} GROUP BY ?s"
     )
 
 
@@ -102,22 +120,84 @@ STOPWORDS = frozenset(
 )
 
 
-def query_terms(query: str) -> list[str]:
-    """The words of a query that must be found: folded, each once, without little words (unless the
-    query has nothing else).
+def query_terms(query: str, *, stems: bool = True) -> list[str]:
+    """The words of a query that must be found: folded, gender forms joined, each once, without little words
+    (unless the query has nothing else), each cut to its stem (`migrakg.folding.stem`: found at the start of
+    a word, the stem finds every form of the word).
 
     >>> query_terms("Beratung auf Arabisch"), query_terms("counselling in Arabic"), query_terms("in")
-    (['beratung', 'arabisch'], ['counselling', 'arabic'], ['in'])
+    (['berat', 'arabisch'], ['counselling', 'arabic'], ['in'])
+    >>> query_terms("Integrationslots*innen"), query_terms("Integrationslotsen"), query_terms("families")
+    (['integrationslots'], ['integrationslots'], ['famil'])
     """
-    terms = list(dict.fromkeys(tokens(query)))
+    terms = list(dict.fromkeys(tokens(gender_joined(query))))
     meant = [t for t in terms if t not in STOPWORDS]
-    return meant or terms
+    return list(dict.fromkeys(stem(t) if stems else t for t in meant or terms))
 
 
 def index_words(text: str) -> set[str]:
     """The words a text is found by: each word folded (ü → ue), and also without its dots (ü → u), so
-    that "Mueller", "Müller" and "Muller" all find "Müller"."""
-    return set(_WORD.findall(fold(text))) | set(_WORD.findall(without_marks(text)))
+    that "Mueller", "Müller" and "Muller" all find "Müller"; gender forms also as one word
+    ("Lots*innen": "lots", "innen" and "lotsinnen")."""
+    joined = gender_joined(text)
+    words = set(_WORD.findall(fold(text))) | set(_WORD.findall(without_marks(text)))
+    if joined is not text:
+        words |= set(_WORD.findall(fold(joined))) | set(_WORD.findall(without_marks(joined)))
+    return words
+
+
+class Synonyms:
+    """Words of the vocabularies' labels that stand for a concept: a text word that starts or ends with
+    one ("Kulturverein", "Stadtkultur" ← *Kultur*; "Stadtteilzentrums" ← *Stadtteilzentrum*) is found by
+    all the concept's labels — every language and the alternative ones ("culture", "community centre").
+    So an English query finds a German-only text, and the other way round. Only labels of one word of
+    INFIX letters or more count (after folding and joining gender forms)."""
+
+    def __init__(self, labels: dict[str, list[str]]):
+        self.heads: dict[str, set[str]] = {}  # label word → the words of all labels of its concepts
+        for every_label in labels.values():
+            words = index_words(" ".join(every_label))
+            for label in every_label:
+                single = _WORD.findall(fold(gender_joined(label)))
+                if len(single) == 1 and len(single[0]) >= INFIX:
+                    self.heads.setdefault(single[0], set()).update(words)
+        self.longest = max(map(len, self.heads), default=0)
+        self._cache: dict[str, frozenset[str]] = {}
+        self._splits: dict[str, list[tuple[str, set[str]]]] | None = None
+
+    def of(self, word: str) -> frozenset[str]:
+        found = self._cache.get(word)
+        if found is None:
+            words: set[str] = set()
+            for length in range(INFIX, min(len(word), self.longest) + 1):
+                words |= self.heads.get(word[:length], set()) | self.heads.get(word[-length:], set())
+            found = self._cache[word] = frozenset(words)
+        return found
+
+    def spread(self, postings: dict[str, list[int]]) -> None:
+        """Give the items of every word (*postings*: word → item numbers) also to its synonyms (`of`)."""
+        added: dict[str, list[int]] = {}
+        for word, ids in postings.items():
+            for synonym in self.of(word):
+                added.setdefault(synonym, []).extend(ids)
+        for synonym, ids in added.items():
+            postings.setdefault(synonym, []).extend(ids)
+
+    def written_apart(self, text: str) -> set[str]:
+        """The labels of concepts whose one-word label a text writes as two words ("neu zugewanderte
+        Frauen" ← *Neuzugewanderte*): two neighbouring words joined that start with such a label."""
+        if self._splits is None:  # head → (its start, the rest): ("neu", "zugewanderte") …
+            self._splits = {}
+            for head, words in self.heads.items():
+                for cut in range(1, len(head)):
+                    self._splits.setdefault(head[:cut], []).append((head[cut:], words))
+        out: set[str] = set()
+        found = _WORD.findall(fold(gender_joined(text)))
+        for first, second in zip(found, found[1:], strict=False):
+            for rest, words in self._splits.get(first, ()):
+                if second.startswith(rest):
+                    out |= words
+        return out
 
 
 def code_of(iri: str) -> str:
@@ -131,6 +211,10 @@ class Item:
     names: dict[str, str] = field(default_factory=dict)  # lang ('' for none) → name
     alt_names: list[str] = field(default_factory=list)
     descriptions: dict[str, str] = field(default_factory=dict)
+    via_texts: list[str] = field(default_factory=list)  # names and descriptions of the offers it provides
+    more_texts: list[str] = field(default_factory=list)  # descriptions of the records merged into it
+    members: list[str] = field(default_factory=list)  # the other records joined to it by a reviewed owl:sameAs
+    tags: set[str] = field(default_factory=set)  # IRIs of concepts saying what it is (a migrant organisation)
     facets: dict[str, set[str]] = field(default_factory=dict)  # facet → codes
     inherited: dict[str, set[str]] = field(default_factory=dict)  # facet → codes only its offers have
 
@@ -213,29 +297,42 @@ class SearchIndex:
         kinds: dict[str, list[int]] = {k: [] for k in KINDS}
         self.iris: dict[str, dict[str, str]] = {f: dict((iris or {}).get(f, {})) for f in FACETS}  # facet → code → IRI
         label_words: dict[str, set[str]] = {}  # facet value IRI → the words of all its labels
+        every_label = {iri: [*names.values(), *(alt_labels or {}).get(iri, [])] for iri, names in labels.items()}
+        synonyms = Synonyms(every_label)
+
+        def words_of(iri: str) -> set[str]:
+            if iri not in label_words:
+                label_words[iri] = index_words(" ".join(every_label.get(iri, [])))
+            return label_words[iri]
+
         for i, item in enumerate(items):
             kinds.setdefault(item.kind, []).append(i)
             name_tokens = index_words(" ".join([*item.names.values(), *item.alt_names]))
             for word in name_tokens:
                 name_words.setdefault(word, []).append(i)
-            own = name_tokens | index_words(" ".join(item.descriptions.values()))
-            found_by = set(own)
+            own = name_tokens | index_words(" ".join([*item.descriptions.values(), *item.more_texts]))
+            for text in [*item.names.values(), *item.alt_names, *item.descriptions.values(), *item.more_texts]:
+                own |= synonyms.written_apart(text)
+            for tag in item.tags:
+                own |= words_of(tag)
+            found_by = own | index_words(" ".join(item.via_texts))
+            for text in item.via_texts:
+                found_by |= synonyms.written_apart(text)
             for facet, codes in item.facets.items():
                 for code in codes:
-                    iri = self.iris[facet].get(code, "")
-                    if iri not in label_words:
-                        every_label = [*labels.get(iri, {}).values(), *(alt_labels or {}).get(iri, [])]
-                        label_words[iri] = index_words(" ".join(every_label))
-                    found_by |= label_words[iri]
+                    values = words_of(self.iris[facet].get(code, ""))
+                    found_by |= values
                     if code not in item.inherited.get(facet, ()):
-                        own |= label_words[iri]
-            for word in found_by:
+                        own |= values
+            for word in found_by | own:
                 words.setdefault(word, []).append(i)
             for word in own:
                 own_words.setdefault(word, []).append(i)
             for facet, codes in item.facets.items():
                 for code in codes:
                     postings[facet].setdefault(code, []).append(i)
+        synonyms.spread(words)
+        synonyms.spread(own_words)
         self.texts = {
             "all": (sorted(words), words),
             "own": (sorted(own_words), own_words),
@@ -283,28 +380,47 @@ class SearchIndex:
         facet_rows: list[tuple[str, ...]],
         label_rows: list[tuple[str, ...]],
         generation: int = 0,
+        same_as: list[tuple[str, str]] | None = None,
     ) -> SearchIndex:
-        """From plain rows: text (iri, kind, name|alt|description, lang, text), facets (iri, facet, value IRI),
-        labels (IRI, lang, label[, "alt"]) — alternative labels ("Lotsendienst") only find, they are not shown."""
+        """From plain rows: text (iri, kind, name|alt|description|via, lang, text), facets (iri, facet|"tag", value IRI),
+        labels (IRI, lang, label[, "alt"]) — alternative labels ("Lotsendienst") only find, they are not shown;
+        *same_as*: pairs of records joined by a reviewed owl:sameAs — each set is one item, its canonical record
+        (`migrakg.linking.merge`), found by the names, descriptions and values of every member."""
+        canonical = canonical_map(same_as or [])
         items: dict[str, Item] = {}
         for s, kind, which, lang, text in text_rows:
-            item = items.setdefault(s, Item(s, kind))
-            if which == "name":
+            head = canonical.get(s, s)
+            if head != s:  # a member's names are the canonical record's alternative names, its texts its own
+                which = {"name": "alt", "description": "more"}.get(which, which)
+                s = head
+            item = items.get(s) or items.setdefault(s, Item(s, kind))
+            if which == "more":
+                item.more_texts.append(text)
+            elif which == "name":
                 item.names.setdefault(lang, text)
             elif which == "alt":
                 if text not in item.alt_names:
                     item.alt_names.append(text)
+            elif which == "via":
+                item.via_texts.append(text)
             else:
                 item.descriptions.setdefault(lang, text)
         facet_iris: dict[tuple[str, str], str] = {}
         codes: dict[str, str] = {}
         via: dict[str, dict[str, set[str]]] = {}  # item → facet → codes from its offers
         own: dict[str, dict[str, set[str]]] = {}  # item → facet → codes of its own
+        for iri, head in canonical.items():
+            if iri != head and head in items:
+                items[head].members.append(iri)
         for s, facet, v in facet_rows:
+            s = canonical.get(s, s)
             found = items.get(s)
             if found is None:
                 continue
             item = found
+            if facet == TAG:
+                item.tags.add(v)
+                continue
             inherited = facet.startswith(VIA)
             facet = facet.removeprefix(VIA)
             code = codes.get(v)
@@ -327,6 +443,8 @@ class SearchIndex:
         iris: dict[str, dict[str, str]] = {}
         for (facet, code), iri in facet_iris.items():
             iris.setdefault(facet, {})[code] = iri
+        for item in items.values():
+            item.members.sort()
         return cls(list(items.values()), labels, generation, iris, alt_labels)
 
     # -- reading ------------------------------------------------------------------------------------
@@ -385,7 +503,7 @@ class SearchIndex:
         total = hits.bit_count()
         page = max(1, page)
         start = (page - 1) * per_page
-        chosen = self._ranked(hits, terms, start, per_page)
+        chosen = self._ranked(hits, terms, start, per_page, query_terms(query, stems=False))
         return SearchResult(
             query,
             {f: v for f, v in filters.items() if v},
@@ -398,17 +516,23 @@ class SearchIndex:
             kind_counts,
         )
 
-    def _ranked(self, hits: int, terms: list[str], start: int, count: int) -> list[int]:
+    def _ranked(self, hits: int, terms: list[str], start: int, count: int, words: list[str] | None = None) -> list[int]:
         """Positions *start* … *start+count-1* of *hits* in the order of relevance: records whose names
-        hold every term at the start of a word, then inside words, then records whose own texts and
-        values hold them, then the rest (an organisation found through its offers); name order within each."""
+        hold every word as typed at the start of a word, then every stem (*terms*: "lotsen" → "lots"),
+        then inside words, then records whose own texts and values hold them, then the rest (an organisation
+        found through its offers); name order within each."""
         if not terms:
             return self._positions(hits, start, count)
         tiers = []
         rest = hits
-        for text, infix in (("names", False), ("names", True), ("own", True)):
+        for wanted, text, infix in (
+            (words or terms, "names", False),
+            (terms, "names", False),
+            (terms, "names", True),
+            (terms, "own", True),
+        ):
             tier = rest
-            for term in terms:
+            for term in wanted:
                 tier &= self._term(term, text, infix)
             tiers.append(tier)
             rest &= ~tier
@@ -447,12 +571,13 @@ class SearchIndex:
 
 def build_index(service: Any, generation: int = 0, *, timeout: float | None = None) -> SearchIndex:
     """Read the index from the store: per kind one query for the texts and one for the facet values (one row
-    per record), and one for the vocabulary labels — five SPARQL queries through the query service, run side
+    per record), one for the vocabulary labels and one for the reviewed owl:sameAs — six SPARQL queries through the query service, run side
     by side on its workers."""
     from concurrent.futures import ThreadPoolExecutor
 
     queries = {("text", kind): text_query(kind) for kind in KINDS} | {("facet", kind): facet_query(kind) for kind in KINDS}
     queries[("label", "")] = LABEL_QUERY
+    queries[("same", "")] = SAME_AS_QUERY
     with ThreadPoolExecutor(max_workers=max(1, int(getattr(service, "workers", 2)))) as pool:
         futures = {key: pool.submit(select_all, service, query, timeout=timeout) for key, query in queries.items()}
         results = {key: future.result() for key, future in futures.items()}
@@ -478,7 +603,8 @@ def build_index(service: Any, generation: int = 0, *, timeout: float | None = No
         for v, label, which in results[("label", "")]
         if v is not None and label is not None
     ]
-    return SearchIndex.from_rows(text_rows, facet_rows, label_rows, generation)
+    same_as = [(a[1], b[1]) for a, b in results[("same", "")] if a is not None and b is not None]
+    return SearchIndex.from_rows(text_rows, facet_rows, label_rows, generation, same_as)
 
 
 def select_all(service: Any, query: str, *, timeout: float | None = None) -> list[list[Any]]:

@@ -368,6 +368,14 @@ def accepted_relation(ours: Entity, theirs: Entity) -> str:
     return "sameAs" if not theirs.kind or not ours.kind or ours.kind == theirs.kind else "closeMatch"
 
 
+def _link(ours: Entity, theirs: Entity, score: float, evidence: list[str], *, reviewed: bool = False, best: bool = False) -> Link:
+    """The one construction of a link: a person's accepted pair (`reviewed`: sameAs within a kind), else a
+    closeMatch candidate (`best`: proposed as the same, for review)."""
+    relation = accepted_relation(ours, theirs) if reviewed else "closeMatch"
+    method = "reviewed" if reviewed else "automatic"
+    return Link(ours.id, theirs.id, relation, score, evidence, method, ours.label, theirs.label, best=best)
+
+
 def decide(
     index: Index,
     theirs: Iterable[Entity],
@@ -390,69 +398,22 @@ def decide(
         seen: set[str] = set()
         same_done = False
         for cand in candidates:
-            key = (cand.ours.id, entity.id)
-            decision = decisions.get(key, "")
+            decision = decisions.get((cand.ours.id, entity.id), "")
             seen.add(cand.ours.id)
             if decision == "rejected":
                 continue
             if decision == "accepted":
-                links.append(
-                    Link(
-                        cand.ours.id,
-                        entity.id,
-                        accepted_relation(cand.ours, entity),
-                        cand.score,
-                        cand.evidence,
-                        "reviewed",
-                        cand.ours.label,
-                        entity.label,
-                    )
-                )
-                continue
-            if cand.score >= threshold and not same_done:
+                links.append(_link(cand.ours, entity, cand.score, cand.evidence, reviewed=True))
+            elif cand.score >= threshold and not same_done:
                 # a score alone never makes owl:sameAs: the best candidate is proposed, a person decides
                 same_done = True
-                links.append(
-                    Link(
-                        cand.ours.id,
-                        entity.id,
-                        "closeMatch",
-                        cand.score,
-                        cand.evidence,
-                        "automatic",
-                        cand.ours.label,
-                        entity.label,
-                        best=True,
-                    )
-                )
+                links.append(_link(cand.ours, entity, cand.score, cand.evidence, best=True))
             elif cand.score >= floor:
-                links.append(
-                    Link(
-                        cand.ours.id,
-                        entity.id,
-                        "closeMatch",
-                        cand.score,
-                        cand.evidence,
-                        "automatic",
-                        cand.ours.label,
-                        entity.label,
-                    )
-                )
+                links.append(_link(cand.ours, entity, cand.score, cand.evidence))
         for ours_id, decision in by_theirs.get(entity.id, []):
             if decision == "accepted" and ours_id not in seen and ours_id in ours_by_id:
                 score, evidence = score_pair(ours_by_id[ours_id], entity)
-                links.append(
-                    Link(
-                        ours_id,
-                        entity.id,
-                        accepted_relation(ours_by_id[ours_id], entity),
-                        score,
-                        evidence,
-                        "reviewed",
-                        ours_by_id[ours_id].label,
-                        entity.label,
-                    )
-                )
+                links.append(_link(ours_by_id[ours_id], entity, score, evidence, reviewed=True))
     links.sort(key=lambda l: (l.theirs, -l.score, l.ours))
     return links
 

@@ -1,7 +1,10 @@
 """The core of the W3C Reconciliation API 0.2 (`/reconcile`, for OpenRefine): match names to our IRIs.
 
 Candidates and scores come from `migrakg.linking.match` (the code of `migrakg link`); the candidate index is
-built from the store through the query service and cached per store generation. Entity ids are
+built from the store through the query service and cached per store generation. Records joined by a
+reviewed owl:sameAs answer as one, their canonical record (`migrakg.linking.merge`): a query matching
+any of them gets the canonical id with the best member's score; preview and extend of a member's id
+describe the canonical record. Entity ids are
 `{kind}/{slug}` relative to the identifier space `{base}id/`; type ids are our ontology class IRIs.
 
 >>> TYPES["organisation"].name_en
@@ -13,12 +16,13 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..terms import Select
 from .io import entities_from
-from .match import DEFAULT_THRESHOLD, Address, Entity, Index
+from .match import DEFAULT_THRESHOLD, Address, Candidate, Entity, Index
+from .merge import SAME_AS_QUERY, canonical_map
 from .normalise import district_slugs, fold
 
 
@@ -188,10 +192,14 @@ class Reconciler:
         self.base = base
         self.generation = generation
         self._lock = threading.Lock()
-        self._cached: tuple[int, Index, dict[str, Entity]] | None = None
+        self._cached: tuple[int, Index, dict[str, Entity], dict[str, str]] | None = None
 
     # -- the index ----------------------------------------------------------------------------
     def index(self) -> tuple[Index, dict[str, Entity]]:
+        cached = self._current()
+        return cached[1], cached[2]
+
+    def _current(self) -> tuple[int, Index, dict[str, Entity], dict[str, str]]:
         generation = self.generation()
         with self._lock:
             if self._cached is None or self._cached[0] != generation:
@@ -199,8 +207,14 @@ class Reconciler:
                 entities = entities_from(
                     self.select, self.base, kinds=tuple(TYPES), within=lambda s: s.startswith(prefix) and "#" not in s
                 )
-                self._cached = (generation, Index(entities), {e.id: e for e in entities})
-            return self._cached[1], self._cached[2]
+                _vars, rows = self.select(SAME_AS_QUERY)
+                same = canonical_map((a[1], b[1]) for a, b in rows if a is not None and b is not None)
+                self._cached = (generation, Index(entities), {e.id: e for e in entities}, same)
+            return self._cached
+
+    def canonical(self, iri: str) -> str:
+        """The canonical record of *iri*'s set of records joined by a reviewed owl:sameAs (itself if none)."""
+        return self._current()[3].get(iri, iri)
 
     def short_id(self, iri: str) -> str:
         return iri[len(self.base + "id/") :]
@@ -237,6 +251,19 @@ class Reconciler:
         index, _entities = self.index()
         return {str(key): {"result": self._one(index, q, lang)} for key, q in queries.items()}
 
+    def _merged(self, candidates: list[Candidate]) -> list[Candidate]:
+        """One candidate per set of records joined by a reviewed owl:sameAs: its canonical record, with the
+        score and evidence of its best-scoring member (the candidates come best first)."""
+        _generation, _index, entities, same = self._current()
+        out: list[Candidate] = []
+        seen: set[str] = set()
+        for cand in candidates:
+            head = same.get(cand.ours.id, cand.ours.id)
+            if head not in seen:
+                seen.add(head)
+                out.append(cand if head == cand.ours.id else replace(cand, ours=entities.get(head, cand.ours)))
+        return out
+
     def _one(self, index: Index, q: Any, lang: str) -> list[dict[str, Any]]:
         if not isinstance(q, dict):
             raise ReconcileError("each query must be a JSON object")
@@ -250,7 +277,7 @@ class Reconciler:
         kinds = self.kinds_for(q.get("type"))
         if kinds == ():
             return []
-        candidates = index.match(theirs, kinds=kinds if kinds is not None else tuple(TYPES))
+        candidates = self._merged(index.match(theirs, kinds=kinds if kinds is not None else tuple(TYPES)))
         results = []
         for position, cand in enumerate(candidates[: int(limit) or 5]):
             runner_up = candidates[position + 1].score if position + 1 < len(candidates) else 0.0
@@ -328,13 +355,13 @@ class Reconciler:
 
     # -- suggest --------------------------------------------------------------------------------
     def suggest_entities(self, prefix: str, type_value: Any = None, lang: str = "en", limit: int = 10) -> dict[str, Any]:
-        index, _entities = self.index()
+        _generation, index, _entities, same = self._current()
         kinds = self.kinds_for(type_value) or tuple(TYPES)
         wanted = fold(prefix).strip()
         found: list[tuple[int, str, Entity]] = []
         if wanted:
             for entity in index.entities:
-                if entity.kind not in kinds:
+                if entity.kind not in kinds or same.get(entity.id, entity.id) != entity.id:  # merged: its canonical record
                     continue
                 rank = None
                 for name in entity.names:
@@ -383,11 +410,11 @@ class Reconciler:
     def preview(self, short: str, lang: str = "en") -> dict[str, Any] | None:
         """What the preview card shows (the adapter renders it, escaped); None for an unknown id."""
         _index, entities = self.index()
-        entity = entities.get(self.iri(short))
+        entity = entities.get(self.canonical(self.iri(short)))  # a merged record: its canonical one
         if entity is None:
             return None
         return {
-            "id": short,
+            "id": self.short_id(entity.id),
             "iri": entity.id,
             "name": entity.label,
             "names": entity.names[1:],
@@ -424,7 +451,10 @@ class Reconciler:
                 raise ReconcileError(f"unknown property {pid!r}; known: {', '.join(PROPERTY_BY_ID)}")
             wanted.append(PROPERTY_BY_ID[pid])
         rows: dict[str, dict[str, list[dict[str, Any]]]] = {i: {p.id: [] for p in wanted} for i in ids}
-        iris = {self.iri(i): i for i in ids if _safe_id(i)}
+        iris: dict[str, list[str]] = {}  # canonical IRI → the ids asked for (a merged record answers as its canonical one)
+        for i in ids:
+            if _safe_id(i):
+                iris.setdefault(self.canonical(self.iri(i)), []).append(i)
         if iris:
             values = " ".join(f"<{iri}>" for iri in iris)
             for prop in wanted:
@@ -433,15 +463,15 @@ class Reconciler:
                 for s, value, label in result:
                     if s is None or value is None:
                         continue
-                    short = iris.get(s[1])
-                    key = (short or "", value[1])
-                    if short is None or key in seen:
-                        continue
-                    seen.add(key)
-                    if value[0] == "uri" and value[1].startswith(self.base + "id/"):
-                        rows[short][prop.id].append({"id": self.short_id(value[1]), "name": label[1] if label else value[1]})
-                    else:
-                        rows[short][prop.id].append({"str": label[1] if label else value[1]})
+                    for short in iris.get(s[1], []):
+                        key = (short, value[1])
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                        if value[0] == "uri" and value[1].startswith(self.base + "id/"):
+                            rows[short][prop.id].append({"id": self.short_id(value[1]), "name": label[1] if label else value[1]})
+                        else:
+                            rows[short][prop.id].append({"str": label[1] if label else value[1]})
         meta = [{"id": p.id, "name": p.name_de if lang == "de" else p.name_en} for p in wanted]
         return {"meta": meta, "rows": rows}
 

@@ -29,6 +29,7 @@ PAGE_FORMATS = (*formats.GRAPH_FORMATS, formats.HTML)
 SUFFIXES = {fmt.extension: fmt for fmt in PAGE_FORMATS}
 _OFFERS = formats.offers(formats.GRAPH_FORMATS, [formats.HTML], aliases_last=False)
 
+MERGING_KINDS = ("organisation", "offer", "network", "project")  # kinds whose records a reviewed owl:sameAs joins
 LISTED = 200  # organisations / offers listed on a district page (all of them: via search)
 
 TEMPLATES = {
@@ -100,6 +101,9 @@ def page_values(request: Request, state: AppState, view: resources.View, lang: s
         "map": None,
         "listed": None,
         "history": history_values(state, view.target.iri) if view.target.mode == "record" else None,
+        "also": resources.also_recorded(state.service, view.target.iri, state.settings.base_iri, lang)
+        if view.target.kind in MERGING_KINDS
+        else [],
     }
     highlight: set[str] = set()
     points: list[tuple[float, float, str]] = []

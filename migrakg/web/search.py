@@ -71,6 +71,7 @@ def as_json(result: SearchResult, lang: str, base: str) -> dict[str, Any]:
                 "names": item.names,
                 "alt_names": item.alt_names,
                 "description": item.description(lang) or None,
+                "also": item.members,
                 "facets": {f: sorted(item.facets.get(f, ())) for f in FACETS},
             }
             for item in result.items

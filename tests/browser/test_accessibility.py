@@ -147,6 +147,36 @@ def test_every_page_reflows_at_320_px(browser, live_server, paths, artifacts):
     assert not too_wide, too_wide
 
 
+MERGED_PAGES = {
+    "organisation-also-recorded": "/id/organisation/narud-ev",
+    "import-also-recorded": "/id/organisation/bezirksliste--narud",
+}
+
+
+def test_pages_with_also_recorded_pass_axe_and_reflow(browser, merged_server, axe_source, artifacts):
+    """The section naming the other records of a reviewed link: no axe violation in either language at
+    1280 and 375 px, and the page reflows at 320 px."""
+    found: dict[str, list[dict]] = {}
+    widths: dict[str, int] = {}
+    for lang in ("de", "en"):
+        for width in (1280, 375, 320):
+            with window(browser, width, 900, lang, bypass_csp=True) as p:
+                for name, path in MERGED_PAGES.items():
+                    open_page(p, merged_server.url, f"{path}?lang={lang}", name)
+                    assert p.locator("#also-h").count() == 1, name
+                    if width == 320:
+                        widths[f"{name} ({lang})"] = p.evaluate(
+                            "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+                        )
+                    elif violations := run_axe(p, axe_source):
+                        found[f"{name} {lang} {width}"] = violations
+    (artifacts / "axe-also-recorded.json").write_text(
+        json.dumps({"violations": found, "widths-320": widths}, indent=1), encoding="utf-8"
+    )
+    assert not found, json.dumps(found, indent=1, ensure_ascii=False)[:6000]
+    assert all(w <= 320 for w in widths.values()), widths
+
+
 def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
     def lum(c: tuple[int, int, int]) -> float:
         def ch(v: int) -> float:

@@ -63,3 +63,21 @@ def test_every_page_kind_is_valid_html(pages, tmp_path, settings, built, monkeyp
     summary = [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}" for m in errors]
     (artifacts / "html-validation.txt").write_text("\n".join(summary) + "\n", encoding="utf-8")
     assert not errors, "\n".join(summary[:40])
+
+
+def test_pages_with_also_recorded_are_valid_html(merged_server, tmp_path):
+    """The pages of two records joined by a reviewed link (their section "Auch erfasst in / Also recorded in")."""
+    from tests.browser.test_accessibility import MERGED_PAGES
+
+    files = []
+    for lang in ("de", "en"):
+        for name, path in MERGED_PAGES.items():
+            request = urllib.request.Request(f"{merged_server.url}{path}?lang={lang}", headers={"Accept": "text/html"})
+            with urllib.request.urlopen(request, timeout=60) as r:
+                body = r.read()
+            assert b'id="also-h"' in body, name
+            target = tmp_path / f"{name}-{lang}.html"
+            target.write_bytes(body)
+            files.append(target)
+    errors = validate(files)
+    assert not errors, [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}" for m in errors]
