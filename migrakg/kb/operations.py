@@ -40,6 +40,7 @@ def import_outcome_json(outcome: Any, store: Any = None) -> dict[str, Any]:
 
 def op_import(kb: KnowledgeBase, settings: Settings, writer: Writer, args: dict[str, Any]) -> dict[str, Any]:
     from ..importing import run_import
+    from ..workbench import memory_for
 
     outcome = run_import(
         settings,
@@ -50,6 +51,7 @@ def op_import(kb: KnowledgeBase, settings: Settings, writer: Writer, args: dict[
         dry_run=bool(args.get("dry_run")),
         writer=writer,
         agent=args.get("agent"),
+        memory=memory_for(kb.root),  # a coordinator's sheet is read with the mapping she confirmed for the source
     )
     return import_outcome_json(outcome, kb.store)
 

@@ -1,0 +1,276 @@
+"""The coordinator's workbench in a real browser (headless Debian Chromium) against a real server
+(uvicorn on 127.0.0.1) over a knowledge base of its own: upload her messy file, correct one column's
+mapping, see the bad row with her row number and header, fix the file and upload again, confirm, accept
+one proposed duplicate and reject another, publish her source's release — then find her records, their
+addresses and languages on the site's pages and in the release files.
+
+The files are SYNTHETIC (invented organisations, `.example` web addresses), except that two rows name
+organisations the knowledge base already has, so that the duplicate review has something to review.
+Screenshots of each step at 375 and 1280 px go to test-artifacts/."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import httpx
+import openpyxl
+import pytest
+
+from tests.browser.test_browser_pages import Watch
+from tests.conftest import LiveServer
+from tests.sources.synthetic import NOTE
+
+pytestmark = pytest.mark.browser
+
+BASE = "https://w3id.org/migrakg/"
+
+# -- the files ------------------------------------------------------------------------------------
+
+XLSX_HEADERS = ["Lfd. Nr.", "Name der Organisation", "Straße + Hausnr.", "PLZ", "Ort", "Webseite", "Sprachen", "Angebote", "Ansprechpartner"]  # fmt: skip
+XLSX_ROWS = [
+    ["Synthetischer Nachbarschaftsverein Friedrichsfelde e.V.", "Alt-Friedrichsfelde 12", 10315, "Lichtenberg", "www.snf.example", "Arabisch, Farsi", "Sprachcafé", "Erika Beispiel"],
+    ["Synthetische Elterninitiative Karlshorst", "Treskowallee 50", 10318, "Karlshorst", "snek.example", "Vietnamesisch; Deutsch", "Elterncafé", ""],
+    ["Synthetischer Sportverein Hohenschönhausen", "Zingster Str. 5", 14467, "Neu-Hohenschönhausen", "www.ssh.example", "Russisch", "Fußball für alle", ""],
+    ["NARUD e.V.", "Möllendorffstr. 40", 10367, "lichtenberg", "www.narud-synthetisch.example", "Englisch, Französisch", "Beratung für Geflüchtete", ""],
+    ["AfEBB e.V.", "Rummelsburger Str. 30", 10315, "Lichtenberg", "www.afebb-synthetisch.example", "Französisch", "Elternberatung", ""],
+]  # fmt: skip
+BAD_ROW = 5  # Excel row of the Sportverein: a title line, the header in row 2, its data row is the third
+
+
+def write_xlsx(path: Path, *, fixed: bool) -> Path:
+    """Her Lichtenberg workbook: a title line, her headers, "Ort" holding the district, a person's name
+    column, an instruction sheet — and (unless *fixed*) a Potsdam postcode in one row."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "MSO Lichtenberg"
+    sheet.append(["Migrant*innenorganisationen in Lichtenberg – " + NOTE])
+    sheet.append(XLSX_HEADERS)
+    for number, row in enumerate(XLSX_ROWS, start=1):
+        cells = list(row)
+        if fixed and cells[2] == 14467:
+            cells[2] = 13051
+        sheet.append([number, *cells])
+    notes = book.create_sheet("Hinweise")
+    notes.append([NOTE])
+    book.save(path)
+    return path
+
+
+CSV_HEADERS = ["Organisation", "Anschrift", "Ortsteil", "Homepage", "Tel.", "Sprache", "Info", "Bemerkung"]
+CSV_ROWS = [
+    ["Synthetischer Treffpunkt Gesundbrunnen", "Badstraße 10, 13357 Berlin", "Gesundbrunnen", "www.stg.example", "030 555 30 01", "Türkisch; Kurmancî", "Offene Sprechstunde", NOTE],
+    ["Synthetische Frauengruppe Moabit", "Turmstraße 20, 14467 Potsdam", "Moabit", "www.sfm.example", "030 555 30 02", "Arabisch", "Frauenfrühstück", ""],
+    ["SprachCafe Polnisch", "Stromstraße 1, 10551 Berlin", "Moabit", "www.scp-synthetisch.example", "", "Polnisch", "Sprachcafé", ""],
+    ["KoopKultur e.V.", "Lehrter Straße 5, 10557 Berlin", "Moabit", "www.koop-synthetisch.example", "", "Spanisch, Deutsch", "Kulturabend", ""],
+]  # fmt: skip
+
+
+def write_csv(path: Path, *, fixed: bool) -> Path:
+    """A semicolon CSV in Windows-1252 of another shape: one address cell, "Info" holding the offers."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADERS)
+    for row in CSV_ROWS:
+        cells = [c.replace("14467 Potsdam", "10551 Berlin") if fixed else c for c in row]
+        writer.writerow(cells)
+    path.write_bytes(out.getvalue().replace("Kurmancî", "Kurdisch").encode("cp1252"))
+    return path
+
+
+# -- the server -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def workbench_server(settings, kb_template, tmp_path_factory):
+    """A real server over a knowledge base of its own (the real data), with a coordinator's token."""
+    from migrakg.kb import KnowledgeBase
+    from migrakg.sparql.service import QueryService
+    from migrakg.web.app import create_app
+
+    root = tmp_path_factory.mktemp("workbench") / "kb"
+    shutil.copytree(kb_template, root)
+    kb = KnowledgeBase.open(root, settings)
+    app = create_app(settings, kb.readers, service=QueryService(kb.readers, workers=1, timeout=20), kb=kb)
+    secret = app.state.kb.tokens.add("koordination", ["lichtenberg", "mitte", "links"])
+    with LiveServer(app) as server:
+        yield server, secret, root
+    kb.close()
+
+
+def shoot(p, artifacts: Path, name: str) -> None:
+    """The page as it is now at 1280 px and at 375 px (German)."""
+    for width in (1280, 375):
+        p.set_viewport_size({"width": width, "height": 900})
+        p.screenshot(path=str(artifacts / f"workbench-{name}-{width}.png"), full_page=True)
+    p.set_viewport_size({"width": 1280, "height": 900})
+
+
+def status(p) -> str:
+    return p.locator("#wb-status").inner_text()
+
+
+def mapping_row(p, header: str):
+    return p.locator("#wb-mapping tbody tr").filter(has=p.locator("th", has_text=header))
+
+
+def walk(p, url: str, secret: str, source: str, bad: Path, good: Path, artifacts: Path | None, tag: str) -> None:
+    p.goto(url + "/werkbank")
+    assert p.locator("html").get_attribute("lang") == "de"
+    p.fill("#wb-source", source)
+    p.fill("#wb-token", secret)
+    p.set_input_files("#wb-file", str(bad))
+    if artifacts:
+        shoot(p, artifacts, f"{tag}1-upload")
+    p.click("#wb-check")
+    p.locator("#wb-problems table").wait_for()
+    assert "nichts wurde geändert" in status(p)
+
+
+def test_her_xlsx_from_upload_to_release(browser, workbench_server, tmp_path, artifacts):
+    server, secret, root = workbench_server
+    url = server.url
+    bad = write_xlsx(tmp_path / "MSO Lichtenberg.xlsx", fixed=False)
+    good = write_xlsx(tmp_path / "MSO Lichtenberg - korrigiert.xlsx", fixed=True)
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    watch = Watch(p)
+    sent: list[dict[str, str]] = []
+    p.on("request", lambda r: sent.append({"url": r.url, "auth": r.headers.get("authorization", ""), "body": r.post_data or ""}))
+
+    # 1. upload: the bad row is named with her Excel row and her header, and nothing is taken
+    walk(p, url, secret, "lichtenberg", bad, good, artifacts, "xlsx-")
+    problems = p.locator("#wb-problems tbody tr")
+    assert problems.count() == 1
+    assert problems.first.locator("td").nth(0).inner_text().startswith(str(BAD_ROW))
+    assert problems.first.locator("td").nth(1).inner_text() == "PLZ"
+    assert "14467 liegt nicht in Berlin" in problems.first.inner_text()
+    assert "row" not in p.locator("#wb-problems").inner_text().lower()  # German only
+
+    # 2. the mapping: "Ort" was read as the city; she says it is the district
+    assert mapping_row(p, "Ort").locator("select").input_value() == "city"
+    assert mapping_row(p, "Ansprechpartner").locator("select").input_value() == "person"
+    assert "Alt-Friedrichsfelde 12" in mapping_row(p, "Straße + Hausnr.").inner_text()  # her values as examples
+    if artifacts:
+        shoot(p, artifacts, "xlsx-2-error-and-mapping")
+    mapping_row(p, "Ort").locator("select").select_option("district")
+
+    # 3. the fixed file, checked again with her mapping: a preview by name
+    p.set_input_files("#wb-file", str(good))
+    p.click("#wb-check")
+    p.locator("#wb-apply").wait_for(state="visible")
+    preview = p.locator("#wb-preview").inner_text()
+    assert "Vorschau bereit" in status(p)
+    assert "Synthetischer Nachbarschaftsverein Friedrichsfelde e.V." in preview and "https://" not in preview
+    assert " neu, 0 geändert" in p.locator(".wb-counts").inner_text()
+    assert not p.locator("#wb-problems *").count()
+    if artifacts:
+        shoot(p, artifacts, "xlsx-3-preview")
+
+    # 4. confirm: through the write path, with her token in the header only
+    p.click("#wb-apply")
+    p.locator("#wb-duplicates .wb-pair").first.wait_for()
+    assert "Übernommen" in status(p)
+    pairs = p.locator("#wb-duplicates .wb-pair")
+    assert pairs.count() >= 2
+    if artifacts:
+        shoot(p, artifacts, "xlsx-4-duplicates")
+    narud = pairs.filter(has_text="NARUD e.V.").first
+    afebb = pairs.filter(has_text="Afrikanische Eltern Verein").first
+    for card in (narud, afebb):  # side by side, with the evidence
+        text = card.inner_text()
+        assert "In der Wissensbasis" in text and "Ihre Liste" in text and "Übereinstimmung" in text
+    assert "Möllendorffstr. 40" in narud.inner_text()
+    narud.locator("button.decide-accept").click()
+    narud.locator(".wb-decision", has_text="Verknüpft").wait_for()
+    afebb.locator("button.decide-reject").click()
+    afebb.locator(".wb-decision", has_text="Abgelehnt").wait_for()
+
+    # 5. publish her source's release
+    p.click("#wb-publish")
+    p.locator("#wb-files a").first.wait_for(timeout=120_000)
+    if artifacts:
+        shoot(p, artifacts, "xlsx-5-published")
+    files = [a.get_attribute("href") for a in p.locator("#wb-files a").all()]
+    assert "/releases/lichtenberg/migrakg.ttl" in files and "/releases/lichtenberg/organisations.csv" in files
+
+    # the token went in the Authorization header of the writes, and nowhere else
+    writes = [r for r in sent if r["url"].split("?")[0].endswith(("/import", "/links/decision", "/publish"))]
+    assert writes and all(r["auth"] == f"Bearer {secret}" for r in writes)
+    assert not any(secret in r["url"] or secret in r["body"] for r in sent)
+    watch.failed = [f for f in watch.failed if "/import" not in f]  # the refused first upload is a 400 on purpose
+    watch.errors = [e for e in watch.errors if "400" not in e]
+    watch.check(url)
+    context.close()
+
+    # her records, addresses and languages on the site …
+    org = "/id/organisation/lichtenberg--synthetischer-nachbarschaftsverein-friedrichsfelde-ev"
+    page = httpx.get(url + org, headers={"Accept": "text/html", "Accept-Language": "de"}).text
+    assert "Synthetischer Nachbarschaftsverein Friedrichsfelde e.V." in page
+    assert "Lichtenberg" in page  # the district, from the corrected column
+    place = httpx.get(url + "/id/place/lichtenberg--synthetischer-nachbarschaftsverein-friedrichsfelde-ev", headers={"Accept": "text/html"}).text  # fmt: skip
+    assert "Alt-Friedrichsfelde" in place and "10315" in place
+    offer = httpx.get(url + "/id/offer/lichtenberg--synthetischer-nachbarschaftsverein-friedrichsfelde-ev-sprachcafe", headers={"Accept": "text/html", "Accept-Language": "de"}).text  # fmt: skip
+    assert "Arabisch" in offer and "Persisch" in offer
+    found = httpx.get(url + "/search.json", params={"q": "Nachbarschaftsverein Friedrichsfelde"}).json()
+    assert any(r["iri"].endswith("lichtenberg--synthetischer-nachbarschaftsverein-friedrichsfelde-ev") for r in found["results"])
+    # … the accepted duplicate on both pages, the rejected one linked nowhere
+    assert "lichtenberg--narud-ev" in httpx.get(url + "/id/organisation/narud-ev", headers={"Accept": "text/html"}).text
+    assert "lichtenberg--afebb-ev" not in httpx.get(url + "/id/organisation/afebb-ev", headers={"Accept": "text/html"}).text
+    # … and in the release of her source
+    turtle = httpx.get(url + "/releases/lichtenberg/migrakg.ttl").text
+    assert "Synthetischer Nachbarschaftsverein Friedrichsfelde e.V." in turtle and "Alt-Friedrichsfelde" in turtle
+    assert "lang:FAS" in turtle and "lang:ARA" in turtle
+    organisations = httpx.get(url + "/releases/lichtenberg/organisations.csv").text
+    assert "Synthetische Elterninitiative Karlshorst" in organisations and "NARUD e.V.\n" not in organisations
+    assert "narud-ev," not in organisations.replace("lichtenberg--narud-ev", "")  # only her records, not ours
+
+    # the corrected mapping is remembered for her source: next month's file maps straight away
+    remembered = json.loads((root / "mappings" / "lichtenberg.json").read_text(encoding="utf-8"))
+    columns = next(iter(remembered.values()))["columns"]
+    assert next(c for c in columns if c["header"] == "Ort")["field"] == "district"
+
+
+def test_her_semicolon_csv_in_windows_1252(browser, workbench_server, tmp_path, artifacts):
+    server, secret, _root = workbench_server
+    url = server.url
+    bad = write_csv(tmp_path / "mitte.csv", fixed=False)
+    good = write_csv(tmp_path / "mitte-neu.csv", fixed=True)
+    context = browser.new_context(locale="de-DE", viewport={"width": 375, "height": 800})
+    p = context.new_page()
+
+    walk(p, url, secret, "mitte", bad, good, None, "csv-")
+    problem = p.locator("#wb-problems tbody tr").first
+    assert problem.locator("td").nth(0).inner_text().startswith("3")  # her second organisation, below the header
+    assert problem.locator("td").nth(1).inner_text() == "Anschrift"
+    assert "Info" in p.locator("#wb-mapping").inner_text()
+    assert mapping_row(p, "Info").locator("select").input_value() == ""  # not recognised
+    mapping_row(p, "Info").locator("select").select_option("offers")
+
+    p.set_input_files("#wb-file", str(good))
+    p.click("#wb-check")
+    p.locator("#wb-apply").wait_for(state="visible")
+    assert "Synthetische Frauengruppe Moabit" in p.locator("#wb-preview").inner_text()
+    p.click("#wb-apply")
+    p.locator("#wb-duplicates .wb-pair").first.wait_for()
+    cafe = p.locator("#wb-duplicates .wb-pair").filter(has_text="SprachCafé Polnisch e.V.").first
+    koop = p.locator("#wb-duplicates .wb-pair").filter(has_text="KoopKultur e.V.").first
+    cafe.locator("button.decide-reject").click()
+    cafe.locator(".wb-decision", has_text="Abgelehnt").wait_for()
+    koop.locator("button.decide-accept").click()
+    koop.locator(".wb-decision", has_text="Verknüpft").wait_for()
+    p.click("#wb-publish")
+    p.locator("#wb-files a").first.wait_for(timeout=120_000)
+    context.close()
+
+    offer = httpx.get(url + "/id/offer/mitte--synthetischer-treffpunkt-gesundbrunnen-offene-sprechstunde", headers={"Accept": "text/html", "Accept-Language": "de"}).text  # fmt: skip
+    assert "Offene Sprechstunde" in offer and "Türkisch" in offer and "Kurdisch" in offer
+    place = httpx.get(url + "/id/place/mitte--synthetische-frauengruppe-moabit", headers={"Accept": "text/html"}).text
+    assert "Turmstraße" in place and "10551" in place
+    assert "mitte--koopkultur-ev" in httpx.get(url + "/id/organisation/koopkultur-ev", headers={"Accept": "text/html"}).text
+    turtle = httpx.get(url + "/releases/mitte/migrakg.ttl").text
+    assert "Synthetischer Treffpunkt Gesundbrunnen" in turtle and "Badstraße" in turtle and "lang:TUR" in turtle
+    assert "Synthetischer Nachbarschaftsverein" not in turtle  # her release holds her source only
