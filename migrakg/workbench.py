@@ -107,6 +107,8 @@ def sheet_view(
     for item in found:
         mapping = item.mapping
         wanted = corrections.get(item.title, {})
+        if not wanted and len(found) == 1 and len(corrections) == 1:
+            wanted = next(iter(corrections.values()))  # a CSV's one table is named after the file, which she may rename
         if wanted:
             try:
                 mapping = sheet.corrected(mapping, wanted)
