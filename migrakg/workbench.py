@@ -13,7 +13,6 @@ show and do around an import of her own sheet.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -22,10 +21,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import Problem, Text, UsageError
+from .linking.normalise import DISTRICTS
 from .namespaces import Iris
 from .settings import Settings
 from .sources import sheet
-from .sources.fields import FIELD_BY_NAME, fields_for
+from .sources.fields import FIELD_BY_NAME, NOT_TAKEN, fields_for
 from .sources.mapping import Mapping, MappingMemory
 
 KIND_LABELS = {
@@ -64,7 +64,10 @@ def field_label(name: str | None, lang: str) -> str:
     if not name:
         return "nicht übernehmen" if lang == "de" else "not taken"
     found = FIELD_BY_NAME[name]
-    return found.label_de if lang == "de" else found.label_en
+    label = found.label_de if lang == "de" else found.label_en
+    if name in NOT_TAKEN:  # recognised so that it is left out: a person's name, a row number
+        label += " (wird nicht übernommen)" if lang == "de" else " (not taken)"
+    return label
 
 
 def field_choices(kind: str, lang: str) -> list[dict[str, str]]:
@@ -133,6 +136,7 @@ def sheet_view(
                         "header": column.header,
                         "field": column.field or "",
                         "label": field_label(column.field, lang),
+                        "taken": bool(column.field) and column.field not in NOT_TAKEN,
                         "confidence": round(column.confidence, 2),
                         "evidence": [e.get(lang, e.get("en", "")) for e in column.evidence],
                         "samples": item.samples[i] if i < len(item.samples) else [],
@@ -155,6 +159,32 @@ def problem_view(problem: Problem, lang: str) -> dict[str, Any]:
         "column": where.column,
         "message": problem.text.get(lang),
         "text": problem.render(lang),
+    }
+
+
+def column_label(column: str | None, lang: str) -> str | None:
+    """A column as she knows it: her header as it is; a template column she has no header for
+    ("target_groups") as the field's name ("Zielgruppen")."""
+    if not column:
+        return None
+    field = {**sheet.OFFER_COLUMNS, **sheet.ORG_COLUMNS}.get(column)
+    return field_label(field, lang) if field in FIELD_BY_NAME else column
+
+
+def result_view(result: Any, lang: str) -> dict[str, Any]:
+    """A SHACL result about her records like a problem: row, column, message."""
+    where = result.location
+    file, _, sheet_title = (where.file if where else "").partition(" › ")
+    message = result.message(lang)
+    if result.value is not None:
+        message += f" („{result.value}“)" if lang == "de" else f" ('{result.value}')"
+    return {
+        "file": file or None,
+        "sheet": sheet_title or None,
+        "row": where.row if where else None,
+        "column": column_label(where.column if where else None, lang),
+        "message": message,
+        "text": result.render(lang),
     }
 
 
@@ -182,8 +212,7 @@ def outcome_view(outcome: Any, names: dict[str, str], lang: str) -> dict[str, An
     if reading is None:
         warnings = [{"text": note, "message": note, "file": outcome.parsed.display, "row": None, "column": None, "sheet": None}
                     for note in outcome.parsed.notes]  # fmt: skip
-    warnings += [{"text": w.render(lang), "message": w.render(lang), "file": None, "row": None, "column": None, "sheet": None}
-                 for w in outcome.report.warnings]  # fmt: skip
+    warnings += [result_view(w, lang) for w in outcome.report.warnings]
     return {"records": records, "counts": counts, "notes": _once(notes), "warnings": _once(warnings)}
 
 
@@ -249,7 +278,7 @@ def duplicates(store: ox.Store, iris: Iris, graph: Any, lang: str, *, per_record
     index = Index(our_entities(store, iris))
     same_as = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
     links = ox.NamedNode(iris.base + "graph/links")
-    found = []
+    found: list[dict[str, Any]] = []
     for entity in theirs:
         for candidate in index.match(entity, kinds=("organisation",), floor=PROBABLE_FLOOR)[:per_record]:
             decided = any(store.quads_for_pattern(ox.NamedNode(candidate.ours.id), same_as, ox.NamedNode(entity.id), links))
@@ -272,9 +301,10 @@ def _side(entity: Any) -> dict[str, Any]:
         "iri": entity.id,
         "path": "/id/" + entity.id.split("/id/", 1)[1] if "/id/" in entity.id else entity.id,
         "names": entity.names,
-        "addresses": [" ".join(x for x in (a.street, a.number) if x) + (f", {a.postcode}" if a.postcode else "")
-                      for a in entity.addresses],  # fmt: skip
-        "districts": list(entity.districts),
+        "addresses": [
+            " ".join(x for x in (a.street, a.number) if x) + (f", {a.postcode}" if a.postcode else "") for a in entity.addresses
+        ],  # fmt: skip
+        "districts": [DISTRICTS.get(d, d) for d in entity.districts],
         "websites": entity.websites,
     }
 

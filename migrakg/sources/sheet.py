@@ -614,7 +614,9 @@ def sheet_mappings(
     values per column — what a person checks before the file is read. Raises SourceError for a file that
     cannot be read as tables at all."""
     out = []
-    for table, mapping in choose_mappings(read_tables(path, display or path.name), source=source, mappings=mappings, memory=memory):
+    for table, mapping in choose_mappings(
+        read_tables(path, display or path.name), source=source, mappings=mappings, memory=memory
+    ):
         data = table.data()
         values_ = [
             list(dict.fromkeys(row[c.position] for _n, row in data if c.position < len(row) and row[c.position]))[:samples]

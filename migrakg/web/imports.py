@@ -24,9 +24,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from ..errors import Text
 from .. import workbench
-from ..errors import NotConforming, SourceError
+from ..errors import NotConforming, SourceError, Text
 from ..importing import FORMATS, check_source_name, prepare_import, run_import
 from ..kb.checks import OutOfScope
 from ..kb.operations import import_outcome_json
@@ -39,7 +38,9 @@ router = APIRouter(tags=["write"])
 
 
 def _safe_name(name: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name or "upload").name).strip(".-") or "upload"
+    """Her file name as she gave it, as far as it is safe as a file name here (letters of any script,
+    digits, spaces and a few signs; no folders): the messages and the provenance name her file."""
+    stem = re.sub(r"[^\w .,()+-]+", "-", Path((name or "upload").replace("\\", "/")).name).strip(" .-") or "upload"
     return stem[:100]
 
 
@@ -150,11 +151,12 @@ async def import_file(request: Request, state: State, writer: WriterDep) -> JSON
                         mappings=mappings,
                     )
                 else:
-                    outcome = run_import(
-                        state.settings, path, kb=kb, fmt=fmt, source=source, writer=writer, mappings=mappings
-                    )
+                    outcome = run_import(state.settings, path, kb=kb, fmt=fmt, source=source, writer=writer, mappings=mappings)
             except (SourceError, NotConforming) as exc:
-                exc.details = {**extra, "problem_details": [workbench.problem_view(p, lang) for p in getattr(exc, "problems", [])]}  # type: ignore[attr-defined]
+                report = getattr(exc, "report", None)
+                located = [workbench.problem_view(p, lang) for p in getattr(exc, "problems", None) or []]
+                located += [workbench.result_view(r, lang) for r in (report.violations if report is not None else [])]
+                setattr(exc, "details", {**extra, "problem_details": located})  # noqa: B010 (read by web/errors.py)
                 raise
             answer = import_outcome_json(outcome)
             if mappings is not None:

@@ -101,11 +101,12 @@ def workbench_server(settings, kb_template, tmp_path_factory):
     kb.close()
 
 
-def shoot(p, artifacts: Path, name: str) -> None:
-    """The page as it is now at 1280 px and at 375 px (German)."""
+def shoot(p, artifacts: Path, name: str, section: str) -> None:
+    """The page as it is now at 1280 px and at 375 px (German), whole and the step's *section* alone."""
     for width in (1280, 375):
         p.set_viewport_size({"width": width, "height": 900})
         p.screenshot(path=str(artifacts / f"workbench-{name}-{width}.png"), full_page=True)
+        p.locator(section).screenshot(path=str(artifacts / f"workbench-{name}-{width}-step.png"))
     p.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -124,7 +125,7 @@ def walk(p, url: str, secret: str, source: str, bad: Path, good: Path, artifacts
     p.fill("#wb-token", secret)
     p.set_input_files("#wb-file", str(bad))
     if artifacts:
-        shoot(p, artifacts, f"{tag}1-upload")
+        shoot(p, artifacts, f"{tag}1-upload", "#step-upload")
     p.click("#wb-check")
     p.locator("#wb-problems table").wait_for()
     assert "nichts wurde geändert" in status(p)
@@ -155,7 +156,8 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, tmp_path, ar
     assert mapping_row(p, "Ansprechpartner").locator("select").input_value() == "person"
     assert "Alt-Friedrichsfelde 12" in mapping_row(p, "Straße + Hausnr.").inner_text()  # her values as examples
     if artifacts:
-        shoot(p, artifacts, "xlsx-2-error-and-mapping")
+        shoot(p, artifacts, "xlsx-2-mapping", "#step-mapping")
+        shoot(p, artifacts, "xlsx-2-error", "#step-preview")
     mapping_row(p, "Ort").locator("select").select_option("district")
 
     # 3. the fixed file, checked again with her mapping: a preview by name
@@ -168,7 +170,7 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, tmp_path, ar
     assert " neu, 0 geändert" in p.locator(".wb-counts").inner_text()
     assert not p.locator("#wb-problems *").count()
     if artifacts:
-        shoot(p, artifacts, "xlsx-3-preview")
+        shoot(p, artifacts, "xlsx-3-preview", "#step-preview")
 
     # 4. confirm: through the write path, with her token in the header only
     p.click("#wb-apply")
@@ -177,7 +179,7 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, tmp_path, ar
     pairs = p.locator("#wb-duplicates .wb-pair")
     assert pairs.count() >= 2
     if artifacts:
-        shoot(p, artifacts, "xlsx-4-duplicates")
+        shoot(p, artifacts, "xlsx-4-duplicates", "#step-duplicates")
     narud = pairs.filter(has_text="NARUD e.V.").first
     afebb = pairs.filter(has_text="Afrikanische Eltern Verein").first
     for card in (narud, afebb):  # side by side, with the evidence
@@ -193,7 +195,7 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, tmp_path, ar
     p.click("#wb-publish")
     p.locator("#wb-files a").first.wait_for(timeout=120_000)
     if artifacts:
-        shoot(p, artifacts, "xlsx-5-published")
+        shoot(p, artifacts, "xlsx-5-published", "#step-publish")
     files = [a.get_attribute("href") for a in p.locator("#wb-files a").all()]
     assert "/releases/lichtenberg/migrakg.ttl" in files and "/releases/lichtenberg/organisations.csv" in files
 

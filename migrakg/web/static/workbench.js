@@ -25,7 +25,11 @@
       score: "Übereinstimmung", evidence: "Begründung", accept: "Dieselbe Organisation: verknüpfen", reject: "Nicht dieselbe",
       accepted: "Verknüpft: beide erscheinen als ein Eintrag.", rejected: "Abgelehnt: die Einträge bleiben getrennt.",
       no_duplicates: "Keine möglichen Dubletten gefunden.", published: "Veröffentlicht:", files: "Dateien der Veröffentlichung",
-      open: "ansehen", pair: "Mögliche Dublette"
+      open: "ansehen", pair: "Mögliche Dublette", contains: "Enthalten:", all_files: "Weitere Dateien",
+      kinds: { organisation: "Organisationen", place: "Orte", offer: "Angebote", network: "Netzwerke", membership: "Mitgliedschaften" },
+      described: { "organisations.csv": "Organisationen als Tabelle (CSV, für Excel)", "offers.csv": "Angebote als Tabelle (CSV)",
+        "migrakg.ttl": "Alle Daten (Turtle)", "migrakg.jsonld": "Alle Daten (JSON-LD)", "catalog.ttl": "Katalogeintrag (DCAT-AP.de)",
+        "RELEASE.md": "Beschreibung der Veröffentlichung" }
     },
     en: {
       checking: "Checking the file …", applying: "Importing the file …", publishing: "Making the release …",
@@ -45,7 +49,11 @@
       score: "Match", evidence: "Evidence", accept: "Same organisation: link", reject: "Not the same",
       accepted: "Linked: both show as one entry.", rejected: "Rejected: the records stay apart.",
       no_duplicates: "No possible duplicates found.", published: "Published:", files: "Files of the release",
-      open: "view", pair: "Possible duplicate"
+      open: "view", pair: "Possible duplicate", contains: "Contains:", all_files: "More files",
+      kinds: { organisation: "organisations", place: "places", offer: "offers", network: "networks", membership: "memberships" },
+      described: { "organisations.csv": "Organisations as a table (CSV, for Excel)", "offers.csv": "Offers as a table (CSV)",
+        "migrakg.ttl": "All data (Turtle)", "migrakg.jsonld": "All data (JSON-LD)", "catalog.ttl": "Catalogue record (DCAT-AP.de)",
+        "RELEASE.md": "About the release" }
     }
   }[lang];
   var KEY = "migrakg-workbench-token";
@@ -107,7 +115,7 @@
       var body = table.appendChild(el("tbody"));
       sheet.columns.forEach(function (column, c) {
         var tr = el("tr");
-        if (!column.field) { tr.className = "not-taken"; }
+        if (!column.field || column.taken === false) { tr.className = "not-taken"; }
         tr.appendChild(el("th", { scope: "row", "data-label": T.col_header }, column.header || "(" + (c + 1) + ")"));
         var cell = el("td", { "data-label": T.col_field });
         var id = "wb-field-" + s + "-" + c;
@@ -310,15 +318,24 @@
       if (refused(answer)) { return; }
       var box = clear(document.getElementById("wb-files"));
       if (answer.status !== 200) { say(T.failed + " " + (answer.body.message || answer.status), "bad"); return; }
+      var records = answer.body.records || {};
+      var counted = Object.keys(T.kinds).filter(function (k) { return records[k]; })
+        .map(function (k) { return records[k] + " " + T.kinds[k]; });
+      if (counted.length) { box.appendChild(el("p", {}, T.contains + " " + counted.join(", "))); }
       box.appendChild(el("h3", {}, T.files));
-      var list = el("ul", { "class": "wb-files" });
+      var main = el("ul", { "class": "wb-files" });
+      var rest = el("ul", { "class": "wb-files" });
       answer.body.files.forEach(function (f) {
         var li = el("li");
-        li.appendChild(el("a", { href: f.url }, f.name));
-        li.appendChild(el("span", { "class": "hint" }, " (" + f.bytes + " B)"));
-        list.appendChild(li);
+        li.appendChild(el("a", { href: f.url }, T.described[f.name] || f.name));
+        li.appendChild(el("span", { "class": "hint" }, " " + (T.described[f.name] ? f.name + ", " : "") + Math.max(1, Math.round(f.bytes / 1024)) + " kB"));
+        (T.described[f.name] ? main : rest).appendChild(li);
       });
-      box.appendChild(list);
+      box.appendChild(main);
+      var more = el("details");
+      more.appendChild(el("summary", {}, T.all_files + " (" + answer.body.files.length + ")"));
+      more.appendChild(rest);
+      box.appendChild(more);
       step("publish");
       say(T.published + " " + answer.body.source + ", " + (answer.body.released || ""), "good");
     }, function () { say(T.network, "bad"); });
