@@ -20,7 +20,9 @@ import httpx
 import openpyxl
 import pytest
 
+from tests.browser.test_accessibility import AXE, run_axe
 from tests.browser.test_browser_pages import Watch
+from tests.browser.test_html_valid import validate
 from tests.conftest import LiveServer
 from tests.sources.synthetic import NOTE
 
@@ -101,13 +103,36 @@ def workbench_server(settings, kb_template, tmp_path_factory):
     kb.close()
 
 
-def shoot(p, artifacts: Path, name: str, section: str) -> None:
-    """The page as it is now at 1280 px and at 375 px (German), whole and the step's *section* alone."""
-    for width in (1280, 375):
-        p.set_viewport_size({"width": width, "height": 900})
-        p.screenshot(path=str(artifacts / f"workbench-{name}-{width}.png"), full_page=True)
-        p.locator(section).screenshot(path=str(artifacts / f"workbench-{name}-{width}-step.png"))
-    p.set_viewport_size({"width": 1280, "height": 900})
+class Checks:
+    """axe-core (WCAG 2.1 A/AA) on the page at each step, at 1280 and 375 px, with screenshots of the page
+    and of the step's section; at the end the filled page at 320 px (reflow) and through the Nu HTML Checker."""
+
+    def __init__(self, p, axe_source: str, artifacts: Path, lang: str):
+        self.p, self.axe_source, self.artifacts, self.lang = p, axe_source, artifacts, lang
+        self.found: dict[str, list[dict]] = {}
+
+    def step(self, name: str, section: str) -> None:
+        for width in (1280, 375):
+            self.p.set_viewport_size({"width": width, "height": 900})
+            shot = self.artifacts / f"workbench-{self.lang}-{name}-{width}"
+            self.p.screenshot(path=f"{shot}.png", full_page=True)
+            self.p.locator(section).screenshot(path=f"{shot}-step.png")
+            self.p.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            violations = run_axe(self.p, self.axe_source)
+            if violations:
+                self.found[f"{name} at {width} px"] = violations
+        self.p.set_viewport_size({"width": 1280, "height": 900})
+
+    def finish(self, tmp_path: Path) -> None:
+        self.p.set_viewport_size({"width": 320, "height": 640})
+        width = self.p.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+        self.p.set_viewport_size({"width": 1280, "height": 900})
+        page = tmp_path / f"workbench-filled-{self.lang}.html"
+        page.write_text("<!DOCTYPE html>\n" + self.p.evaluate("document.documentElement.outerHTML"), encoding="utf-8")
+        errors = validate([page])
+        assert not self.found, json.dumps(self.found, indent=1, ensure_ascii=False)[:6000]
+        assert width <= 320, width
+        assert not errors, [f"{m.get('lastLine')}: {m.get('message')}" for m in errors]
 
 
 def status(p) -> str:
@@ -118,32 +143,38 @@ def mapping_row(p, header: str):
     return p.locator("#wb-mapping tbody tr").filter(has=p.locator("th", has_text=header))
 
 
-def walk(p, url: str, secret: str, source: str, bad: Path, good: Path, artifacts: Path | None, tag: str) -> None:
-    p.goto(url + "/werkbank")
-    assert p.locator("html").get_attribute("lang") == "de"
+def upload(p, url: str, secret: str, source: str, bad: Path, checks: Checks) -> None:
+    """Her first upload: the file with one bad row is refused whole."""
+    p.goto(url + ("/werkbank" if checks.lang == "de" else "/workbench"))
+    assert p.locator("html").get_attribute("lang") == checks.lang
     p.fill("#wb-source", source)
     p.fill("#wb-token", secret)
     p.set_input_files("#wb-file", str(bad))
-    if artifacts:
-        shoot(p, artifacts, f"{tag}1-upload", "#step-upload")
+    checks.step("1-upload", "#step-upload")
     p.click("#wb-check")
     p.locator("#wb-problems table").wait_for()
-    assert "nichts wurde geändert" in status(p)
+    assert ("nichts wurde geändert" if checks.lang == "de" else "nothing was changed") in status(p)
 
 
-def test_her_xlsx_from_upload_to_release(browser, workbench_server, tmp_path, artifacts):
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+def test_her_xlsx_from_upload_to_release(browser, workbench_server, axe_source, tmp_path, artifacts):
     server, secret, root = workbench_server
     url = server.url
     bad = write_xlsx(tmp_path / "MSO Lichtenberg.xlsx", fixed=False)
     good = write_xlsx(tmp_path / "MSO Lichtenberg - korrigiert.xlsx", fixed=True)
-    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900}, bypass_csp=True)  # axe-core
     p = context.new_page()
     watch = Watch(p)
+    checks = Checks(p, axe_source, artifacts, "de")
     sent: list[dict[str, str]] = []
     p.on("request", lambda r: sent.append({"url": r.url, "auth": r.headers.get("authorization", ""), "body": r.post_data or ""}))
 
     # 1. upload: the bad row is named with her Excel row and her header, and nothing is taken
-    walk(p, url, secret, "lichtenberg", bad, good, artifacts, "xlsx-")
+    upload(p, url, secret, "lichtenberg", bad, checks)
     problems = p.locator("#wb-problems tbody tr")
     assert problems.count() == 1
     assert problems.first.locator("td").nth(0).inner_text().startswith(str(BAD_ROW))
@@ -155,9 +186,8 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, tmp_path, ar
     assert mapping_row(p, "Ort").locator("select").input_value() == "city"
     assert mapping_row(p, "Ansprechpartner").locator("select").input_value() == "person"
     assert "Alt-Friedrichsfelde 12" in mapping_row(p, "Straße + Hausnr.").inner_text()  # her values as examples
-    if artifacts:
-        shoot(p, artifacts, "xlsx-2-mapping", "#step-mapping")
-        shoot(p, artifacts, "xlsx-2-error", "#step-preview")
+    checks.step("2-mapping", "#step-mapping")
+    checks.step("2-error", "#step-preview")
     mapping_row(p, "Ort").locator("select").select_option("district")
 
     # 3. the fixed file, checked again with her mapping: a preview by name
@@ -169,8 +199,7 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, tmp_path, ar
     assert "Synthetischer Nachbarschaftsverein Friedrichsfelde e.V." in preview and "https://" not in preview
     assert " neu, 0 geändert" in p.locator(".wb-counts").inner_text()
     assert not p.locator("#wb-problems *").count()
-    if artifacts:
-        shoot(p, artifacts, "xlsx-3-preview", "#step-preview")
+    checks.step("3-preview", "#step-preview")
 
     # 4. confirm: through the write path, with her token in the header only
     p.click("#wb-apply")
@@ -178,8 +207,7 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, tmp_path, ar
     assert "Übernommen" in status(p)
     pairs = p.locator("#wb-duplicates .wb-pair")
     assert pairs.count() >= 2
-    if artifacts:
-        shoot(p, artifacts, "xlsx-4-duplicates", "#step-duplicates")
+    checks.step("4-duplicates", "#step-duplicates")
     narud = pairs.filter(has_text="NARUD e.V.").first
     afebb = pairs.filter(has_text="Afrikanische Eltern Verein").first
     for card in (narud, afebb):  # side by side, with the evidence
@@ -194,8 +222,7 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, tmp_path, ar
     # 5. publish her source's release
     p.click("#wb-publish")
     p.locator("#wb-files a").first.wait_for(timeout=120_000)
-    if artifacts:
-        shoot(p, artifacts, "xlsx-5-published", "#step-publish")
+    checks.step("5-published", "#step-publish")
     files = [a.get_attribute("href") for a in p.locator("#wb-files a").all()]
     assert "/releases/lichtenberg/migrakg.ttl" in files and "/releases/lichtenberg/organisations.csv" in files
 
@@ -206,6 +233,7 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, tmp_path, ar
     watch.failed = [f for f in watch.failed if "/import" not in f]  # the refused first upload is a 400 on purpose
     watch.errors = [e for e in watch.errors if "400" not in e]
     watch.check(url)
+    checks.finish(tmp_path)
     context.close()
 
     # her records, addresses and languages on the site …
@@ -236,36 +264,46 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, tmp_path, ar
     assert next(c for c in columns if c["header"] == "Ort")["field"] == "district"
 
 
-def test_her_semicolon_csv_in_windows_1252(browser, workbench_server, tmp_path, artifacts):
+def test_her_semicolon_csv_in_windows_1252_in_english(browser, workbench_server, axe_source, tmp_path, artifacts):
+    """The same flow with a CSV of another shape, on the English page (/workbench), on a phone."""
     server, secret, _root = workbench_server
     url = server.url
     bad = write_csv(tmp_path / "mitte.csv", fixed=False)
     good = write_csv(tmp_path / "mitte-neu.csv", fixed=True)
-    context = browser.new_context(locale="de-DE", viewport={"width": 375, "height": 800})
+    context = browser.new_context(locale="en-GB", viewport={"width": 375, "height": 800}, bypass_csp=True)  # axe-core
     p = context.new_page()
+    checks = Checks(p, axe_source, artifacts, "en")
 
-    walk(p, url, secret, "mitte", bad, good, None, "csv-")
+    upload(p, url, secret, "mitte", bad, checks)
     problem = p.locator("#wb-problems tbody tr").first
     assert problem.locator("td").nth(0).inner_text().startswith("3")  # her second organisation, below the header
-    assert problem.locator("td").nth(1).inner_text() == "Anschrift"
-    assert "Info" in p.locator("#wb-mapping").inner_text()
+    assert problem.locator("td").nth(1).inner_text() == "Anschrift"  # her header, as she wrote it
+    assert "14467 is not in Berlin" in problem.inner_text() and "Zeile" not in p.locator("#wb-problems").inner_text()
     assert mapping_row(p, "Info").locator("select").input_value() == ""  # not recognised
+    checks.step("2-mapping", "#step-mapping")
     mapping_row(p, "Info").locator("select").select_option("offers")
 
     p.set_input_files("#wb-file", str(good))
     p.click("#wb-check")
     p.locator("#wb-apply").wait_for(state="visible")
-    assert "Synthetische Frauengruppe Moabit" in p.locator("#wb-preview").inner_text()
+    preview = p.locator("#wb-preview").inner_text()
+    assert "Synthetische Frauengruppe Moabit" in preview and "Offene Sprechstunde" in preview
+    assert "Preview ready" in status(p)
+    checks.step("3-preview", "#step-preview")
     p.click("#wb-apply")
     p.locator("#wb-duplicates .wb-pair").first.wait_for()
     cafe = p.locator("#wb-duplicates .wb-pair").filter(has_text="SprachCafé Polnisch e.V.").first
     koop = p.locator("#wb-duplicates .wb-pair").filter(has_text="KoopKultur e.V.").first
+    assert "In the knowledge base" in cafe.inner_text() and "Match" in cafe.inner_text()
+    checks.step("4-duplicates", "#step-duplicates")
     cafe.locator("button.decide-reject").click()
-    cafe.locator(".wb-decision", has_text="Abgelehnt").wait_for()
+    cafe.locator(".wb-decision", has_text="Rejected").wait_for()
     koop.locator("button.decide-accept").click()
-    koop.locator(".wb-decision", has_text="Verknüpft").wait_for()
+    koop.locator(".wb-decision", has_text="Linked").wait_for()
     p.click("#wb-publish")
     p.locator("#wb-files a").first.wait_for(timeout=120_000)
+    checks.step("5-published", "#step-publish")
+    checks.finish(tmp_path)
     context.close()
 
     offer = httpx.get(url + "/id/offer/mitte--synthetischer-treffpunkt-gesundbrunnen-offene-sprechstunde", headers={"Accept": "text/html", "Accept-Language": "de"}).text  # fmt: skip
@@ -276,3 +314,56 @@ def test_her_semicolon_csv_in_windows_1252(browser, workbench_server, tmp_path, 
     turtle = httpx.get(url + "/releases/mitte/migrakg.ttl").text
     assert "Synthetischer Treffpunkt Gesundbrunnen" in turtle and "Badstraße" in turtle and "lang:TUR" in turtle
     assert "Synthetischer Nachbarschaftsverein" not in turtle  # her release holds her source only
+
+
+def test_without_script_the_page_says_how_to_do_it(browser, live_server):
+    """No script: no form that could send a token anywhere, and the page says why and gives the commands."""
+    context = browser.new_context(locale="de-DE", java_script_enabled=False)
+    p = context.new_page()
+    p.goto(live_server.url + "/werkbank")
+    text = p.locator("main").inner_text()
+    assert "Diese Seite braucht JavaScript" in text and "migrakg import liste.xlsx --source lichtenberg" in text
+    assert p.locator("#wb-form").is_hidden()
+    assert "nimmt keine Änderungen an" in text  # a server without a knowledge base says so
+    context.close()
+
+
+def test_the_script_runs_under_the_sites_csp(browser, workbench_server):
+    """With the site's CSP in force (scripts from /static only) the page's script runs without complaint."""
+    server, _secret, _root = workbench_server
+    context = browser.new_context(locale="en-GB")
+    p = context.new_page()
+    watch = Watch(p)
+    response = p.goto(server.url + "/workbench")
+    assert "script-src 'self'" in (response.headers.get("content-security-policy") or "")
+    p.locator("#wb-form").wait_for(state="visible")
+    assert p.locator(".wb-steps li[aria-current=step]").inner_text().endswith("Upload")
+    assert p.locator("html").get_attribute("lang") == "en" and "nimmt" not in p.locator("main").inner_text()
+    watch.check(server.url)
+    context.close()
+
+
+def test_the_api_says_what_is_wrong(workbench_server, tmp_path):
+    """The additions of POST /import and POST /publish refuse bad input clearly and keep the token rules."""
+    server, secret, _root = workbench_server
+    auth = {"Authorization": f"Bearer {secret}"}
+    sheet = write_xlsx(tmp_path / "liste.xlsx", fixed=True)
+
+    def send(data: dict[str, str], **params: str) -> httpx.Response:
+        files = {"file": (sheet.name, sheet.read_bytes())}
+        return httpx.post(server.url + "/import", params={"source": "lichtenberg", **params}, files=files, data=data, headers=auth, timeout=120)  # fmt: skip
+
+    answer = send({"mapping": "{kein json"}, dry_run="1", lang="de")
+    assert answer.status_code == 400 and "kein gültiges JSON" in answer.json()["message"]
+    answer = send({"mapping": json.dumps({"MSO Lichtenberg": {"Gibt es nicht": "name"}})}, dry_run="1", lang="en")
+    assert answer.status_code == 400 and "Gibt es nicht" in answer.json()["message"]
+    answer = send({"mapping": json.dumps({"MSO Lichtenberg": {"Webseite": ""}})}, dry_run="1", lang="en")
+    assert answer.status_code == 200
+    column = next(c for c in answer.json()["mappings"][0]["columns"] if c["header"] == "Webseite")
+    assert column["field"] == "" and column["label"] == "not taken"
+    assert httpx.post(server.url + "/publish", params={"source": "spandau"}, headers=auth).status_code == 403
+    assert httpx.post(server.url + "/publish", params={"source": "lichtenberg"}).status_code == 401
+    assert httpx.post(server.url + "/publish", params={"source": "lichtenberg", "token": secret}).status_code == 400
+    assert httpx.get(server.url + "/releases/lichtenberg/..%2F..%2Ftokens.json").status_code == 404
+    assert httpx.get(server.url + "/releases/spandau/migrakg.ttl").status_code == 404
+    assert "access-control-allow-origin" not in httpx.options(server.url + "/publish").headers
