@@ -148,6 +148,29 @@ def sheet_view(
     return views, chosen
 
 
+def read_with_mappings(
+    path: Path,
+    *,
+    source: str,
+    display: str,
+    fmt: str | None,
+    memory: MappingMemory | None,
+    corrections: dict[str, dict[str, str | None]],
+    lang: str,
+) -> tuple[list[dict[str, Any]] | None, dict[str, Mapping] | None]:
+    """For an import of *path*: when it is a coordinator's own sheet (CSV/XLSX in no template), its mappings
+    for people and the mappings to read it with (`sheet_view`); for any other file (None, None)."""
+    if (fmt or path.suffix.lower().lstrip(".")) not in ("csv", "xlsx") or not sheet.is_flat_sheet(path):
+        return None, None
+    return sheet_view(path, source=source, display=display, memory=memory, corrections=corrections, lang=lang)
+
+
+def remember(memory: MappingMemory, source: str, mappings: dict[str, Mapping]) -> None:
+    """Keep the mappings an applied import was read with, for the next file of *source*."""
+    for mapping in mappings.values():
+        memory.remember(source, mapping)
+
+
 def problem_view(problem: Problem, lang: str) -> dict[str, Any]:
     """A located message: her file (and sheet), Excel row, her column header, the text in *lang*."""
     where = problem.location

@@ -132,11 +132,10 @@ async def import_file(request: Request, state: State, writer: WriterDep) -> JSON
 
         def work() -> dict[str, object]:
             extra: dict[str, object] = {}
-            mappings = None
-            if (fmt or _suffix(name)) in ("csv", "xlsx") and workbench.sheet.is_flat_sheet(path):
-                views, mappings = workbench.sheet_view(
-                    path, source=source, display=upload.filename or name, memory=memory, corrections=corrections, lang=lang
-                )
+            views, mappings = workbench.read_with_mappings(
+                path, source=source, display=name, fmt=fmt, memory=memory, corrections=corrections, lang=lang
+            )
+            if views is not None:
                 extra["mappings"] = views
             try:
                 if dry_run:
@@ -163,17 +162,12 @@ async def import_file(request: Request, state: State, writer: WriterDep) -> JSON
                 extra["preview"] = workbench.outcome_view(outcome, answer["names"], lang)
                 extra["duplicates"] = workbench.duplicates(kb.store, state.settings.iris, outcome.parsed.graph, lang)
                 if remember and not dry_run:
-                    for mapping in mappings.values():
-                        memory.remember(source, mapping)
+                    workbench.remember(memory, source, mappings)
                     extra["remembered"] = True
             return {**answer, **extra}
 
         answer = await run_in_threadpool(work)
     return JSONResponse({"status": "ok", "dry_run": dry_run, **answer})
-
-
-def _suffix(name: str) -> str:
-    return Path(name).suffix.lower().lstrip(".")
 
 
 def _corrections(value: object) -> dict[str, dict[str, str | None]]:
