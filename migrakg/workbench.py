@@ -286,8 +286,9 @@ def one_language(evidence: str, lang: str) -> str:
 def duplicates(store: ox.Store, iris: Iris, graph: Any, lang: str, *, per_record: int = 2) -> list[dict[str, Any]]:
     """Her organisations (the import's *graph*, at the default base) beside the knowledge base's records
     they may be the same as: both sides' names, addresses, districts, websites, the score and the
-    evidence in *lang*. Pairs a person already accepted are marked `decided`."""
+    evidence in *lang*. Pairs a person already decided on are marked `decided` ("accept" or "reject")."""
     from .importing import rebased
+    from .kb.ops import rejected_pairs
     from .linking.io import entities_from, our_entities, store_select
     from .linking.match import PROBABLE_FLOOR, Index
     from .terms import to_ox
@@ -301,17 +302,20 @@ def duplicates(store: ox.Store, iris: Iris, graph: Any, lang: str, *, per_record
     index = Index(our_entities(store, iris))
     same_as = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
     links = ox.NamedNode(iris.base + "graph/links")
+    rejected = rejected_pairs(store, iris.base)
     found: list[dict[str, Any]] = []
     for entity in theirs:
         for candidate in index.match(entity, kinds=("organisation",), floor=PROBABLE_FLOOR)[:per_record]:
-            decided = any(store.quads_for_pattern(ox.NamedNode(candidate.ours.id), same_as, ox.NamedNode(entity.id), links))
+            accepted = any(store.quads_for_pattern(ox.NamedNode(candidate.ours.id), same_as, ox.NamedNode(entity.id), links))
+            pair = (candidate.ours.id, entity.id)
+            decided = "accept" if accepted else "reject" if pair in rejected or pair[::-1] in rejected else None
             found.append(
                 {
                     "ours": candidate.ours.id,
                     "theirs": entity.id,
                     "score": round(candidate.score, 3),
                     "evidence": [one_language(e, lang) for e in candidate.evidence],
-                    "decided": "accept" if decided else None,
+                    "decided": decided,
                     "sides": {side: _side(e) for side, e in (("ours", candidate.ours), ("theirs", entity))},
                 }
             )

@@ -117,10 +117,17 @@ class Checks:
             shot = self.artifacts / f"workbench-{self.lang}-{name}-{width}"
             self.p.screenshot(path=f"{shot}.png", full_page=True)
             self.p.locator(section).screenshot(path=f"{shot}-step.png")
-            self.p.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        self.p.evaluate(
+            "document.querySelectorAll('details:not([open])').forEach(d => { d.open = true; d.dataset.opened = '1'; })"
+        )
+        for width in (1280, 375):  # with every folded part open: the hidden parts must pass as well
+            self.p.set_viewport_size({"width": width, "height": 900})
             violations = run_axe(self.p, self.axe_source)
             if violations:
                 self.found[f"{name} at {width} px"] = violations
+        self.p.evaluate(
+            "document.querySelectorAll('details[data-opened]').forEach(d => { d.open = false; delete d.dataset.opened; })"
+        )
         self.p.set_viewport_size({"width": 1280, "height": 900})
 
     def finish(self, tmp_path: Path) -> None:
@@ -128,7 +135,10 @@ class Checks:
         width = self.p.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
         self.p.set_viewport_size({"width": 1280, "height": 900})
         page = tmp_path / f"workbench-filled-{self.lang}.html"
-        page.write_text("<!DOCTYPE html>\n" + self.p.evaluate("document.documentElement.outerHTML"), encoding="utf-8")
+        html = self.p.evaluate("""() => { const copy = document.documentElement.cloneNode(true);
+            copy.querySelectorAll('script:not([src])').forEach(s => s.remove());  // axe-core, put in by the test
+            return copy.outerHTML; }""")
+        page.write_text("<!DOCTYPE html>\n" + html, encoding="utf-8")
         errors = validate([page])
         assert not self.found, json.dumps(self.found, indent=1, ensure_ascii=False)[:6000]
         assert width <= 320, width
@@ -154,6 +164,18 @@ def upload(p, url: str, secret: str, source: str, bad: Path, checks: Checks) -> 
     p.click("#wb-check")
     p.locator("#wb-problems table").wait_for()
     assert ("nichts wurde geändert" if checks.lang == "de" else "nothing was changed") in status(p)
+
+
+def decide_and_publish(p, checks: Checks, *, accept, reject) -> None:
+    """Her decisions on two proposed duplicates (each answered on its card), then her source's release."""
+    linked, rejected = ("Verknüpft", "Abgelehnt") if checks.lang == "de" else ("Linked", "Rejected")
+    accept.locator("button.decide-accept").click()
+    accept.locator(".wb-decision", has_text=linked).wait_for()
+    reject.locator("button.decide-reject").click()
+    reject.locator(".wb-decision", has_text=rejected).wait_for()
+    p.click("#wb-publish")
+    p.locator("#wb-files a").first.wait_for(timeout=120_000)
+    checks.step("5-published", "#step-publish")
 
 
 @pytest.fixture(scope="module")
@@ -214,15 +236,7 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, axe_source, 
         text = card.inner_text()
         assert "In der Wissensbasis" in text and "Ihre Liste" in text and "Übereinstimmung" in text
     assert "Möllendorffstr. 40" in narud.inner_text()
-    narud.locator("button.decide-accept").click()
-    narud.locator(".wb-decision", has_text="Verknüpft").wait_for()
-    afebb.locator("button.decide-reject").click()
-    afebb.locator(".wb-decision", has_text="Abgelehnt").wait_for()
-
-    # 5. publish her source's release
-    p.click("#wb-publish")
-    p.locator("#wb-files a").first.wait_for(timeout=120_000)
-    checks.step("5-published", "#step-publish")
+    decide_and_publish(p, checks, accept=narud, reject=afebb)
     files = [a.get_attribute("href") for a in p.locator("#wb-files a").all()]
     assert "/releases/lichtenberg/migrakg.ttl" in files and "/releases/lichtenberg/organisations.csv" in files
 
@@ -258,10 +272,18 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, axe_source, 
     assert "Synthetische Elterninitiative Karlshorst" in organisations and "NARUD e.V.\n" not in organisations
     assert "narud-ev," not in organisations.replace("lichtenberg--narud-ev", "")  # only her records, not ours
 
-    # the corrected mapping is remembered for her source: next month's file maps straight away
+    # the corrected mapping is remembered for her source: next month's file maps straight away, and her
+    # decisions on the duplicates stand
     remembered = json.loads((root / "mappings" / "lichtenberg.json").read_text(encoding="utf-8"))
     columns = next(iter(remembered.values()))["columns"]
     assert next(c for c in columns if c["header"] == "Ort")["field"] == "district"
+    files = {"file": (good.name, good.read_bytes())}
+    auth = {"Authorization": f"Bearer {secret}"}
+    again = httpx.post(url + "/import", params={"source": "lichtenberg", "dry_run": "1"}, files=files, headers=auth, timeout=120)
+    assert again.status_code == 200, again.text
+    assert again.json()["mappings"][0]["remembered"] and again.json()["preview"]["counts"]["added"] == 0
+    decided = {d["ours"].rsplit("/", 1)[1]: d["decided"] for d in again.json()["duplicates"]}
+    assert decided.get("narud-ev") == "accept" and decided.get("afebb-ev") == "reject"
 
 
 def test_her_semicolon_csv_in_windows_1252_in_english(browser, workbench_server, axe_source, tmp_path, artifacts):
@@ -296,13 +318,7 @@ def test_her_semicolon_csv_in_windows_1252_in_english(browser, workbench_server,
     koop = p.locator("#wb-duplicates .wb-pair").filter(has_text="KoopKultur e.V.").first
     assert "In the knowledge base" in cafe.inner_text() and "Match" in cafe.inner_text()
     checks.step("4-duplicates", "#step-duplicates")
-    cafe.locator("button.decide-reject").click()
-    cafe.locator(".wb-decision", has_text="Rejected").wait_for()
-    koop.locator("button.decide-accept").click()
-    koop.locator(".wb-decision", has_text="Linked").wait_for()
-    p.click("#wb-publish")
-    p.locator("#wb-files a").first.wait_for(timeout=120_000)
-    checks.step("5-published", "#step-publish")
+    decide_and_publish(p, checks, accept=koop, reject=cafe)
     checks.finish(tmp_path)
     context.close()
 

@@ -25,7 +25,7 @@
       score: "Übereinstimmung", evidence: "Begründung", accept: "Dieselbe Organisation: verknüpfen", reject: "Nicht dieselbe",
       accepted: "Verknüpft: beide erscheinen als ein Eintrag.", rejected: "Abgelehnt: die Einträge bleiben getrennt.",
       no_duplicates: "Keine möglichen Dubletten gefunden.", published: "Veröffentlicht:", files: "Dateien der Veröffentlichung",
-      open: "ansehen", pair: "Mögliche Dublette", contains: "Enthalten:", all_files: "Weitere Dateien",
+      open: "Seite", pair: "Mögliche Dublette", contains: "Enthalten:", all_files: "Weitere Dateien",
       kinds: { organisation: "Organisationen", place: "Orte", offer: "Angebote", network: "Netzwerke", membership: "Mitgliedschaften" },
       described: { "organisations.csv": "Organisationen als Tabelle (CSV, für Excel)", "offers.csv": "Angebote als Tabelle (CSV)",
         "migrakg.ttl": "Alle Daten (Turtle)", "migrakg.jsonld": "Alle Daten (JSON-LD)", "catalog.ttl": "Katalogeintrag (DCAT-AP.de)",
@@ -49,7 +49,7 @@
       score: "Match", evidence: "Evidence", accept: "Same organisation: link", reject: "Not the same",
       accepted: "Linked: both show as one entry.", rejected: "Rejected: the records stay apart.",
       no_duplicates: "No possible duplicates found.", published: "Published:", files: "Files of the release",
-      open: "view", pair: "Possible duplicate", contains: "Contains:", all_files: "More files",
+      open: "Page", pair: "Possible duplicate", contains: "Contains:", all_files: "More files",
       kinds: { organisation: "organisations", place: "places", offer: "offers", network: "networks", membership: "memberships" },
       described: { "organisations.csv": "Organisations as a table (CSV, for Excel)", "offers.csv": "Offers as a table (CSV)",
         "migrakg.ttl": "All data (Turtle)", "migrakg.jsonld": "All data (JSON-LD)", "catalog.ttl": "Catalogue record (DCAT-AP.de)",
@@ -150,9 +150,24 @@
   }
 
   // -- 3. the preview -------------------------------------------------------------------------
+  function grouped(items) {
+    // the same message about the same column in several rows: one line naming every row
+    var out = [];
+    var seen = {};
+    items.forEach(function (item) {
+      var key = [item.sheet || "", item.column || "", item.message || item.text].join("\n");
+      if (seen[key] && item.row !== null && item.row !== undefined) { seen[key].rows.push(item.row); return; }
+      var copy = { sheet: item.sheet, column: item.column, message: item.message || item.text, rows: [] };
+      if (item.row !== null && item.row !== undefined) { copy.rows.push(item.row); }
+      seen[key] = copy;
+      out.push(copy);
+    });
+    return out;
+  }
   function located(title, items, kind) {
     var section = el("div", { "class": "wb-located " + kind });
     section.appendChild(el("h3", {}, title + " (" + items.length + ")"));
+    items = grouped(items);
     var table = el("table", { "class": "wb-table" });
     var head = el("tr");
     [T.row, T.column, T.message].forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
@@ -160,11 +175,11 @@
     var body = table.appendChild(el("tbody"));
     items.forEach(function (item) {
       var tr = el("tr");
-      var where = item.row === null || item.row === undefined ? T.none : String(item.row);
+      var where = item.rows.length ? item.rows.join(", ") : T.none;
       if (item.sheet) { where += " (" + item.sheet + ")"; }
       tr.appendChild(el("td", { "data-label": T.row }, where));
       tr.appendChild(el("td", { "data-label": T.column }, item.column || T.none));
-      tr.appendChild(el("td", { "data-label": T.message }, item.message || item.text));
+      tr.appendChild(el("td", { "data-label": T.message }, item.message));
       body.appendChild(tr);
     });
     var wrap = el("div", { "class": "scroll", tabindex: "0", role: "region", "aria-label": title });
@@ -205,7 +220,7 @@
     clear(document.getElementById("wb-problems"));
     var preview = body.preview;
     if (!preview) { return; }
-    box.appendChild(el("p", { "class": "wb-counts" }, T.counts(preview.counts)));
+    document.getElementById("wb-counts").textContent = T.counts(preview.counts);
     [["added", T.added, true], ["changed", T.changed, true], ["removed", T.removed, true], ["unchanged", T.unchanged_h, false]].forEach(function (g) {
       var records = preview.records.filter(function (r) { return r.status === g[0]; });
       if (records.length) { box.appendChild(recordList(g[1], records, g[2], applied)); }
@@ -220,17 +235,32 @@
   }
 
   // -- 4. duplicates --------------------------------------------------------------------------
-  function side(title, data) {
-    var column = el("div", { "class": "wb-side" });
-    column.appendChild(el("h4", {}, title));
-    var dl = el("dl");
-    [[T.names, data.names], [T.addresses, data.addresses], [T.districts, data.districts], [T.websites, data.websites]].forEach(function (row) {
-      dl.appendChild(el("dt", {}, row[0]));
-      dl.appendChild(el("dd", {}, (row[1] || []).join(" · ") || T.none));
+  function compare(pair) {
+    // her record and ours side by side, also on a phone: one row per kind of evidence
+    var table = el("table", { "class": "wb-compare" });
+    var head = el("tr");
+    head.appendChild(el("td"));
+    head.appendChild(el("th", { scope: "col" }, T.theirs));
+    head.appendChild(el("th", { scope: "col" }, T.ours));
+    table.appendChild(el("thead")).appendChild(head);
+    var body = table.appendChild(el("tbody"));
+    [[T.names, "names"], [T.addresses, "addresses"], [T.districts, "districts"], [T.websites, "websites"]].forEach(function (row) {
+      var tr = el("tr");
+      tr.appendChild(el("th", { scope: "row" }, row[0]));
+      ["theirs", "ours"].forEach(function (which) {
+        tr.appendChild(el("td", {}, (pair.sides[which][row[1]] || []).join(" · ") || T.none));
+      });
+      body.appendChild(tr);
     });
-    column.appendChild(dl);
-    column.appendChild(el("a", { href: data.path, "class": "hint" }, T.open + ": " + (data.names[0] || data.path)));
-    return column;
+    var links = el("tr");
+    links.appendChild(el("th", { scope: "row" }, T.open));
+    ["theirs", "ours"].forEach(function (which) {
+      var cell = el("td");
+      cell.appendChild(el("a", { href: pair.sides[which].path }, pair.sides[which].names[0] || pair.sides[which].path));
+      links.appendChild(cell);
+    });
+    body.appendChild(links);
+    return table;
   }
   function renderDuplicates(list) {
     var box = clear(document.getElementById("wb-duplicates"));
@@ -238,10 +268,7 @@
     list.forEach(function (pair, i) {
       var card = el("article", { "class": "wb-pair", "aria-labelledby": "wb-pair-" + i });
       card.appendChild(el("h3", { id: "wb-pair-" + i }, T.pair + ": " + pair.sides.theirs.names[0] + " ⇄ " + pair.sides.ours.names[0]));
-      var sides = el("div", { "class": "wb-sides" });
-      sides.appendChild(side(T.theirs, pair.sides.theirs));
-      sides.appendChild(side(T.ours, pair.sides.ours));
-      card.appendChild(sides);
+      card.appendChild(compare(pair));
       card.appendChild(el("p", {}, T.score + ": " + Math.round(pair.score * 100) + " %"));
       if (pair.evidence.length) {
         var ev = el("ul", { "class": "wb-evidence", "aria-label": T.evidence });
@@ -255,7 +282,7 @@
         button.addEventListener("click", function () { decide(pair, d[0], actions, done); });
         actions.appendChild(button);
       });
-      if (pair.decided) { actions.hidden = true; done.textContent = T.accepted; }
+      if (pair.decided) { actions.hidden = true; done.textContent = pair.decided === "accept" ? T.accepted : T.rejected; }
       card.appendChild(actions);
       card.appendChild(done);
       box.appendChild(card);
@@ -289,6 +316,7 @@
       show("step-preview", true);
       if (answer.status !== 200) {
         clear(document.getElementById("wb-preview"));
+        document.getElementById("wb-counts").textContent = "";
         renderProblems(body);
         step(body.mappings ? "mapping" : "upload");
         say(answer.status === 400 || answer.status === 422 ? T.errors : T.failed + " " + (body.message || answer.status), "bad");
@@ -325,15 +353,22 @@
       box.appendChild(el("h3", {}, T.files));
       var main = el("ul", { "class": "wb-files" });
       var rest = el("ul", { "class": "wb-files" });
-      answer.body.files.forEach(function (f) {
+      var order = Object.keys(T.described);
+      var files = answer.body.files.slice().sort(function (a, b) {
+        var x = order.indexOf(a.name), y = order.indexOf(b.name);
+        return (x < 0 ? order.length : x) - (y < 0 ? order.length : y);
+      });
+      var others = 0;
+      files.forEach(function (f) {
         var li = el("li");
         li.appendChild(el("a", { href: f.url }, T.described[f.name] || f.name));
         li.appendChild(el("span", { "class": "hint" }, " " + (T.described[f.name] ? f.name + ", " : "") + Math.max(1, Math.round(f.bytes / 1024)) + " kB"));
+        if (!T.described[f.name]) { others += 1; }
         (T.described[f.name] ? main : rest).appendChild(li);
       });
       box.appendChild(main);
       var more = el("details");
-      more.appendChild(el("summary", {}, T.all_files + " (" + answer.body.files.length + ")"));
+      more.appendChild(el("summary", {}, T.all_files + " (" + others + ")"));
       more.appendChild(rest);
       box.appendChild(more);
       step("publish");
