@@ -139,7 +139,8 @@ def sheet_view(
                         "taken": bool(column.field) and column.field not in NOT_TAKEN,
                         "confidence": round(column.confidence, 2),
                         "evidence": [e.get(lang, e.get("en", "")) for e in column.evidence],
-                        "samples": item.samples[i] if i < len(item.samples) else [],
+                        # names of persons are not echoed, not even back to her
+                        "samples": item.samples[i] if i < len(item.samples) and column.field != "person" else [],
                     }
                     for i, column in enumerate(mapping.columns)
                 ],

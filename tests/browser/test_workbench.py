@@ -207,6 +207,7 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, axe_source, 
     # 2. the mapping: "Ort" was read as the city; she says it is the district
     assert mapping_row(p, "Ort").locator("select").input_value() == "city"
     assert mapping_row(p, "Ansprechpartner").locator("select").input_value() == "person"
+    assert "Erika Beispiel" not in p.locator("#wb-mapping").inner_text()  # a person's name is not echoed
     assert "Alt-Friedrichsfelde 12" in mapping_row(p, "Straße + Hausnr.").inner_text()  # her values as examples
     checks.step("2-mapping", "#step-mapping")
     checks.step("2-error", "#step-preview")
