@@ -166,6 +166,14 @@ def upload(p, url: str, secret: str, source: str, bad: Path, checks: Checks) -> 
     assert ("nichts wurde geändert" if checks.lang == "de" else "nothing was changed") in status(p)
 
 
+def upload_again(p, good: Path) -> str:
+    """The corrected file, checked with her corrected mapping: the preview's text."""
+    p.set_input_files("#wb-file", str(good))
+    p.click("#wb-check")
+    p.locator("#wb-apply").wait_for(state="visible")
+    return p.locator("#wb-preview").inner_text()
+
+
 def decide_and_publish(p, checks: Checks, *, accept, reject) -> None:
     """Her decisions on two proposed duplicates (each answered on its card), then her source's release."""
     linked, rejected = ("Verknüpft", "Abgelehnt") if checks.lang == "de" else ("Linked", "Rejected")
@@ -214,10 +222,7 @@ def test_her_xlsx_from_upload_to_release(browser, workbench_server, axe_source, 
     mapping_row(p, "Ort").locator("select").select_option("district")
 
     # 3. the fixed file, checked again with her mapping: a preview by name
-    p.set_input_files("#wb-file", str(good))
-    p.click("#wb-check")
-    p.locator("#wb-apply").wait_for(state="visible")
-    preview = p.locator("#wb-preview").inner_text()
+    preview = upload_again(p, good)
     assert "Vorschau bereit" in status(p)
     assert "Synthetischer Nachbarschaftsverein Friedrichsfelde e.V." in preview and "https://" not in preview
     assert " neu, 0 geändert" in p.locator(".wb-counts").inner_text()
@@ -306,10 +311,7 @@ def test_her_semicolon_csv_in_windows_1252_in_english(browser, workbench_server,
     checks.step("2-mapping", "#step-mapping")
     mapping_row(p, "Info").locator("select").select_option("offers")
 
-    p.set_input_files("#wb-file", str(good))
-    p.click("#wb-check")
-    p.locator("#wb-apply").wait_for(state="visible")
-    preview = p.locator("#wb-preview").inner_text()
+    preview = upload_again(p, good)
     assert "Synthetische Frauengruppe Moabit" in preview and "Offene Sprechstunde" in preview
     assert "Preview ready" in status(p)
     checks.step("3-preview", "#step-preview")
