@@ -56,6 +56,7 @@ class Parsed:
     graph: Graph
     records: Records | None  # row/column locations for template formats
     notes: list[str] = field(default_factory=list)  # what was skipped or not taken, for the report
+    reading: sheet.SheetReading | None = None  # a coordinator's own sheet: its mappings, "read as" notes, warnings
 
 
 @dataclass
@@ -124,10 +125,19 @@ def source_name_for(path: Path) -> str:
 
 
 def read_import(
-    path: Path, *, fmt: str | None, source: str, kb_slugs: dict[str, set[str]], vocab_dir: Path, vocab: Vocabularies | None = None
+    path: Path,
+    *,
+    fmt: str | None,
+    source: str,
+    kb_slugs: dict[str, set[str]],
+    vocab_dir: Path,
+    vocab: Vocabularies | None = None,
+    mappings: dict[str, sheet.Mapping] | None = None,
+    memory: sheet.MappingMemory | None = None,
 ) -> Parsed:
-    """Read *path* into RDF records (*vocab*: the vocabularies, if already read). Raises SourceError (every
-    problem, with row and column)."""
+    """Read *path* into RDF records (*vocab*: the vocabularies, if already read). A coordinator's own sheet
+    is read with *mappings* (sheet title → her confirmed mapping), else what *memory* remembers for
+    *source*, else the proposal. Raises SourceError (every problem, with row and column)."""
     if not path.exists():
         raise SourceError([Problem(Location(str(path)), Text("Datei nicht gefunden", "file not found"))])
     fmt = fmt or detect_format(path)
@@ -142,11 +152,12 @@ def read_import(
     notes: list[str] = []
     problems: list[Problem] = []
     if fmt in ("csv", "xlsx") and sheet.is_flat_sheet(path):  # her own columns, not a template (sources/sheet.py)
-        sheet_files, notes = sheet.import_files(
-            path, display, source=source, vocab=vocab, kb_slugs=kb_slugs, lang=user_language()
+        reading = sheet.import_reading(
+            path, display, source=source, vocab=vocab, kb_slugs=kb_slugs, mappings=mappings, memory=memory
         )
-        graph, records = build_records(sheet_files, vocab, source, kb_slugs)
-        return Parsed(source, fmt, display, sheet_files[0].sha256, graph, records, notes)
+        notes = [w.render(user_language()) for w in reading.warnings]
+        graph, records = build_records(reading.files, vocab, source, kb_slugs)
+        return Parsed(source, fmt, display, reading.files[0].sha256, graph, records, notes, reading)
     if fmt == "csv":
         files = [read_csv_file(path, display, None, problems)]
     elif fmt == "xlsx":
@@ -408,6 +419,8 @@ def prepare_import(
     agent: str = "command line",
     now: dt.datetime | None = None,
     checks: ShapeCheck | None = None,
+    mappings: dict[str, sheet.Mapping] | None = None,
+    memory: sheet.MappingMemory | None = None,
 ) -> tuple[ImportOutcome, Delta]:
     """Read, validate and compare *path* with what *store* holds for its source: the outcome (diff, report)
     and the delta that would bring the source level with the file. Writes nothing. Raises SourceError
@@ -417,7 +430,16 @@ def prepare_import(
     iris = settings.iris
     paths = ProjectPaths.from_settings(settings)
     vocab = checks.vocabularies() if checks is not None else None
-    parsed = read_import(path, fmt=fmt, source=source, kb_slugs=kb_slugs_of(store, iris.base), vocab_dir=paths.vocab, vocab=vocab)
+    parsed = read_import(
+        path,
+        fmt=fmt,
+        source=source,
+        kb_slugs=kb_slugs_of(store, iris.base),
+        vocab_dir=paths.vocab,
+        vocab=vocab,
+        mappings=mappings,
+        memory=memory,
+    )
     if len(parsed.graph) == 0:
         raise SourceError(
             [Problem(Location(parsed.display), Text("die Datei enthält keine Datensätze", "the file holds no records"))]
@@ -458,6 +480,8 @@ def run_import(
     writer: Writer | None = None,
     agent: str | None = None,
     now: dt.datetime | None = None,
+    mappings: dict[str, sheet.Mapping] | None = None,
+    memory: sheet.MappingMemory | None = None,
 ) -> ImportOutcome:
     """Import *path* into the knowledge base *kb* through its write path (all or nothing). *agent* names
     who imports — a role or a token name, never a person (default: the writer's name). Raises
@@ -468,7 +492,16 @@ def run_import(
     def propose(store: ox.Store) -> Proposal | None:
         """Computed under the write lock: the delta is against the state it will be applied to."""
         outcome, delta = prepare_import(
-            settings, path, store=store, fmt=fmt, source=source, agent=agent or writer.name, now=now, checks=kb.shapes
+            settings,
+            path,
+            store=store,
+            fmt=fmt,
+            source=source,
+            agent=agent or writer.name,
+            now=now,
+            checks=kb.shapes,
+            mappings=mappings,
+            memory=memory,
         )
         made.append(outcome)
         if dry_run or outcome.unchanged:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 from ..errors import EXIT_INPUT, MigrakgError, UsageError, user_language
 from ..importing import FORMATS
 from ..settings import Settings
+from ..workbench import kind_label
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +35,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--agent", help="who imports, for the provenance: a role or team name, never a person (default: command line)"
+    )
+    parser.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="JSON",
+        help='a coordinator\'s sheet: corrections of the column mapping, {"sheet": {"her header": "field" or ""}} '
+        "(the --dry-run lists sheets, headers and fields)",
+    )
+    parser.add_argument(
+        "--remember", action="store_true", help="keep the (corrected) mapping of her sheet for the source once imported"
     )
 
 
@@ -76,8 +88,21 @@ def _import(settings: Settings, root: Path, args: argparse.Namespace) -> dict[st
             "source": args.source,
             "dry_run": args.dry_run,
             "agent": args.agent,
+            "mapping": _corrections(args.mapping),
+            "remember": args.remember,
+            "lang": settings.lang or user_language(),
         },
     )
+
+
+def _corrections(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--mapping {path}: {exc}") from None
+    return data if isinstance(data, dict) else {"": data}  # anything else is refused with the shape expected
 
 
 def print_error(exc: MigrakgError, lang: str, command: str, what: str) -> None:
@@ -98,6 +123,8 @@ def print_error(exc: MigrakgError, lang: str, command: str, what: str) -> None:
 def print_outcome(answer: dict[str, Any], lang: str, dry_run: bool) -> None:
     """The import's result by kind and record name: + new, ~ changed, = unchanged, - removed."""
     de = lang == "de"
+    if dry_run:
+        print_mappings(answer.get("mappings") or [], lang)
     for note in answer.get("notes", []):
         print(("Hinweis: " if de else "note: ") + note, file=sys.stderr)
     for warning in answer.get("warnings", []):
@@ -130,20 +157,13 @@ def print_outcome(answer: dict[str, Any], lang: str, dry_run: bool) -> None:
             print(f"  {label} {kind_label(item, lang)}: {names.get(item) or item}")
 
 
-KIND_LABELS = {
-    "organisation": ("Organisation", "organisation"),
-    "place": ("Ort", "place"),
-    "offer": ("Angebot", "offer"),
-    "network": ("Netzwerk", "network"),
-    "membership": ("Mitgliedschaft", "membership"),
-    "project": ("Projekt", "project"),
-    "funding": ("Förderung", "funding"),
-    "carrier-role": ("Trägerschaft", "carrier role"),
-    "district": ("Bezirk", "district"),
-}
-
-
-def kind_label(iri: str, lang: str) -> str:
-    kind = iri.split("/id/", 1)[1].split("/", 1)[0] if "/id/" in iri else ""
-    de, en = KIND_LABELS.get(kind, ("Eintrag", "record"))
-    return de if lang == "de" else en
+def print_mappings(sheets: list[dict[str, Any]], lang: str) -> None:
+    """A coordinator's sheet: how each of her columns is read (to correct with --mapping)."""
+    de = lang == "de"
+    for sheet in sheets:
+        print(
+            f"{'Blatt' if de else 'sheet'} „{sheet['sheet']}“ ({'Überschriften in Zeile' if de else 'headers in row'} {sheet['header_row']}):"
+        )
+        for column in sheet["columns"]:
+            field = f"{column['label']} [{column['field']}]" if column["field"] else column["label"]
+            print(f"  {column['header']} → {field} ({round(column['confidence'] * 100)} %)")

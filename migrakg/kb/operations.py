@@ -39,19 +39,36 @@ def import_outcome_json(outcome: Any, store: Any = None) -> dict[str, Any]:
 
 
 def op_import(kb: KnowledgeBase, settings: Settings, writer: Writer, args: dict[str, Any]) -> dict[str, Any]:
-    from ..importing import run_import
+    """Import a file; a coordinator's own sheet is read with her corrections (`mapping`), else the mapping
+    remembered for the source, else the proposal; `remember` keeps the mapping once applied."""
+    from .. import workbench
+    from ..importing import run_import, source_name_for
 
+    path = Path(args["path"])
+    source = args.get("source") or source_name_for(path)
+    memory = workbench.memory_for(kb.root)
+    corrections = workbench.parse_corrections(args.get("mapping") or {})
+    views, mappings = workbench.read_with_mappings(
+        path, source=source, display=path.name, fmt=args.get("format"), memory=memory, corrections=corrections,
+        lang=args.get("lang") or "en",
+    )  # fmt: skip
     outcome = run_import(
         settings,
-        Path(args["path"]),
+        path,
         kb=kb,
         fmt=args.get("format"),
-        source=args.get("source"),
+        source=source,
         dry_run=bool(args.get("dry_run")),
         writer=writer,
         agent=args.get("agent"),
+        mappings=mappings,
     )
-    return import_outcome_json(outcome, kb.store)
+    answer = import_outcome_json(outcome, kb.store)
+    if views is not None:
+        answer["mappings"] = views
+        if args.get("remember") and mappings and not args.get("dry_run"):
+            workbench.remember(memory, source, mappings)
+    return answer
 
 
 def record_names(outcome: Any, store: Any) -> dict[str, str]:

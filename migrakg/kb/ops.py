@@ -22,6 +22,9 @@ RDF_OBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
 SSSOM_PREDICATE = ox.NamedNode("https://w3id.org/sssom/predicate_id")
 SSSOM_JUSTIFICATION = ox.NamedNode("https://w3id.org/sssom/mapping_justification")
 MANUAL = ox.NamedNode("https://w3id.org/semapv/vocab/ManualMappingCuration")
+#: SSSOM's negation: a person decided the two are NOT the same (kept, so the pair is not proposed again)
+SSSOM_MODIFIER = ox.NamedNode("https://w3id.org/sssom/predicate_modifier")
+NOT = ox.Literal("Not")
 
 
 class UnknownChange(MigrakgError):
@@ -67,7 +70,9 @@ def links_proposal(store: ox.Store, graph: Graph, graph_iri: URIRef, writer: Wri
 
 
 def link_decision_proposal(store: ox.Store, base: str, ours: str, theirs: str, decision: str, writer: Writer) -> Proposal:
-    """Accept (owl:sameAs) or reject (no link) the proposed link between two records. Raises UsageError."""
+    """Accept (owl:sameAs) or reject (no link) the proposed link between two records. A rejection is kept
+    as a reviewed SSSOM mapping with `sssom:predicate_modifier "Not"`, so the pair is not proposed again.
+    Raises UsageError."""
     if decision not in ("accept", "reject"):
         raise UsageError(Text("Entscheidung muss accept oder reject sein", "decision must be accept or reject"))
     try:
@@ -90,29 +95,17 @@ def link_decision_proposal(store: ox.Store, base: str, ours: str, theirs: str, d
         add.add(ox.Quad(b, OWL_SAME_AS, a, graph))
         for node in mappings:
             for quad in store.quads_for_pattern(node, None, None, graph):
-                if quad.predicate in (RDF_PREDICATE, SSSOM_PREDICATE, SSSOM_JUSTIFICATION):
+                if quad.predicate in (RDF_PREDICATE, SSSOM_PREDICATE, SSSOM_JUSTIFICATION, SSSOM_MODIFIER):
                     remove.add(quad)
             add.add(ox.Quad(node, RDF_PREDICATE, OWL_SAME_AS, graph))
             add.add(ox.Quad(node, SSSOM_PREDICATE, OWL_SAME_AS, graph))
             add.add(ox.Quad(node, SSSOM_JUSTIFICATION, MANUAL, graph))
         if not mappings:  # a pair nobody proposed: the person's decision is the mapping (the shapes ask for it)
-            import hashlib
-
-            node = ox.NamedNode(f"{base}id/link/" + hashlib.sha256(f"{ours} {theirs}".encode()).hexdigest()[:16])
-            rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-            for predicate, value in (
-                (rdf_type, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement")),
-                (rdf_type, ox.NamedNode("https://w3id.org/sssom/Mapping")),
-                (RDF_SUBJECT, a),
-                (RDF_PREDICATE, OWL_SAME_AS),
-                (RDF_OBJECT, b),
-                (SSSOM_PREDICATE, OWL_SAME_AS),
-                (SSSOM_JUSTIFICATION, MANUAL),
-            ):
-                add.add(ox.Quad(node, predicate, value, graph))
+            add |= _reviewed_mapping(base, ours, theirs, graph, OWL_SAME_AS)
     else:
         for node in mappings:
             remove.update(store.quads_for_pattern(node, None, None, graph))
+        add |= _reviewed_mapping(base, ours, theirs, graph, SKOS_CLOSE, negated=True)
     return Proposal(
         Delta(add, remove),
         writer,
@@ -122,6 +115,40 @@ def link_decision_proposal(store: ox.Store, base: str, ours: str, theirs: str, d
         summary=f"link {decision}ed: {ours} ⇄ {theirs}",
         extra={"decision": decision, "ours": ours, "theirs": theirs},
     )
+
+
+def _reviewed_mapping(
+    base: str, ours: str, theirs: str, graph: ox.NamedNode, predicate: ox.NamedNode, *, negated: bool = False
+) -> set[ox.Quad]:
+    """A person's decision about a pair as an SSSOM mapping `{base}id/link/{hash}` (manual curation)."""
+    import hashlib
+
+    node = ox.NamedNode(f"{base}id/link/" + hashlib.sha256(f"{ours} {theirs}".encode()).hexdigest()[:16])
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    values: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (rdf_type, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement")),
+        (rdf_type, ox.NamedNode("https://w3id.org/sssom/Mapping")),
+        (RDF_SUBJECT, ox.NamedNode(ours)),
+        (RDF_PREDICATE, predicate),
+        (RDF_OBJECT, ox.NamedNode(theirs)),
+        (SSSOM_PREDICATE, predicate),
+        (SSSOM_JUSTIFICATION, MANUAL),
+    ]
+    if negated:
+        values.append((SSSOM_MODIFIER, NOT))
+    return {ox.Quad(node, p, o, graph) for p, o in values}
+
+
+def rejected_pairs(store: ox.Store, base: str) -> set[tuple[str, str]]:
+    """(ours, theirs) of the pairs a person decided are not the same."""
+    graph = ox.NamedNode(f"{base}graph/links")
+    pairs = set()
+    for quad in store.quads_for_pattern(None, SSSOM_MODIFIER, NOT, graph):
+        subject = next(store.quads_for_pattern(quad.subject, RDF_SUBJECT, None, graph), None)
+        obj = next(store.quads_for_pattern(quad.subject, RDF_OBJECT, None, graph), None)
+        if subject is not None and obj is not None:
+            pairs.add((str(subject.object.value), str(obj.object.value)))  # type: ignore[union-attr]
+    return pairs
 
 
 def writer_may_rebuild(writer: Writer) -> bool:

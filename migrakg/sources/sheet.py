@@ -511,24 +511,8 @@ def read_sheet(
     today = today or dt.date.today()
     provenance_url = provenance_url or f"{DEFAULT_BASE}source/upload/{source}/{today.isoformat()}"
     reader = _Reader(vocab, source, provenance_url, today, known or (lambda kind, name: None))
-    tables = read_tables(path, display)
-    chosen: dict[str, Mapping] = {}
-    sheets: list[tuple[Table, Mapping]] = []
-    for table in tables:
-        headers = table.headers
-        kind = (mappings or {}).get(table.title, None)
-        sheet_kind = kind.sheet if kind else classify_sheet(table.title, headers)
-        if sheet_kind is None:
-            if len(tables) > 1:
-                continue  # an instruction or notes sheet
-            sheet_kind = "organisations"
-        mapping = (
-            kind
-            or (memory.recall(source, headers) if memory else None)
-            or propose(headers, [c for _n, c in table.data()], sheet_kind)
-        )
-        chosen[table.title] = mapping
-        sheets.append((table, mapping))
+    sheets = choose_mappings(read_tables(path, display), source=source, mappings=mappings, memory=memory)
+    chosen = {table.title: mapping for table, mapping in sheets}
     if not sheets:
         raise SourceError([Problem(Location(display), Text("die Datei enthält keine Tabelle mit Organisationen oder Angeboten", "the file holds no table of organisations or offers"))])  # fmt: skip
     many = len(sheets) > 1
@@ -582,6 +566,79 @@ def read_sheet(
     return SheetReading(files, chosen, reader.notes, reader.warnings)
 
 
+def choose_mappings(
+    tables: list[Table], *, source: str, mappings: dict[str, Mapping] | None = None, memory: MappingMemory | None = None
+) -> list[tuple[Table, Mapping]]:
+    """The sheets that hold records, each with its mapping: the one given in *mappings* (sheet title →
+    Mapping), else the one *memory* recalls for *source*, else a proposal. Sheets without records
+    (instructions, notes) are left out when the workbook has more than one sheet."""
+    sheets: list[tuple[Table, Mapping]] = []
+    for table in tables:
+        headers = table.headers
+        given = (mappings or {}).get(table.title, None)
+        sheet_kind = given.sheet if given else classify_sheet(table.title, headers)
+        if sheet_kind is None:
+            if len(tables) > 1:
+                continue  # an instruction or notes sheet
+            sheet_kind = "organisations"
+        mapping = (
+            given
+            or (memory.recall(source, headers) if memory else None)
+            or propose(headers, [c for _n, c in table.data()], sheet_kind)
+        )
+        sheets.append((table, mapping))
+    return sheets
+
+
+@dataclass
+class SheetMapping:
+    """One sheet of her file as the workbench shows it: its mapping and a few values of each column."""
+
+    title: str
+    header_row: int  # the Excel row number of the header
+    rows: int  # filled rows below the header
+    mapping: Mapping
+    samples: list[list[str]]  # per column (by position): the first filled cells
+
+
+def sheet_mappings(
+    path: Path,
+    *,
+    source: str,
+    display: str | None = None,
+    mappings: dict[str, Mapping] | None = None,
+    memory: MappingMemory | None = None,
+    samples: int = 3,
+) -> list[SheetMapping]:
+    """The mapping each sheet of *path* would be read with (given, remembered or proposed), with sample
+    values per column — what a person checks before the file is read. Raises SourceError for a file that
+    cannot be read as tables at all."""
+    out = []
+    for table, mapping in choose_mappings(
+        read_tables(path, display or path.name), source=source, mappings=mappings, memory=memory
+    ):
+        data = table.data()
+        values_ = [
+            list(dict.fromkeys(row[c.position] for _n, row in data if c.position < len(row) and row[c.position]))[:samples]
+            for c in mapping.columns
+        ]
+        out.append(SheetMapping(table.title, table.header_index + 1, len(data), mapping, values_))
+    return out
+
+
+def corrected(mapping: Mapping, fields: dict[str, str | None]) -> Mapping:
+    """A copy of *mapping* with her corrections (header → field name, or None: not taken). Raises KeyError
+    for an unknown header or field."""
+    copy = Mapping.from_json(mapping.to_json())
+    for header, field_name in fields.items():
+        column = next((c for c in copy.columns if c.header == header), None)
+        if column is None:
+            raise KeyError(header)
+        if column.field != field_name:
+            copy.set(header, field_name)
+    return copy
+
+
 def is_flat_sheet(path: Path) -> bool:
     """True when a .csv/.xlsx is not in one of the templates of data/README.md (so it is read here)."""
     try:
@@ -594,9 +651,34 @@ def is_flat_sheet(path: Path) -> bool:
 
 
 def import_files(
-    path: Path, display: str, *, source: str, vocab: Vocabularies, kb_slugs: dict[str, set[str]], lang: str
+    path: Path,
+    display: str,
+    *,
+    source: str,
+    vocab: Vocabularies,
+    kb_slugs: dict[str, set[str]],
+    lang: str,
+    mappings: dict[str, Mapping] | None = None,
+    memory: MappingMemory | None = None,
 ) -> tuple[list[SourceFile], list[str]]:
     """For `migrakg import`: her file → template files + the warnings (in *lang*) to list as notes.
     Raises SourceError."""
-    reading = read_sheet(path, source=source, vocab=vocab, display=display, known=slug_resolver(kb_slugs))
+    reading = import_reading(path, display, source=source, vocab=vocab, kb_slugs=kb_slugs, mappings=mappings, memory=memory)
     return reading.files, [w.render(lang) for w in reading.warnings]
+
+
+def import_reading(
+    path: Path,
+    display: str,
+    *,
+    source: str,
+    vocab: Vocabularies,
+    kb_slugs: dict[str, set[str]],
+    mappings: dict[str, Mapping] | None = None,
+    memory: MappingMemory | None = None,
+) -> SheetReading:
+    """Her file read for an import (names resolved against *kb_slugs*): files, mappings, notes, warnings.
+    Raises SourceError."""
+    return read_sheet(
+        path, source=source, vocab=vocab, display=display, known=slug_resolver(kb_slugs), mappings=mappings, memory=memory
+    )

@@ -39,6 +39,7 @@ from . import (
     search,
     sparql,
     update,
+    workbench_pages,
 )
 from .deps import HERE, AppState
 from .hardening import BodyLimit, SecurityHeaders
@@ -47,7 +48,7 @@ from .pages import warm_caches
 
 #: routes that change the knowledge base: no CORS headers, no preflight answer (a page elsewhere must
 #: never be able to send a token-bearing request here from a browser)
-WRITE_PATHS = ("/update", "/import", "/links/", "/kb/")
+WRITE_PATHS = ("/update", "/import", "/publish", "/links/", "/kb/")
 
 
 def server_config(app: FastAPI, settings: Settings, *, host: str, port: int) -> Any:
@@ -67,7 +68,7 @@ def server_config(app: FastAPI, settings: Settings, *, host: str, port: int) -> 
 
 
 def is_write_path(path: str) -> bool:
-    return path in ("/update", "/import") or path.startswith(WRITE_PATHS[2:])
+    return path in WRITE_PATHS[:3] or path.startswith(WRITE_PATHS[3:])
 
 
 class CorsAndLang:
@@ -261,6 +262,7 @@ def create_app(
         reconcile,
         report,
         accessibility,
+        workbench_pages,
         apidocs,
     ):
         app.include_router(module.router)

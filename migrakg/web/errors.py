@@ -168,6 +168,9 @@ def install(app: FastAPI) -> None:
                 "problems_en": [p.render("en") for p in problems],
             }
             text = getattr(exc, "summary", None) or Text(f"{len(problems)} Probleme", f"{len(problems)} problems")
+        details = getattr(exc, "details", None)
+        if details:  # structured additions of a route (the workbench: mappings, located problems)
+            extra = {**(extra or {}), **details}
         retry = getattr(exc, "retry_after", None)
         headers = dict(getattr(exc, "headers", None) or {})
         if retry is not None:

@@ -47,6 +47,7 @@ PAGES: dict[str, str] = {
     "accessibility": "/barrierefreiheit",
     "easy-language": "/leichte-sprache",
     "sign-language": "/gebaerdensprache",
+    "workbench": "/werkbank",  # as a server without a knowledge base shows it; its filled steps: test_workbench.py
 }
 SCREENSHOTS = ("landing", "organisation", "network", "district", "search", "sparql", "report", "catalogue", "accessibility")
 

@@ -115,3 +115,23 @@ def test_the_review_file_has_german_headers_in_german(settings, built, shared, t
         writer.writerows(rows)
     decisions = read_review(review)
     assert decisions == {(rows[0]["unser Eintrag"], rows[0]["ihr Eintrag"]): "rejected"}
+
+
+def test_the_command_line_shows_corrects_and_remembers_her_mapping(store_path, tmp_path, capsys):
+    """CLI parity with the workbench: --dry-run lists how her columns are read, --mapping corrects one,
+    --remember keeps it for the source, and the next file with the same headers is read with it."""
+    path = write_lichtenberg_xlsx(tmp_path / "liste.xlsx")
+    assert main(["--lang", "de", "import", str(path), "--source", "lichtenberg", "--store", store_path, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Blatt „MSO Lichtenberg“ (Überschriften in Zeile 2):" in out
+    assert "  PLZ → PLZ [postcode] (100 %)" in out and "  Bemerkung → Bemerkung [note]" in out
+    corrections = tmp_path / "zuordnung.json"
+    corrections.write_text('{"MSO Lichtenberg": {"Bemerkung": ""}}', encoding="utf-8")
+    args = ["--lang", "de", "import", str(path), "--source", "lichtenberg", "--store", store_path]
+    assert main([*args, "--mapping", str(corrections), "--remember"]) == 0
+    capsys.readouterr()
+    assert main([*args, "--dry-run"]) == 0
+    assert "  Bemerkung → nicht übernehmen (100 %)" in capsys.readouterr().out  # remembered for the source
+    corrections.write_text('{"MSO Lichtenberg": {"Gibt es nicht": "name"}}', encoding="utf-8")
+    assert main([*args, "--mapping", str(corrections)]) == 2
+    assert "Gibt es nicht" in capsys.readouterr().err
