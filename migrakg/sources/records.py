@@ -25,9 +25,9 @@ from .schema import LIST_SEPARATOR, SOURCE_KINDS, Column, SourceKind
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 IRIS = Iris(DEFAULT_BASE)
-#: a former name with its period: "Oase Pankow [..2011]", "GIZ e.V. [2013..2016]"
-FORMER_NAME = re.compile(r"^(.+?)\s*\[\s*([^.\]\s]*)\s*\.\.\s*([^.\]\s]*)\s*\]$")
-MAX_FORMER_NAMES = 3
+#: a name with the period it was used: "Oase Pankow [..2011]", "GIZ e.V. [2013..2016]"
+NAME_IN_TIME = re.compile(r"^(.+?)\s*\[\s*([^.\]\s]*)\s*\.\.\s*([^.\]\s]*)\s*\]$")
+MAX_NAMES_IN_TIME = 3
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 REGISTERED_FORMS = {"ev", "ggmbh", "gmbh", "foundation", "public-law-body", "church-body"}
 BERLIN = IRIS.id("place", "berlin")
@@ -408,7 +408,7 @@ class Builder:
                 if parent:
                     t.append((IRIS.id("organisation", v["unit_of"]), ORG.hasUnit, s))
             t += self.migrant_organisation_evidence(row, s)
-            t += self.former_names(row, s)
+            t += self.names_in_time(row, s)
         elif kind == "network":
             t += [(s, RDF.type, MKG.Network), (s, RDF.type, ORG.Organization), (s, RDF.type, SCHEMA.Organization)]
             if name:
@@ -416,7 +416,7 @@ class Builder:
             if v.get("merged_into") in self.slugs.get("network", {}):
                 # mkg:mergedInto ⊑ dcterms:isReplacedBy: written out for readers without inference
                 t.append((s, DCTERMS.isReplacedBy, IRIS.id("network", v["merged_into"])))
-            t += self.former_names(row, s)
+            t += self.names_in_time(row, s)
         elif kind == "project":
             t += [(s, RDF.type, MKG.Project), (s, RDF.type, PROV.Activity)]
             if name:
@@ -537,28 +537,28 @@ class Builder:
         out.append((node, DCTERMS.source, url_term(source or v.get("source_url", ""))))
         return out
 
-    def former_names(self, row: Row, s: URIRef) -> list[Triple]:
-        """Column former_names: `Name [2013..2016] | Name [..2011]` → `<record> mkg:formerName <record#name-n>`,
-        each a mkg:FormerName with its label (in the record's name language) and the period the source states."""
+    def names_in_time(self, row: Row, s: URIRef) -> list[Triple]:
+        """Column names_in_time: `Name [2013..2016] | Name [..2011]` → `<record> mkg:nameInTime <record#name-n>`,
+        each a mkg:NameInTime with its label (in the record's name language) and the period the source states."""
         out: list[Triple] = []
-        for number, entry in enumerate(split_list(row.values.get("former_names", "")), start=1):
-            match = FORMER_NAME.match(entry)
+        for number, entry in enumerate(split_list(row.values.get("names_in_time", "")), start=1):
+            match = NAME_IN_TIME.match(entry)
             dates = [d for d in (match.group(2), match.group(3)) if d] if match else []
-            if match is None or not all(DATE_RE.match(d) for d in dates) or number > MAX_FORMER_NAMES:
+            if match is None or not all(DATE_RE.match(d) for d in dates) or number > MAX_NAMES_IN_TIME:
                 self.problems.append(
                     Problem(
-                        row.location("former_names"),
+                        row.location("names_in_time"),
                         Text(
-                            f"„{entry}“: frühere Namen als „Name [JJJJ..JJJJ]“ schreiben (eine Seite darf fehlen: „[..2011]“), höchstens {MAX_FORMER_NAMES}",
-                            f"'{entry}': write former names as 'Name [YYYY..YYYY]' (one side may be empty: '[..2011]'), at most {MAX_FORMER_NAMES}",
+                            f"„{entry}“: Namen im Zeitraum als „Name [JJJJ..JJJJ]“ schreiben (eine Seite darf fehlen: „[..2011]“), höchstens {MAX_NAMES_IN_TIME}",
+                            f"'{entry}': write names in time as 'Name [YYYY..YYYY]' (one side may be empty: '[..2011]'), at most {MAX_NAMES_IN_TIME}",
                         ),
                     )
                 )
                 continue
             node = URIRef(f"{s}#name-{number}")
             out += [
-                (s, MKG.formerName, node),
-                (node, RDF.type, MKG.FormerName),
+                (s, MKG.nameInTime, node),
+                (node, RDF.type, MKG.NameInTime),
                 (node, RDFS.label, Literal(match.group(1).strip(), lang=self.name_language(row, report=False))),
             ]
             if match.group(2):

@@ -110,7 +110,7 @@ ORGANISATIONS = SourceKind(
         *_contact(),
         Column("languages", "language", DCTERMS.language, multi=True),
         Column("communities", "text@en", MKG.community, multi=True),
-        Column("former_names", "special", None),  # Name [start..end] | … → {record}#name-n
+        Column("names_in_time", "special", None),  # Name [start..end] | … → {record}#name-n
         Column("inferred", "special", None),
         *_provenance(),
     ),
@@ -157,7 +157,7 @@ NETWORKS = SourceKind(
         Column("phone", "phone", VCARD.hasTelephone, node="contact"),
         Column("end", "date", SCHEMA.dissolutionDate),
         Column("merged_into", "ref", MKG.mergedInto, targets=("network",)),
-        Column("former_names", "special", None),
+        Column("names_in_time", "special", None),
         *_provenance(),
     ),
     label="network",
@@ -236,6 +236,7 @@ FUNDINGS = SourceKind(
         Column("stage", "vocab", MKG.stage, targets=("stage",)),
         Column("description_de", "text@de", DCTERMS.description),
         Column("description_en", "text@en", DCTERMS.description),
+        Column("inferred", "special", None),
         *_provenance(),
     ),
     label="funding",
