@@ -91,8 +91,9 @@ def concept_target(service: Any, iris: Iris, scheme: str, code: str) -> Target:
     raise ResourceNotFound(own)
 
 
-#: the nodes of a record that are part of its description: contact, address, amount, period and its ends
-SUB_NODES = ("contact", "address", "amount", "period", "start", "end")
+#: the nodes of a record that are part of its description: contact, address, amount, period and its ends, the
+#: evidence of the migrant-organisation flag and its names in time (at most three, sources/records.py)
+SUB_NODES = ("contact", "address", "amount", "period", "start", "end", "migrant-organisation", "name-1", "name-2", "name-3")
 
 
 def _sub_nodes(iri: str) -> str:
