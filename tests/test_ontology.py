@@ -6,6 +6,7 @@ import functools
 import re
 from pathlib import Path
 
+import pycountry
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
@@ -338,3 +339,31 @@ def test_district_valued_properties_use_sh_class(path: URIRef):
     assert using
     for ps in using:
         assert (ps, SH["class"], MKG.District) in g, ps
+
+
+# --- mappings to published schemes -------------------------------------------------------------------
+
+OPEN_ELIGIBILITY = "https://github.com/auntbertha/openeligibility/blob/"
+MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+
+
+@pytest.mark.parametrize("scheme,table", [("offer-type", "services.csv#human_services"), ("target-group", "situations.csv#human_situations")])
+def test_every_concept_maps_to_open_eligibility_or_says_why_not(scheme: str, table: str):
+    """Offer types map to Open Eligibility's human services, target groups to its human situations (the
+    taxonomy HSDS directories use); a concept without a counterpart says so in an editorial note."""
+    g = vocab(scheme)
+    for code, concept in scheme_concepts(scheme).items():
+        targets = [str(o) for p in MATCHES for o in g.objects(concept, p)]
+        notes = [str(n) for n in g.objects(concept, SKOS.editorialNote)]
+        assert targets or any(n.startswith("No match in Open Eligibility") for n in notes), code
+        assert not (targets and any(n.startswith("No match") for n in notes)), code
+        for target in targets:
+            assert target.startswith(OPEN_ELIGIBILITY) and table in target, (code, target)
+
+
+def test_every_language_maps_to_iso_639_3():
+    g = vocab("language")
+    for code, concept in scheme_concepts("language").items():
+        iso = [str(o) for o in g.objects(concept, SKOS.exactMatch) if str(o).startswith("https://iso639-3.sil.org/code/")]
+        assert len(iso) == 1, code
+        assert pycountry.languages.get(alpha_3=iso[0].rsplit("/", 1)[-1]) is not None, (code, iso)
