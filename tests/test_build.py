@@ -235,7 +235,10 @@ def test_retired_slug_is_never_reused(project):
     path = project / "data/organisations.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     reused = "daf-ev-2," + lines[1].split(",", 1)[1]
-    path.write_text("\n".join(lines + [reused.replace("daf-ev-2", "deutsch-arabische-freundschaft-familienbegegnung", 1)]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(lines + [reused.replace("daf-ev-2", "deutsch-arabische-freundschaft-familienbegegnung", 1)]) + "\n",
+        encoding="utf-8",
+    )
     result = run_cli("build", "--out", str(project / "build"), root=project)
     assert_input_error(result, "slug 'deutsch-arabische-freundschaft-familienbegegnung' is retired and must never be reused")
 

@@ -347,7 +347,9 @@ OPEN_ELIGIBILITY = "https://github.com/auntbertha/openeligibility/blob/"
 MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 
 
-@pytest.mark.parametrize("scheme,table", [("offer-type", "services.csv#human_services"), ("target-group", "situations.csv#human_situations")])
+@pytest.mark.parametrize(
+    "scheme,table", [("offer-type", "services.csv#human_services"), ("target-group", "situations.csv#human_situations")]
+)
 def test_every_concept_maps_to_open_eligibility_or_says_why_not(scheme: str, table: str):
     """Offer types map to Open Eligibility's human services, target groups to its human situations (the
     taxonomy HSDS directories use); a concept without a counterpart says so in an editorial note."""

@@ -574,7 +574,13 @@ class Builder:
         kind, slug, new = v.get("kind", ""), v.get("slug", ""), v.get("replaced_by", "")
         if kind not in self.slugs or not is_slug(slug):
             self.problems.append(
-                Problem(row.location("kind"), Text(f"unbekannte Art „{kind}“ oder ungültiger slug „{slug}“", f"unknown kind '{kind}' or invalid slug '{slug}'"))
+                Problem(
+                    row.location("kind"),
+                    Text(
+                        f"unbekannte Art „{kind}“ oder ungültiger slug „{slug}“",
+                        f"unknown kind '{kind}' or invalid slug '{slug}'",
+                    ),
+                )
             )
             return []
         if slug in self.slugs[kind]:
@@ -597,16 +603,14 @@ class Builder:
             )
             return []
         old = IRIS.id(kind, slug)
-        out: list[Triple] = [
-            (old, RDF.type, MKG.RetiredIdentifier),
-            (old, DCTERMS.isReplacedBy, IRIS.id(kind, new)),
-            (old, DCTERMS.source, url_term(v["source_url"])) if v.get("source_url") else None,
-        ]
+        out: list[Triple] = [(old, RDF.type, MKG.RetiredIdentifier), (old, DCTERMS.isReplacedBy, IRIS.id(kind, new))]
+        if v.get("source_url"):
+            out.append((old, DCTERMS.source, url_term(v["source_url"])))
         if v.get("retired"):
             out.append((old, DCTERMS.date, date_literal(v["retired"])))
         if v.get("note"):
             out.append((old, RDFS.comment, Literal(v["note"], lang="en")))
-        return [t for t in out if t is not None]
+        return out
 
     def name_language(self, row: Row, *, report: bool = True) -> str:
         """The language of the record's name (column name_language, BCP 47: de, en, es, pl, vi …); German
