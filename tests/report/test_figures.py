@@ -239,3 +239,9 @@ def test_network_layout_is_deterministic(service, settings, berlin):
     assert again.figures["network-nodes"].svg == berlin.figures["network-nodes"].svg
     xs = [(n.x, n.y) for n in berlin.network.nodes.values()]
     assert len(set(xs)) == len(xs)  # no two nodes on the same spot
+
+
+def test_network_shows_a_nomination_as_such(berlin):
+    """The 2012 Spandau list was a nomination: its relations read "benannt (noch nicht berufen)", never current."""
+    nominated = [e for e in berlin.network.edges if e.relation and e.relation.endswith("--behar-ev--member")]
+    assert nominated and all(e.role.startswith("benannt") and e.status == "unknown" and e.evidenced == "2012-10-30" for e in nominated)
