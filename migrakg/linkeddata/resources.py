@@ -64,6 +64,19 @@ def record_target(iris: Iris, kind: str, slug: str) -> Target:
     return Target(iri, "record", kind)
 
 
+def replacement(service: Any, iri: str, base: str) -> str | None:
+    """The local path of the record that replaced a retired IRI (a `mkg:RetiredIdentifier`: replaced and
+    nameless, data/retired-slugs.csv), or None for every other IRI — a merged network keeps its own page."""
+    query = (
+        f"SELECT ?new WHERE {{ <{iri}> <{PREFIXES['dcterms']}isReplacedBy> ?new "
+        f"FILTER NOT EXISTS {{ <{iri}> <{PREFIXES['skos']}prefLabel>|<{PREFIXES['schema']}name> ?name }} }} LIMIT 1"
+    )
+    _, rows = service.select(query)
+    if not rows or rows[0][0] is None:
+        return None
+    return local_path(rows[0][0].value, base)
+
+
 def ontology_target(iris: Iris) -> Target:
     return Target(iris.base + "ontology", "ontology", "ontology")
 

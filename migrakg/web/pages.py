@@ -212,26 +212,13 @@ def favicon(request: Request) -> Response:
 def resource_page(kind: str, name: str, request: Request, state: State) -> Response:
     slug, suffix = split_suffix(name)
     target = resources.record_target(state.settings.iris, kind, slug)
-    moved = replacement(state, target.iri)
+    moved = resources.replacement(state.service, target.iri, state.settings.base_iri)
     if moved:
         # a retired slug (data/retired-slugs.csv): the record was merged into another; the published IRI
         # keeps answering, permanently, with the record that replaced it (same suffix, same query)
         location = moved + (f".{suffix}" if suffix else "") + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(location, status_code=308)
     return _respond(request, state, target, f"/id/{kind}/{slug}", suffix)
-
-
-def replacement(state: AppState, iri: str) -> str | None:
-    """The local path of the record that replaced a retired IRI (a `mkg:RetiredIdentifier`: replaced and
-    nameless), or None for every other IRI — a merged network keeps its own page and its name."""
-    query = (
-        f"SELECT ?new WHERE {{ <{iri}> <{PREFIXES['dcterms']}isReplacedBy> ?new "
-        f"FILTER NOT EXISTS {{ <{iri}> <{PREFIXES['skos']}prefLabel>|<{PREFIXES['schema']}name> ?name }} }} LIMIT 1"
-    )
-    _, rows = state.service.select(query)
-    if not rows or rows[0][0] is None:
-        return None
-    return resources.local_path(rows[0][0].value, state.settings.base_iri)
 
 
 @router.get("/ontology")
