@@ -11,10 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from migrakg.namespaces import MKG, ORG
+from migrakg.namespaces import MKG, ORG, SCHEMA
+
+ROLE = Namespace("https://w3id.org/migrakg/vocab/role/")
+STAGE = "https://w3id.org/migrakg/vocab/stage/"
 
 ROOT = Path(__file__).resolve().parent.parent
 ID = "https://w3id.org/migrakg/id/"
@@ -40,7 +43,7 @@ def test_real_data_counts(built, dataset):
     assert built.counts["district"] == 12
     assert built.counts["project"] >= 2
     lingua = URIRef(ID + "network/ak-lingua-pankow")
-    memberships = set(dataset.subjects(ORG.organization, lingua))
+    memberships = {m for m in dataset.subjects(ORG.organization, lingua) if dataset.value(m, ORG.role) == ROLE.member}
     assert len(memberships) == 18  # the 2022 member list, each as a qualified org:Membership
     # the shortcut org:hasMember says "a member today": only for memberships whose status is current
     current = {m for m in memberships if str(dataset.value(m, MKG.status)).endswith("/current")}
@@ -58,6 +61,50 @@ def test_real_data_counts(built, dataset):
         assert (URIRef(ID + iri), RDF.type, None) in dataset, iri
     funders = set(dataset.objects(None, URIRef("https://schema.org/funder")))
     assert URIRef(ID + "organisation/senstadt") in funders
+
+
+def test_facts_are_no_stronger_than_their_sources(dataset):
+    """RESEARCH.md, facts waiting for the model: nominations, the Senate's money, regular participants,
+    merged networks, the migrant-organisation evidence and the retired slugs, as the build writes them."""
+    mib = URIRef(ID + "network/mib-spandau")
+    nominated = set(dataset.subjects(MKG.stage, URIRef(STAGE + "nominated")))
+    assert len(nominated) == 11  # the 2012 list: "vom Ausschuss benannt", not appointed
+    for ms in nominated:
+        assert str(dataset.value(ms, MKG.status)).endswith("/unknown")
+        assert str(dataset.value(ms, MKG.lastEvidenced)) == "2012-10-30"
+    behar = URIRef(ID + "organisation/behar-ev")
+    assert (behar, ORG.memberOf, mib) not in dataset and (mib, ORG.hasMember, behar) not in dataset
+    # Integrationsfonds: the Senate's money, allocated by the district office, 2016 measures not yet approved
+    senate, spandau = URIRef(ID + "organisation/senat-von-berlin"), URIRef(ID + "organisation/bezirksamt-spandau")
+    grant = URIRef(ID + "funding/integrationsfonds-spandau-2016-schulanfang")
+    assert dataset.value(grant, SCHEMA.funder) == senate and dataset.value(grant, MKG.allocatedBy) == spandau
+    assert dataset.value(grant, MKG.stage) == URIRef(STAGE + "decided-not-approved")
+    # AK Lingua: the library and the youth office take part regularly since 2018, as participants, not members
+    lingua = URIRef(ID + "network/ak-lingua-pankow")
+    participants = {dataset.value(m, ORG.member) for m in dataset.subjects(ORG.role, ROLE["regular-participant"])}
+    assert participants == {URIRef(ID + "organisation/stadtbibliothek-pankow"), URIRef(ID + "organisation/jugendamt-pankow")}
+    assert (lingua, ORG.hasMember, URIRef(ID + "organisation/jugendamt-pankow")) not in dataset
+    ag = URIRef(ID + "network/ag-mehrsprachigkeit-pankow")
+    assert dataset.value(ag, MKG.mergedInto) == lingua and dataset.value(ag, DCTERMS.isReplacedBy) == lingua
+    # the speaker of 2023 and the member of 2017 are two records with their own role and period
+    gwv = URIRef(ID + "organisation/gemeinwesenverein-heerstrasse-nord-ev")
+    roles = {dataset.value(m, ORG.role) for m in dataset.subjects(ORG.member, gwv) if dataset.value(m, ORG.organization) == mib}
+    assert {ROLE.member, ROLE.speaker} <= roles
+    # every "yes" names its evidence class and the page that carries it
+    for org in dataset.subjects(MKG.isMigrantOrganisation, None):
+        if "#" in str(org) or str(dataset.value(org, MKG.isMigrantOrganisation)) != "true":
+            continue
+        evidence = dataset.value(org, MKG.migrantOrganisationEvidence)
+        assert evidence is not None, org
+        assert str(dataset.value(evidence, MKG.evidenceClass)) in ("A", "B") and dataset.value(evidence, DCTERMS.source)
+    # published IRIs of merged records point to the kept ones
+    for old, new in (
+        ("gesellschaft-fuer-interkulturelle-zusammenarbeit-ev", "giz-ggmbh"),
+        ("deutsch-arabische-freundschaft-familienbegegnung", "daf-ev"),
+    ):
+        retired = URIRef(ID + "organisation/" + old)
+        assert dataset.value(retired, DCTERMS.isReplacedBy) == URIRef(ID + "organisation/" + new)
+        assert (retired, RDF.type, MKG.Organisation) not in dataset
 
 
 def test_every_record_has_provenance(built, dataset):
@@ -181,6 +228,19 @@ def test_duplicate_slug(project):
     result = run_cli("build", "--out", str(project / "build"), root=project)
     slug = lines[1].split(",")[0]
     assert_input_error(result, f"duplicate slug '{slug}' (already in data/organisations.csv row 2)")
+
+
+def test_retired_slug_is_never_reused(project):
+    """A slug in data/retired-slugs.csv names a published IRI that now redirects: no record may take it again."""
+    path = project / "data/organisations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    reused = "daf-ev-2," + lines[1].split(",", 1)[1]
+    path.write_text(
+        "\n".join(lines + [reused.replace("daf-ev-2", "deutsch-arabische-freundschaft-familienbegegnung", 1)]) + "\n",
+        encoding="utf-8",
+    )
+    result = run_cli("build", "--out", str(project / "build"), root=project)
+    assert_input_error(result, "slug 'deutsch-arabische-freundschaft-familienbegegnung' is retired and must never be reused")
 
 
 def test_dangling_reference(project):

@@ -6,6 +6,7 @@ import functools
 import re
 from pathlib import Path
 
+import pycountry
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
@@ -27,7 +28,18 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 LEGAL = Namespace("http://www.w3.org/ns/legal#")
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
-SCHEMES = ["legal-form", "field", "target-group", "offer-type", "network-type", "role", "funding-programme", "language", "status"]
+SCHEMES = [
+    "legal-form",
+    "field",
+    "target-group",
+    "offer-type",
+    "network-type",
+    "role",
+    "funding-programme",
+    "language",
+    "status",
+    "stage",
+]
 
 
 @functools.cache
@@ -182,8 +194,14 @@ def test_concepts_are_complete(scheme: str):
     for code, concept in scheme_concepts(scheme).items():
         expected_iri = LANG_BASE + code if scheme == "language" else f"{VOCAB_BASE}{scheme}/{code}"
         assert str(concept) == expected_iri
-        assert (concept, SKOS.topConceptOf, scheme_iri) in g
-        assert (scheme_iri, SKOS.hasTopConcept, concept) in g
+        # a concept is a top concept of its scheme or sits below one (skos:broader, where a hierarchy is natural)
+        broader = set(g.objects(concept, SKOS.broader))
+        if broader:
+            assert broader <= set(scheme_concepts(scheme).values()), concept
+            assert all((b, SKOS.narrower, concept) in g for b in broader) or scheme == "language", concept
+        else:
+            assert (concept, SKOS.topConceptOf, scheme_iri) in g
+            assert (scheme_iri, SKOS.hasTopConcept, concept) in g
         labels = languages_of(g, concept, SKOS.prefLabel)
         assert labels.count("de") == 1 and labels.count("en") == 1, (concept, labels)
         assert len(labels) == len(set(labels)), (concept, labels)  # at most one prefLabel per language
@@ -272,6 +290,8 @@ FULL_SCHEME_PROPERTIES = {
     MKG.programme: "funding-programme",
     DCTERMS.language: "language",
 }
+#: properties whose sh:in lists a part of a scheme (the stage a membership or a funding can be in)
+PARTIAL_SCHEME_PROPERTIES = {MKG.stage: "stage"}
 ROLE_PROPERTIES = {
     ORG.role: {
         "member",
@@ -281,6 +301,8 @@ ROLE_PROPERTIES = {
         "mo-representative",
         "association-representative",
         "founding-member",
+        "speaker",
+        "regular-participant",
     },
     MKG.carrierRole: {"carrier", "tandem-partner"},
 }
@@ -298,6 +320,8 @@ def test_sh_in_lists_agree_with_the_vocabularies():
         path = g.value(ps, SH.path)
         if path in FULL_SCHEME_PROPERTIES:
             assert members == set(scheme_concepts(FULL_SCHEME_PROPERTIES[path]).values()), ps
+        elif path in PARTIAL_SCHEME_PROPERTIES:
+            assert members <= set(scheme_concepts(PARTIAL_SCHEME_PROPERTIES[path]).values()), ps
         elif path in ROLE_PROPERTIES:
             codes = {str(vocab("role").value(m, SKOS.notation)) for m in members}
             assert codes == ROLE_PROPERTIES[path], ps
@@ -305,7 +329,7 @@ def test_sh_in_lists_agree_with_the_vocabularies():
             continue
         assert members <= known, ps
         checked.add(path)
-    assert checked == set(FULL_SCHEME_PROPERTIES) | set(ROLE_PROPERTIES)
+    assert checked == set(FULL_SCHEME_PROPERTIES) | set(ROLE_PROPERTIES) | set(PARTIAL_SCHEME_PROPERTIES)
 
 
 @pytest.mark.parametrize("path", [MKG.seatDistrict, SCHEMA.areaServed, MKG.district])
@@ -315,3 +339,33 @@ def test_district_valued_properties_use_sh_class(path: URIRef):
     assert using
     for ps in using:
         assert (ps, SH["class"], MKG.District) in g, ps
+
+
+# --- mappings to published schemes -------------------------------------------------------------------
+
+OPEN_ELIGIBILITY = "https://github.com/auntbertha/openeligibility/blob/"
+MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+
+
+@pytest.mark.parametrize(
+    "scheme,table", [("offer-type", "services.csv#human_services"), ("target-group", "situations.csv#human_situations")]
+)
+def test_every_concept_maps_to_open_eligibility_or_says_why_not(scheme: str, table: str):
+    """Offer types map to Open Eligibility's human services, target groups to its human situations (the
+    taxonomy HSDS directories use); a concept without a counterpart says so in an editorial note."""
+    g = vocab(scheme)
+    for code, concept in scheme_concepts(scheme).items():
+        targets = [str(o) for p in MATCHES for o in g.objects(concept, p)]
+        notes = [str(n) for n in g.objects(concept, SKOS.editorialNote)]
+        assert targets or any(n.startswith("No match in Open Eligibility") for n in notes), code
+        assert not (targets and any(n.startswith("No match") for n in notes)), code
+        for target in targets:
+            assert target.startswith(OPEN_ELIGIBILITY) and table in target, (code, target)
+
+
+def test_every_language_maps_to_iso_639_3():
+    g = vocab("language")
+    for code, concept in scheme_concepts("language").items():
+        iso = [str(o) for o in g.objects(concept, SKOS.exactMatch) if str(o).startswith("https://iso639-3.sil.org/code/")]
+        assert len(iso) == 1, code
+        assert pycountry.languages.get(alpha_3=iso[0].rsplit("/", 1)[-1]) is not None, (code, iso)

@@ -64,6 +64,19 @@ def record_target(iris: Iris, kind: str, slug: str) -> Target:
     return Target(iri, "record", kind)
 
 
+def replacement(service: Any, iri: str, base: str) -> str | None:
+    """The local path of the record that replaced a retired IRI (a `mkg:RetiredIdentifier`: replaced and
+    nameless, data/retired-slugs.csv), or None for every other IRI — a merged network keeps its own page."""
+    query = (
+        f"SELECT ?new WHERE {{ <{iri}> <{PREFIXES['dcterms']}isReplacedBy> ?new "
+        f"FILTER NOT EXISTS {{ <{iri}> <{PREFIXES['skos']}prefLabel>|<{PREFIXES['schema']}name> ?name }} }} LIMIT 1"
+    )
+    _, rows = service.select(query)
+    if not rows or rows[0][0] is None:
+        return None
+    return local_path(rows[0][0].value, base)
+
+
 def ontology_target(iris: Iris) -> Target:
     return Target(iris.base + "ontology", "ontology", "ontology")
 
@@ -91,8 +104,9 @@ def concept_target(service: Any, iris: Iris, scheme: str, code: str) -> Target:
     raise ResourceNotFound(own)
 
 
-#: the nodes of a record that are part of its description: contact, address, amount, period and its ends
-SUB_NODES = ("contact", "address", "amount", "period", "start", "end")
+#: the nodes of a record that are part of its description: contact, address, amount, period and its ends, the
+#: evidence of the migrant-organisation flag and its names in time (at most three, sources/records.py)
+SUB_NODES = ("contact", "address", "amount", "period", "start", "end", "migrant-organisation", "name-1", "name-2", "name-3")
 
 
 def _sub_nodes(iri: str) -> str:

@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
 from .. import formats
 from ..namespaces import LEGAL, LOCN, MKG, ORG, SCHEMA, VCARD
@@ -73,6 +73,27 @@ SCHEMAS: dict[str, tuple[str, str]] = {
         "service_areas.csv",
         "id:string/uuid!* service_id:string/uuid name:string description:string extent:string extent_type:string uri:string",
     ),
+    "taxonomy": ("taxonomies.csv", "id:string/uuid!* name:string! description:string! uri:string/uri version:string"),
+    "taxonomy_term": (
+        "taxonomy_terms.csv",
+        "id:string/uuid!* code:string* name:string! description:string! parent_id:string/uuid taxonomy:string language:string taxonomy_id:string/uuid term_uri:string/uri",
+    ),
+    "attribute": (
+        "attributes.csv",
+        "id:string/uuid!* link_id:string/uuid! taxonomy_term_id:string/uuid! link_type:string link_entity:string! value:string",
+    ),
+    "schedule": (
+        "schedules.csv",
+        "id:string/uuid!* service_id:string/uuid location_id:string/uuid service_at_location_id:string/uuid valid_from:date valid_to:date dtstart:date timezone:number until:date count:number wkst:string=MO|TU|WE|TH|FR|SA|SU freq:string=WEEKLY|MONTHLY interval:number byday:string byweekno:string bymonthday:string byyearday:string description:string opens_at:time closes_at:time schedule_link:string/uri attending_type:string notes:string",
+    ),
+    "organization_identifier": (
+        "organization_identifiers.csv",
+        "id:string/uuid!* organization_id:string/uuid! identifier_scheme:string identifier_type:string! identifier:string!",
+    ),
+    "metadata": (
+        "metadata.csv",
+        "id:string/uuid!* resource_id:string/uuid! resource_type:string! last_action_date:date! last_action_type:string! field_name:string! previous_value:string! replacement_value:string! updated_by:string!",
+    ),
 }
 #: foreign keys of the tables above: (resource, field) → referenced resource (by id)
 FOREIGN_KEYS: dict[tuple[str, str], str] = {
@@ -98,6 +119,12 @@ FOREIGN_KEYS: dict[tuple[str, str], str] = {
     ("funding", "organization_id"): "organization",
     ("funding", "service_id"): "service",
     ("service_area", "service_id"): "service",
+    ("taxonomy_term", "taxonomy_id"): "taxonomy",
+    ("attribute", "taxonomy_term_id"): "taxonomy_term",
+    ("schedule", "location_id"): "location",
+    ("schedule", "service_id"): "service",
+    ("schedule", "service_at_location_id"): "service_at_location",
+    ("organization_identifier", "organization_id"): "organization",
 }
 
 
@@ -366,9 +393,152 @@ def export(source: ReleaseSource, release_date: dt.date) -> dict[str, list[dict[
                 targets.extend(("organization_id", org_ids[c]) for c in carriers_of(source, item) if c in org_ids)
             for key, target in targets:
                 tables["funding"].append({"id": hsds_id(f"{funding}#{target}"), key: target, "source": text})
+    _taxonomy_rows(source, tables, org_ids, service_of)
+    for offer, service_id in service_of.items():
+        tables["schedule"].extend(schedule_rows(source, offer, service_id))
+    for org, org_id in org_ids.items():
+        tables["organization_identifier"].append(
+            {"id": hsds_id(f"{org}#identifier"), "organization_id": org_id, "identifier_scheme": "migrakg",
+             "identifier_type": "migrakg IRI", "identifier": str(org)}
+        )  # fmt: skip
+    _metadata_rows(source, tables, org_ids)
     for rows in tables.values():
         rows.sort(key=lambda r: r["id"])
     return tables
+
+
+#: the schemes whose concepts classify services and organisations in the export: scheme → (link_type, entity)
+TAXONOMIES = {
+    "offer-type": ("offer_type", "service", MKG.offerType),
+    "target-group": ("target_group", "service", SCHEMA.audience),
+    "field": ("field_of_activity", "organization", MKG.fieldOfActivity),
+}
+OPEN_ELIGIBILITY = "https://github.com/auntbertha/openeligibility"
+#: mapping relations that classify (a related term does not)
+CLASSIFYING = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch)
+
+
+def _taxonomy_rows(source: ReleaseSource, tables: dict, org_ids: dict[URIRef, str], service_of: dict[URIRef, str]) -> None:
+    """taxonomy / taxonomy_term / attribute: our offer types, target groups and fields of activity as
+    taxonomies, the Open Eligibility terms they map to (vocab/*.ttl) as a fourth, and an attribute row for
+    every service and organisation classified by them."""
+    schemes = {str(s).rsplit("/vocab/", 1)[-1]: s for s in source.instances(SKOS.ConceptScheme) if "/vocab/" in str(s)}
+    oe_id = hsds_id(OPEN_ELIGIBILITY)
+    tables["taxonomy"].append(
+        {"id": oe_id, "name": "Open Eligibility", "uri": OPEN_ELIGIBILITY,
+         "description": "Open Eligibility human services and human situations (CC BY-SA 3.0); migrakg's mappings in vocab/offer-type.ttl and vocab/target-group.ttl."}
+    )  # fmt: skip
+    terms: dict[str, str] = {}
+    oe_terms: dict[str, str] = {}
+    for scheme in TAXONOMIES:
+        scheme_iri = schemes.get(scheme)
+        if scheme_iri is None:
+            continue
+        taxonomy_id = hsds_id(str(scheme_iri))
+        tables["taxonomy"].append(
+            {"id": taxonomy_id, "name": source.label(scheme_iri), "uri": str(scheme_iri),
+             "description": _text(source.first(scheme_iri, DCTERMS.description, "de")) or source.label(scheme_iri, "en")}
+        )  # fmt: skip
+        for concept in sorted({c for c in source.union.subjects(SKOS.inScheme, scheme_iri) if isinstance(c, URIRef)}, key=str):
+            terms[str(concept)] = hsds_id(str(concept))
+            broader = source.first(concept, SKOS.broader)
+            tables["taxonomy_term"].append(
+                {"id": terms[str(concept)], "code": f"{scheme}/{source.first(concept, SKOS.notation)}",
+                 "name": source.label(concept), "description": _text(source.first(concept, SKOS.definition, "de")) or source.label(concept),
+                 "parent_id": hsds_id(str(broader)) if broader is not None else "", "taxonomy": source.label(scheme_iri),
+                 "language": "deu", "taxonomy_id": taxonomy_id, "term_uri": str(concept)}
+            )  # fmt: skip
+            for relation in CLASSIFYING:
+                for target in source.objects(concept, relation):
+                    if str(target).startswith(OPEN_ELIGIBILITY) and str(target) not in oe_terms:
+                        oe_terms[str(target)] = hsds_id(str(target))
+    for target, term_id in sorted(oe_terms.items()):
+        slug = target.rsplit("#", 1)[-1]
+        name = _text(source.first(URIRef(target), RDFS.label)) or slug.rsplit(":", 1)[-1]
+        tables["taxonomy_term"].append(
+            {"id": term_id, "code": slug, "name": name,
+             "description": f"Open Eligibility: {slug}", "taxonomy": "Open Eligibility", "language": "eng",
+             "taxonomy_id": oe_id, "term_uri": target}
+        )  # fmt: skip
+    for scheme, (link_type, entity, predicate) in TAXONOMIES.items():
+        things = service_of if entity == "service" else org_ids
+        for thing, thing_id in things.items():
+            for concept in source.objects(thing, predicate):
+                if str(concept) not in terms or f"/vocab/{scheme}/" not in str(concept):
+                    continue
+                linked = [terms[str(concept)]] + sorted(
+                    oe_terms[str(t)] for r in CLASSIFYING for t in source.objects(concept, r) if str(t) in oe_terms
+                )
+                for term_id in linked:
+                    tables["attribute"].append(
+                        {"id": hsds_id(f"{thing}#attribute-{term_id}"), "link_id": thing_id, "taxonomy_term_id": term_id,
+                         "link_type": link_type, "link_entity": entity}
+                    )  # fmt: skip
+
+
+#: German weekday words of the schedule texts → iCal day codes
+WEEKDAYS = {
+    "mo": "MO", "montag": "MO", "montags": "MO", "di": "TU", "dienstag": "TU", "dienstags": "TU",
+    "mi": "WE", "mittwoch": "WE", "mittwochs": "WE", "do": "TH", "donnerstag": "TH", "donnerstags": "TH",
+    "fr": "FR", "freitag": "FR", "freitags": "FR", "sa": "SA", "samstag": "SA", "samstags": "SA",
+    "so": "SU", "sonntag": "SU", "sonntags": "SU",
+}  # fmt: skip
+_DAY_HOURS = re.compile(
+    r"\b(?P<day>[A-Za-zäöü]+)\.?\s+(?:ab\s+)?(?P<open>\d{1,2})(?::(?P<om>\d{2}))?\s*(?:[–-]\s*(?P<close>\d{1,2})(?::(?P<cm>\d{2}))?)?\s*Uhr"
+)
+
+
+def weekly_hours(text: str) -> list[tuple[str, str, str]]:
+    """Weekly opening hours in a schedule text, as (day, opens, closes); only "<weekday> H–H Uhr" is read,
+    anything less regular stays text.
+
+    >>> weekly_hours("dienstags 10–12 Uhr, donnerstags 14–16 Uhr; Termine nach Vereinbarung")
+    [('TU', '10:00', '12:00'), ('TH', '14:00', '16:00')]
+    >>> weekly_hours("jeden 2. Sonntag (Stand Oktober 2015)")
+    []
+    """
+    found = []
+    for match in _DAY_HOURS.finditer(text):
+        day = WEEKDAYS.get(match["day"].lower())
+        if day is None:
+            continue
+        opens = f"{int(match['open']):02d}:{match['om'] or '00'}"
+        closes = f"{int(match['close']):02d}:{match['cm'] or '00'}" if match["close"] else ""
+        found.append((day, opens, closes))
+    return found
+
+
+def schedule_rows(source: ReleaseSource, offer: URIRef, service_id: str) -> list[dict[str, str]]:
+    """HSDS schedule rows of an offer: its schedule text always (description), and where the text states
+    "<weekday> H–H Uhr" one weekly row per day. The notes say when a source last stated the hours — an old
+    schedule is never presented as today's."""
+    text = _text(source.first(offer, MKG.schedule))
+    if not text:
+        return []
+    evidenced = _text(source.first(offer, MKG.lastEvidenced))
+    status = _text(source.first(offer, MKG.status)).rsplit("/", 1)[-1]
+    notes = f"Zeiten laut Quelle, zuletzt belegt {evidenced or 'ohne Datum'} (Status: {status}) / hours as the source states them, last evidenced {evidenced or 'undated'}"
+    rows = [
+        {"id": hsds_id(f"{offer}#schedule-{day}-{opens}"), "service_id": service_id, "freq": "WEEKLY", "wkst": "MO",
+         "interval": "1", "byday": day, "opens_at": opens, "closes_at": closes, "description": text, "notes": notes}
+        for day, opens, closes in weekly_hours(text)
+    ]  # fmt: skip
+    return rows or [{"id": hsds_id(f"{offer}#schedule"), "service_id": service_id, "description": text, "notes": notes}]
+
+
+def _metadata_rows(source: ReleaseSource, tables: dict, org_ids: dict[URIRef, str]) -> None:
+    """HSDS metadata (change records): the merges of data/retired-slugs.csv — an organisation's published
+    IRI replaced by the kept record's, on the day it was retired."""
+    for retired in source.instances(MKG.RetiredIdentifier):
+        kept = source.first(retired, DCTERMS.isReplacedBy)
+        day = _text(source.first(retired, DCTERMS.date))
+        if kept not in org_ids or not re.match(r"^\d{4}-\d{2}-\d{2}$", day):
+            continue
+        tables["metadata"].append(
+            {"id": hsds_id(f"{retired}#merged"), "resource_id": org_ids[kept], "resource_type": "organization",
+             "last_action_date": day, "last_action_type": "merge", "field_name": "uri", "previous_value": str(retired),
+             "replacement_value": str(kept), "updated_by": "migrakg (data/retired-slugs.csv)"}
+        )  # fmt: skip
 
 
 def _contact_rows(source: ReleaseSource, tables: dict, contact, **owner: str) -> None:

@@ -4,7 +4,7 @@ Every ISO 639-3 language is known by its English name and its German name (pycou
 table and its German gettext catalogue), by its name in itself where CLDR has one (Babel: "العربية",
 "українська", "Türkçe"), and by its ISO 639-1/-2/-3 codes. The project's codes are those of the EU
 language authority (vocab/language.ttl: ISO 639-2/T style, upper case). A language of a macrolanguage
-(Kurmanji, Sorani → Kurdish; Dari → Persian; Levantine Arabic → Arabic) counts as its macrolanguage when
+(Kurmanji, Sorani → Kurdish; Levantine Arabic → Arabic; Dari has its own code PRS) counts as its macrolanguage when
 only that is in the vocabulary (membership from SIL's ISO 639-3 macrolanguage mappings, for the
 macrolanguages the vocabulary has). A language that is read but is not in the vocabulary is reported
 (decision: docs/koordination.md, "Sprachen") — it is not an error, and it is not silently dropped.

@@ -15,16 +15,19 @@ from pathlib import Path
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ..errors import Location, Problem, Text
 from ..namespaces import DEFAULT_BASE, GEO, LEGAL, LOCN, MKG, ORG, SCHEMA, VCARD, WD, Iris, is_slug
 from ..vocabularies import Vocabularies
-from .periods import date_literal, reference_date, status_code, time_triples
+from .periods import DATE_RE, date_literal, reference_date, status_code, time_triples
 from .schema import LIST_SEPARATOR, SOURCE_KINDS, Column, SourceKind
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 IRIS = Iris(DEFAULT_BASE)
+#: a name with the period it was used: "Oase Pankow [..2011]", "GIZ e.V. [2013..2016]"
+NAME_IN_TIME = re.compile(r"^(.+?)\s*\[\s*([^.\]\s]*)\s*\.\.\s*([^.\]\s]*)\s*\]$")
+MAX_NAMES_IN_TIME = 3
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 REGISTERED_FORMS = {"ev", "ggmbh", "gmbh", "foundation", "public-law-body", "church-body"}
 BERLIN = IRIS.id("place", "berlin")
@@ -123,6 +126,8 @@ class Builder:
         self.slugs: dict[str, dict[str, Row]] = {}
         self.index: dict[URIRef, RecordRef] = {}
         self.graphs: dict[str, list[Triple]] = {}
+        #: rows of retired-slugs.csv: published IRIs of merged records (never reused, answered with a redirect)
+        self.retired: list[Row] = []
 
     # pass 1 -------------------------------------------------------------
     def collect_slugs(self) -> None:
@@ -146,7 +151,7 @@ class Builder:
                             Problem(row.location("slug"), Text("die Zeile hat keinen slug", "the row has no slug"))
                         )
                         continue
-                if not is_slug(row.slug):
+                if spec.kind != "retired" and not is_slug(row.slug):
                     self.problems.append(
                         Problem(
                             row.location("slug"),
@@ -156,6 +161,11 @@ class Builder:
                             ),
                         )
                     )
+                    continue
+                if spec.kind == "retired":
+                    row.slug = f"{row.values['kind']}/{row.values['slug']}"
+                    self.retired.append(row)
+                    row.accepted = True
                     continue
                 known = self.slugs.setdefault(spec.kind, {})
                 if row.slug in known:
@@ -180,7 +190,7 @@ class Builder:
             triples = self.graphs.setdefault(source.graph_name, [])
             for row in source.rows:
                 if row.accepted:
-                    triples.extend(self.record(row))
+                    triples.extend(self.retired_record(row) if row.spec.kind == "retired" else self.record(row))
             if source.spec.kind == "district":
                 triples.extend(district_scheme_triples())
 
@@ -340,6 +350,18 @@ class Builder:
             for term in self.value_terms(row, col, raw):
                 out.append((node, col.predicate, term))
                 used_nodes.add(col.node)
+        for column in ("start", "end"):
+            value = row.values.get(column, "")
+            if value and spec.column_names.count(column) and spec.column(column).type == "special" and not DATE_RE.match(value):
+                self.problems.append(
+                    Problem(
+                        row.location(column),
+                        Text(
+                            f"„{value}“ ist kein Datum der Form JJJJ, JJJJ-MM oder JJJJ-MM-TT",
+                            f"'{value}' is not a date written YYYY, YYYY-MM or YYYY-MM-DD",
+                        ),
+                    )
+                )
         out.extend(self.kind_triples(row, subject))
         out.extend(time_triples(spec.kind, subject, row.values, self.as_of, self.status(row)))
         provenance = [(p, o) for s, p, o in out if s == subject and p in (DCTERMS.source, MKG.sourceDate)]
@@ -385,10 +407,16 @@ class Builder:
                 parent = self.slugs.get("organisation", {}).get(v["unit_of"])
                 if parent:
                     t.append((IRIS.id("organisation", v["unit_of"]), ORG.hasUnit, s))
+            t += self.migrant_organisation_evidence(row, s)
+            t += self.names_in_time(row, s)
         elif kind == "network":
             t += [(s, RDF.type, MKG.Network), (s, RDF.type, ORG.Organization), (s, RDF.type, SCHEMA.Organization)]
             if name:
                 t.append((s, SCHEMA.name, Literal(name, lang=self.name_language(row, report=False))))
+            if v.get("merged_into") in self.slugs.get("network", {}):
+                # mkg:mergedInto ⊑ dcterms:isReplacedBy: written out for readers without inference
+                t.append((s, DCTERMS.isReplacedBy, IRIS.id("network", v["merged_into"])))
+            t += self.names_in_time(row, s)
         elif kind == "project":
             t += [(s, RDF.type, MKG.Project), (s, RDF.type, PROV.Activity)]
             if name:
@@ -467,6 +495,123 @@ class Builder:
             ]
         return t
 
+    def migrant_organisation_evidence(self, row: Row, s: URIRef) -> list[Triple]:
+        """The flag's evidence as a statement of its own: `<record> mkg:migrantOrganisationEvidence
+        <record#migrant-organisation>` with the evidence class (A explicit, B organiser of readings the
+        source attributes to migrant organisations) and the page that carries it."""
+        v = row.values
+        evidence, source = v.get("migrant_organisation_evidence", "").strip().upper(), v.get("migrant_organisation_source", "")
+        if not evidence and not source:
+            return []
+        if evidence not in ("A", "B"):
+            self.problems.append(
+                Problem(
+                    row.location("migrant_organisation_evidence"),
+                    Text(
+                        f"Beweisklasse „{evidence}“: erlaubt sind A (Quelle sagt es ausdrücklich) oder B (Veranstalterin einer Reihe, die die Quelle Migrant:innenorganisationen zuschreibt)",
+                        f"evidence class '{evidence}': allowed are A (the source says so explicitly) or B (organiser of a series the source attributes to migrant organisations)",
+                    ),
+                )
+            )
+            return []
+        if not v.get("migrant_organisation"):
+            self.problems.append(
+                Problem(
+                    row.location("migrant_organisation"),
+                    Text(
+                        "eine Beweisklasse ohne Angabe yes/no in „migrant_organisation“",
+                        "an evidence class without yes/no in 'migrant_organisation'",
+                    ),
+                )
+            )
+            return []
+        node = URIRef(f"{s}#migrant-organisation")
+        out: list[Triple] = [
+            (s, MKG.migrantOrganisationEvidence, node),
+            (node, RDF.type, MKG.MigrantOrganisationEvidence),
+            (node, MKG.evidenceClass, Literal(evidence)),
+        ]
+        flag = self.value_term(row, Column("migrant_organisation", "bool"), v["migrant_organisation"])
+        if flag is not None:
+            out.append((node, MKG.isMigrantOrganisation, flag))
+        out.append((node, DCTERMS.source, url_term(source or v.get("source_url", ""))))
+        return out
+
+    def names_in_time(self, row: Row, s: URIRef) -> list[Triple]:
+        """Column names_in_time: `Name [2013..2016] | Name [..2011]` → `<record> mkg:nameInTime <record#name-n>`,
+        each a mkg:NameInTime with its label (in the record's name language) and the period the source states."""
+        out: list[Triple] = []
+        for number, entry in enumerate(split_list(row.values.get("names_in_time", "")), start=1):
+            match = NAME_IN_TIME.match(entry)
+            dates = [d for d in (match.group(2), match.group(3)) if d] if match else []
+            if match is None or not all(DATE_RE.match(d) for d in dates) or number > MAX_NAMES_IN_TIME:
+                self.problems.append(
+                    Problem(
+                        row.location("names_in_time"),
+                        Text(
+                            f"„{entry}“: Namen im Zeitraum als „Name [JJJJ..JJJJ]“ schreiben (eine Seite darf fehlen: „[..2011]“), höchstens {MAX_NAMES_IN_TIME}",
+                            f"'{entry}': write names in time as 'Name [YYYY..YYYY]' (one side may be empty: '[..2011]'), at most {MAX_NAMES_IN_TIME}",
+                        ),
+                    )
+                )
+                continue
+            node = URIRef(f"{s}#name-{number}")
+            out += [
+                (s, MKG.nameInTime, node),
+                (node, RDF.type, MKG.NameInTime),
+                (node, RDFS.label, Literal(match.group(1).strip(), lang=self.name_language(row, report=False))),
+            ]
+            if match.group(2):
+                out.append((node, SCHEMA.startDate, date_literal(match.group(2))))
+            if match.group(3):
+                out.append((node, SCHEMA.endDate, date_literal(match.group(3))))
+        return out
+
+    def retired_record(self, row: Row) -> list[Triple]:
+        """A row of retired-slugs.csv: the published IRI of a merged record keeps answering — with
+        `dcterms:isReplacedBy` the kept record — and its slug is never given to a record again."""
+        v = row.values
+        kind, slug, new = v.get("kind", ""), v.get("slug", ""), v.get("replaced_by", "")
+        if kind not in self.slugs or not is_slug(slug):
+            self.problems.append(
+                Problem(
+                    row.location("kind"),
+                    Text(
+                        f"unbekannte Art „{kind}“ oder ungültiger slug „{slug}“",
+                        f"unknown kind '{kind}' or invalid slug '{slug}'",
+                    ),
+                )
+            )
+            return []
+        if slug in self.slugs[kind]:
+            self.problems.append(
+                Problem(
+                    row.location("slug"),
+                    Text(
+                        f"slug „{slug}“ ist stillgelegt und darf nicht wieder vergeben werden ({kind})",
+                        f"slug '{slug}' is retired and must never be reused ({kind})",
+                    ),
+                )
+            )
+            return []
+        if new not in self.slugs[kind]:
+            self.problems.append(
+                Problem(
+                    row.location("replaced_by"),
+                    Text(f"„{new}“: kein Datensatz ({kind}) mit diesem slug", f"'{new}': no {kind} record has this slug"),
+                )
+            )
+            return []
+        old = IRIS.id(kind, slug)
+        out: list[Triple] = [(old, RDF.type, MKG.RetiredIdentifier), (old, DCTERMS.isReplacedBy, IRIS.id(kind, new))]
+        if v.get("source_url"):
+            out.append((old, DCTERMS.source, url_term(v["source_url"])))
+        if v.get("retired"):
+            out.append((old, DCTERMS.date, date_literal(v["retired"])))
+        if v.get("note"):
+            out.append((old, RDFS.comment, Literal(v["note"], lang="en")))
+        return out
+
     def name_language(self, row: Row, *, report: bool = True) -> str:
         """The language of the record's name (column name_language, BCP 47: de, en, es, pl, vi …); German
         where the column is empty. A name is tagged with its own language, not the page's."""
@@ -538,7 +683,11 @@ class Builder:
 
     def status(self, row: Row) -> str:
         v = self.time_values(row)
-        return status_code(v.get("start", ""), v.get("end", ""), v.get("source_date", ""), self.as_of)
+        status = status_code(v.get("start", ""), v.get("end", ""), v.get("source_date", ""), self.as_of)
+        # a nomination, or a grant decided but not approved, is never in force on its source's word alone
+        if status == "current" and v.get("stage"):
+            return "unknown"
+        return status
 
     def is_current(self, row: Row) -> bool:
         return self.status(row) == "current"

@@ -98,6 +98,8 @@ ORGANISATIONS = SourceKind(
         Column("kind_of_body", "special", None),
         Column("public_body", "bool", None),
         Column("migrant_organisation", "bool", MKG.isMigrantOrganisation),
+        Column("migrant_organisation_evidence", "special", None),  # A | B → {record}#migrant-organisation
+        Column("migrant_organisation_source", "special", None),  # the page that carries the flag
         Column("unit_of", "ref", ORG.unitOf, targets=("organisation",)),
         Column("seat_district", "ref", MKG.seatDistrict, targets=("district",)),
         Column("districts", "ref", SCHEMA.areaServed, multi=True, targets=("district",)),
@@ -106,6 +108,9 @@ ORGANISATIONS = SourceKind(
         Column("description_de", "text@de", DCTERMS.description),
         Column("description_en", "text@en", DCTERMS.description),
         *_contact(),
+        Column("languages", "language", DCTERMS.language, multi=True),
+        Column("communities", "text@en", MKG.community, multi=True),
+        Column("names_in_time", "special", None),  # Name [start..end] | … → {record}#name-n
         Column("inferred", "special", None),
         *_provenance(),
     ),
@@ -148,6 +153,11 @@ NETWORKS = SourceKind(
         Column("description_de", "text@de", DCTERMS.description),
         Column("description_en", "text@en", DCTERMS.description),
         Column("website", "url", SCHEMA.url),
+        Column("email", "email", VCARD.hasEmail, node="contact"),
+        Column("phone", "phone", VCARD.hasTelephone, node="contact"),
+        Column("end", "date", SCHEMA.dissolutionDate),
+        Column("merged_into", "ref", MKG.mergedInto, targets=("network",)),
+        Column("names_in_time", "special", None),
         *_provenance(),
     ),
     label="network",
@@ -162,6 +172,7 @@ MEMBERSHIPS = SourceKind(
         Column("role", "vocab", ORG.role, required=True, targets=("role",)),
         Column("start", "date", SCHEMA.startDate),
         Column("end", "date", SCHEMA.endDate),
+        Column("stage", "vocab", MKG.stage, targets=("stage",)),
         *_provenance(),
     ),
     slug_from=("network", "member", "role"),
@@ -203,6 +214,7 @@ CARRIER_ROLES = SourceKind(
         Column("role", "vocab", MKG.carrierRole, required=True, targets=("role",)),
         Column("start", "date", SCHEMA.startDate),
         Column("end", "date", SCHEMA.endDate),
+        Column("inferred", "special", None),
         *_provenance(),
     ),
     slug_from=("project", "carrier"),
@@ -215,13 +227,16 @@ FUNDINGS = SourceKind(
     (
         Column("slug", "slug", required=True),
         Column("funder", "ref", SCHEMA.funder, required=True, targets=("organisation",)),
+        Column("allocated_by", "ref", MKG.allocatedBy, targets=("organisation",)),
         Column("funded", "ref", SCHEMA.fundedItem, multi=True, required=True, targets=("project", "offer", "organisation")),
         Column("programme", "vocab", MKG.programme, targets=("funding-programme",)),
         Column("start", "date", SCHEMA.startDate),
         Column("end", "date", SCHEMA.endDate),
         Column("amount", "special", None),  # → schema:amount <#amount> a schema:MonetaryAmount (value, EUR)
+        Column("stage", "vocab", MKG.stage, targets=("stage",)),
         Column("description_de", "text@de", DCTERMS.description),
         Column("description_en", "text@en", DCTERMS.description),
+        Column("inferred", "special", None),
         *_provenance(),
     ),
     label="funding",
@@ -243,6 +258,8 @@ OFFERS = SourceKind(
         Column("place", "ref", SCHEMA.location, multi=True, targets=("place",)),
         Column("project", "ref", MKG.partOfProject, targets=("project",)),
         Column("schedule", "text@de", MKG.schedule),
+        Column("start", "special", None),  # the period: time:hasTime (a Service has no schema:startDate)
+        Column("end", "special", None),
         Column("description_de", "text@de", DCTERMS.description),
         Column("description_en", "text@en", DCTERMS.description),
         *_contact(),
@@ -250,6 +267,20 @@ OFFERS = SourceKind(
         *_provenance(),
     ),
     label="offer",
+)
+
+RETIRED = SourceKind(
+    "retired-slugs.csv",
+    "retired",
+    (
+        Column("kind", "special", None, required=True),
+        Column("slug", "special", None, required=True),
+        Column("replaced_by", "special", None, required=True),
+        Column("retired", "special", None),
+        *_provenance(),
+    ),
+    slug_from=("kind", "slug"),
+    label="retired slug",
 )
 
 #: in reading order: a file may refer to records of any file (references are resolved after reading all)
@@ -263,6 +294,7 @@ SOURCE_KINDS: tuple[SourceKind, ...] = (
     CARRIER_ROLES,
     FUNDINGS,
     OFFERS,
+    RETIRED,
 )
 
 LIST_SEPARATOR = "|"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from .. import formats
@@ -216,6 +216,12 @@ def favicon(request: Request) -> Response:
 def resource_page(kind: str, name: str, request: Request, state: State) -> Response:
     slug, suffix = split_suffix(name)
     target = resources.record_target(state.settings.iris, kind, slug)
+    moved = resources.replacement(state.service, target.iri, state.settings.base_iri)
+    if moved:
+        # a retired slug (data/retired-slugs.csv): the record was merged into another; the published IRI
+        # keeps answering, permanently, with the record that replaced it (same suffix, same query)
+        location = moved + (f".{suffix}" if suffix else "") + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(location, status_code=308)
     return _respond(request, state, target, f"/id/{kind}/{slug}", suffix)
 
 

@@ -84,3 +84,42 @@ def test_service_status_follows_the_evidence(dist, source):
         if row["status"] == "inactive":
             assert "zuletzt belegt" in row["alert"] and "last evidenced" in row["alert"]
     assert any(r["status"] != "active" for r in services.values())
+
+
+def test_taxonomies_classify_services_and_organisations(dist):
+    """Offer types, target groups and fields of activity are taxonomies; services link to their terms and to
+    the Open Eligibility terms those map to (vocab/offer-type.ttl, vocab/target-group.ttl)."""
+    taxonomies = {r["name"]: r for r in rows(dist, "taxonomies.csv")}
+    assert "Open Eligibility" in taxonomies and len(taxonomies) == 4
+    terms = {r["id"]: r for r in rows(dist, "taxonomy_terms.csv")}
+    by_uri = {r["term_uri"]: r for r in terms.values()}
+    refugees = by_uri["https://w3id.org/migrakg/vocab/target-group/refugees"]
+    assert refugees["code"] == "target-group/refugees" and refugees["language"] == "deu"
+    oe = [r for r in terms.values() if r["taxonomy"] == "Open Eligibility"]
+    assert any(r["code"] == "human_situations:citizenship:refugees" and r["name"] == "Refugees" for r in oe)
+    services = {r["id"]: r for r in rows(dist, "services.csv")}
+    welcome = next(r for r in services.values() if r["name"].startswith("Welcome-Center"))
+    linked = {terms[a["taxonomy_term_id"]]["code"] for a in rows(dist, "attributes.csv") if a["link_id"] == welcome["id"]}
+    assert "offer-type/counselling" in linked and "human_services:care:navigating_the_system" in linked
+    orgs = {r["id"] for r in rows(dist, "organizations.csv")}
+    assert any(a["link_entity"] == "organization" and a["link_id"] in orgs for a in rows(dist, "attributes.csv"))
+
+
+def test_schedules_are_read_from_the_hours_and_say_how_old_they_are(dist):
+    services = {r["id"]: r["name"] for r in rows(dist, "services.csv")}
+    schedules = rows(dist, "schedules.csv")
+    welcome = [s for s in schedules if services[s["service_id"]].startswith("Welcome-Center")]
+    assert {(s["byday"], s["opens_at"], s["closes_at"]) for s in welcome} == {("TU", "10:00", "12:00"), ("TH", "14:00", "16:00")}
+    assert all(s["freq"] == "WEEKLY" and "zuletzt belegt 2017-07" in s["notes"] for s in welcome)
+    assert len({s["service_id"] for s in schedules}) == 14  # every offer with a schedule text
+
+
+def test_identifiers_and_change_records(dist):
+    orgs = rows(dist, "organizations.csv")
+    identifiers = {r["organization_id"]: r for r in rows(dist, "organization_identifiers.csv")}
+    assert len(identifiers) == len(orgs)
+    assert all(identifiers[o["id"]]["identifier"] == o["uri"] for o in orgs)
+    merges = {r["previous_value"].rsplit("/", 1)[-1]: r for r in rows(dist, "metadata.csv")}
+    giz = merges["gesellschaft-fuer-interkulturelle-zusammenarbeit-ev"]
+    assert giz["replacement_value"].endswith("/organisation/giz-ggmbh") and giz["last_action_type"] == "merge"
+    assert giz["resource_id"] == str(uuid.uuid5(uuid.NAMESPACE_URL, giz["replacement_value"]))

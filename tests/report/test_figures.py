@@ -58,7 +58,7 @@ def test_offers_by_type_language_and_target_group(scope, request, direct):
 
 def test_language_matrix_counts_and_empty_cells(berlin, pankow, direct):
     languages = direct.subjects(SKOS + "inScheme", BASE + "vocab/language")
-    assert len(languages) == 28
+    assert len(languages) == 38
     matrix = berlin.language_matrix
     assert set(matrix.rows) == languages and len(matrix.columns) == 12
     empty = set()
@@ -239,3 +239,11 @@ def test_network_layout_is_deterministic(service, settings, berlin):
     assert again.figures["network-nodes"].svg == berlin.figures["network-nodes"].svg
     xs = [(n.x, n.y) for n in berlin.network.nodes.values()]
     assert len(set(xs)) == len(xs)  # no two nodes on the same spot
+
+
+def test_network_shows_a_nomination_as_such(berlin):
+    """The 2012 Spandau list was a nomination: its relations read "benannt (noch nicht berufen)", never current."""
+    nominated = [e for e in berlin.network.edges if e.relation and e.relation.endswith("--behar-ev--member")]
+    assert nominated and all(
+        e.role.startswith("benannt") and e.status == "unknown" and e.evidenced == "2012-10-30" for e in nominated
+    )

@@ -113,7 +113,7 @@ def test_legal_form_from_the_name():
 
 LANGUAGES = [
     # German names
-    ("Deutsch", "DEU"), ("Englisch", "ENG"), ("Arabisch", "ARA"), ("Persisch", "FAS"), ("Farsi", "FAS"), ("Dari", "FAS"),
+    ("Deutsch", "DEU"), ("Englisch", "ENG"), ("Arabisch", "ARA"), ("Persisch", "FAS"), ("Farsi", "FAS"), ("Dari", "PRS"),
     ("Kurdisch", "KUR"), ("Kurmandschi", "KUR"), ("Sorani", "KUR"), ("Türkisch", "TUR"), ("Russisch", "RUS"),
     ("Ukrainisch", "UKR"), ("Polnisch", "POL"), ("Vietnamesisch", "VIE"), ("Tigrinja", "TIR"), ("Amharisch", "AMH"),
     ("Französisch", "FRA"), ("Spanisch", "SPA"), ("Serbisch", "SRP"), ("Kroatisch", "HRV"), ("Bosnisch", "BOS"),

@@ -47,7 +47,9 @@ def expected_description(store: ox.Store, iri: str, how: str) -> rdflib.Graph:
     """The description read straight from the store (pyoxigraph patterns, no SPARQL engine)."""
     subjects = {iri}
     if how == "record":
-        subjects |= {iri + "#contact", iri + "#address"}
+        from migrakg.linkeddata.resources import SUB_NODES  # contact, address, … the evidence of the flag, names in time
+
+        subjects |= {f"{iri}#{name}" for name in SUB_NODES}
     elif how == "scheme":
         subjects |= {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(SKOS + "inScheme"), ox.NamedNode(iri))}
     else:
