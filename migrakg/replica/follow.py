@@ -38,7 +38,7 @@ def log_snapshot(store: Path) -> Snapshot:
                 memory.remove(quad)
             memory.extend(change.delta.add)
             seq = change.seq
-        return memory.dump(format=ox.RdfFormat.N_QUADS), seq
+        return memory.dump(format=ox.RdfFormat.N_QUADS) or b"", seq
 
     return take
 
@@ -48,7 +48,7 @@ def kb_snapshot(kb: KnowledgeBase) -> Snapshot:
 
     def take() -> tuple[bytes, int]:
         with kb.readers.lock:
-            return kb.store.dump(format=ox.RdfFormat.N_QUADS), kb.generation
+            return kb.store.dump(format=ox.RdfFormat.N_QUADS) or b"", kb.generation
 
     return take
 

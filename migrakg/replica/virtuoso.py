@@ -129,7 +129,9 @@ class Instance:
                     f"{folder} is no replica folder (no {CONFIG}); make one with `migrakg replica start --dir {folder}`",
                 )
             ) from None
-        return cls(folder, int(data["sql_port"]), int(data["http_port"]), data["password"], data.get("pid"), data.get("prepared", False))
+        return cls(
+            folder, int(data["sql_port"]), int(data["http_port"]), data["password"], data.get("pid"), data.get("prepared", False)
+        )
 
     def save(self) -> None:
         data = {k: v for k, v in asdict(self).items() if k != "folder"}
@@ -158,7 +160,7 @@ class Instance:
         password and make Virtuoso's own graphs private."""
         server, _ = programs()
         if not self.running():
-            log = open(self.folder / "db" / "server.out", "ab")  # noqa: SIM115 — handed to the child
+            log = open(self.folder / "db" / "server.out", "ab")  # handed to the child
             try:
                 process = subprocess.Popen(
                     [server, "+foreground", "+configfile", str(self.folder / "virtuoso.ini")],
@@ -249,7 +251,9 @@ class Instance:
         try:
             done = subprocess.run(command, input=script.encode("utf-8"), capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            raise ReplicaError(Text(f"Virtuoso antwortet nicht in {timeout:g} s", f"Virtuoso did not answer within {timeout:g} s")) from None
+            raise ReplicaError(
+                Text(f"Virtuoso antwortet nicht in {timeout:g} s", f"Virtuoso did not answer within {timeout:g} s")
+            ) from None
         error = done.stderr.decode("utf-8", "replace").strip()
         if done.returncode != 0 or "*** Error" in error:
             detail = " ".join(error.splitlines()[:3])[:600] if error else f"isql exit {done.returncode}"

@@ -48,6 +48,9 @@ class Scan:
     prefixes: dict[str, str] = field(default_factory=dict)
     has_dataset_clause: bool = False  # FROM / FROM NAMED / USING
     depth: int = 0  # deepest nesting of { ( [ — the engine's parser recurses once per level
+    first_word: str | None = None  # the first keyword (DEFINE: a Virtuoso pragma, no SPARQL)
+    used_prefixes: set[str] = field(default_factory=set)  # prefixes of the prefixed names used
+    iris: list[str] = field(default_factory=list)  # every <IRI> written out
 
 
 def scan(text: str) -> Scan:
@@ -75,7 +78,13 @@ def scan(text: str) -> Scan:
     while i < len(tokens):
         kind, value = tokens[i]
         upper = value.upper()
+        if kind == "pname":
+            result.used_prefixes.add(value.partition(":")[0])
+        elif kind == "iri":
+            result.iris.append(value[1:-1])
         if kind == "word":
+            if result.first_word is None:
+                result.first_word = upper
             if upper == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1][0] == "pname" and tokens[i + 2][0] == "iri":
                 result.prefixes[tokens[i + 1][1].rstrip(":")] = tokens[i + 2][1][1:-1]
                 i += 3
@@ -105,3 +114,31 @@ def scan(text: str) -> Scan:
                     result.services.append(None)
         i += 1
     return result
+
+
+#: IRIs that reach Virtuoso's SQL procedures or its own metadata from a query (`bif:`, `sql:` functions)
+VIRTUOSO_REACH = ("bif:", "sql:", "http://www.openlinksw.com/")
+
+
+def virtuoso_reach(found: Scan) -> str | None:
+    """What in a scanned query would reach past SPARQL on Virtuoso (None: nothing). Virtuoso knows prefixes
+    of its own (`bif:`, `sql:`, …) and `DEFINE` pragmas; a query through migrakg's front may use neither,
+    just as on the embedded store, where they are syntax errors.
+
+    >>> virtuoso_reach(scan('SELECT * { ?s ?p ?o FILTER(bif:contains(?o, "x")) }'))
+    'the prefix bif: is not declared'
+    >>> virtuoso_reach(scan('DEFINE get:soft "replace" SELECT * { ?s ?p ?o }'))
+    'DEFINE is no SPARQL'
+    >>> virtuoso_reach(scan('PREFIX s: <sql:> SELECT * { ?s ?p ?o }'))
+    '<sql:> is not available here'
+    >>> virtuoso_reach(scan('PREFIX ex: <http://example.org/> SELECT * { ?s ex:p ?o }')) is None
+    True
+    """
+    if found.first_word == "DEFINE":
+        return "DEFINE is no SPARQL"
+    for prefix in sorted(found.used_prefixes - set(found.prefixes)):
+        return f"the prefix {prefix}: is not declared"
+    for iri in found.iris + list(found.prefixes.values()):
+        if iri.lower().startswith(VIRTUOSO_REACH):
+            return f"<{iri}> is not available here"
+    return None
