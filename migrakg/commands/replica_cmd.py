@@ -51,11 +51,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     instance.start()
     if args.action == "load":
         nquads, seq = log_snapshot(store)()
-        instance.bulk_load(nquads, seq)
+        instance.bulk_load(nquads, seq, Follower(instance, store).log_id())
         print(f"replica {instance.folder}: loaded {store} as of change {seq}")
         return 0
     if args.action == "status":
-        position, head = instance.position(), read_head(store)
+        position, head = instance.position(Follower(instance, store).log_id()), read_head(store)
         print(json.dumps({"position": position, "head": head, "lag": max(0, head - position), "endpoint": instance.endpoint}))
         return 0
     follower = Follower(instance, store)

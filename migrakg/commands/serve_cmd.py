@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         follower = Follower(replica, kb.root, snapshot=kb_snapshot(kb))
         follower.catch_up()
         follower.start()
-        kb.listeners.append(follower.wake)
+        kb.listeners.append(follower.committed)  # the writer reads its change back from the replica
         service = RemoteQueryService(
             replica.endpoint,
             timeout=settings.query_timeout,

@@ -109,22 +109,30 @@ class Follower:
             self._offset, self._known = base, True
         return out
 
+    def log_id(self) -> str:
+        """Which log this is: the start of its first line's checksum ("" while it is empty). A replica
+        that holds another log's changes (another knowledge base, a restored one) is loaded afresh."""
+        try:
+            with self.log.open("rb") as handle:
+                first = handle.readline()
+        except FileNotFoundError:
+            return ""
+        return first[:16].decode("ascii", "replace") if decode(first) is not None else ""
+
     def catch_up(self) -> int:
         """Apply every committed change after the replica's position; how many."""
         with self._lock:
-            position = self.instance.position()
-            if position < self.status.position:  # the replica lost its data: read the log from its start
+            log_id = self.log_id()
+            held, position = self.instance.record()
+            if held != log_id or position < self.status.position or (position == 0 and log_id):
+                nquads, seq = self.snapshot()  # another log, or the replica lost its data: load afresh
+                self.instance.bulk_load(nquads, seq, log_id)
+                position = seq
                 self._known = False
-            if position == 0 and self.log.exists() and self.log.stat().st_size > 0:
-                nquads, seq = self.snapshot()
-                if seq > 0:
-                    self.instance.bulk_load(nquads, seq)
-                    position = seq
-                    self._known = False
             self.status.position = position
             count = 0
             for offset, change in self._changes_after(position):
-                self.instance.apply(change.delta, change.seq)
+                self.instance.apply(change.delta, change.seq, log_id)
                 self._offset = offset
                 self.status.position = change.seq
                 self.status.applied_at = time.time()
@@ -132,6 +140,21 @@ class Follower:
             self.status.head = max(self.status.position, read_head(self.store))
             self.status.error = None
             return count
+
+    def wait_for(self, seq: int, seconds: float = 5.0) -> bool:
+        """Wait (bounded) until the replica holds change *seq*; whether it does."""
+        deadline = time.monotonic() + seconds
+        while self.status.position < seq:
+            if time.monotonic() >= deadline:
+                return False
+            self._wake.set()
+            time.sleep(0.01)
+        return True
+
+    def committed(self, change: Change) -> None:
+        """A knowledge base listener (`kb.listeners.append(follower.committed)`): follow at once, and
+        return once the replica holds the change (bounded), so that whoever wrote reads it back."""
+        self.wait_for(change.seq)
 
     # -- as a thread ------------------------------------------------------------------------------
     def start(self) -> None:

@@ -41,6 +41,8 @@ SYSTEM_GRAPHS = (
     "http://www.w3.org/ns/ldp#",
     "http://localuriqaserver/sparql",
 )
+#: where the default graph's triples live in Virtuoso (see docs/replica.md: differences)
+DEFAULT_GRAPH = ox.NamedNode("urn:x-migrakg:default-graph")
 PRIVATE_GROUP = "http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs"
 
 
@@ -260,24 +262,30 @@ class Instance:
             raise ReplicaError(Text(f"Virtuoso: {detail}", f"Virtuoso: {detail}"))
         return done.stdout.decode("utf-8", "replace")
 
-    def position(self) -> int:
-        """The last change of the log the replica holds (0: none), kept in Virtuoso's registry."""
-        out = self.sql(f"select coalesce(registry_get('{POSITION_KEY}'), '0');").strip()
-        try:
-            return int(out.splitlines()[-1].strip() or 0)
-        except (ValueError, IndexError):
-            return 0
+    def position(self, log_id: str = "") -> int:
+        """The last change of the log *log_id* the replica holds (0: none, or it holds another log's)."""
+        held, seq = self.record()
+        return seq if held == log_id else 0
 
-    def apply(self, delta: Delta, seq: int) -> None:
+    def record(self) -> tuple[str, int]:
+        """(the log the replica follows, its last change there), kept in Virtuoso's registry."""
+        out = self.sql(f"select coalesce(registry_get('{POSITION_KEY}'), ':0');").strip()
+        held, _, seq = (out.splitlines()[-1].strip() if out else ":0").rpartition(":")
+        try:
+            return held, int(seq or 0)
+        except ValueError:
+            return "", 0
+
+    def apply(self, delta: Delta, seq: int, log_id: str = "") -> None:
         """Apply one change (removals, then additions, in statements of CHUNK quads), then record *seq*
         as the position. Not one transaction: a crash in between leaves the position before *seq*, and
         applying a change again is harmless (see kb/delta.py)."""
         script = [update_statement(Delta(set(), set(chunk))) for chunk in chunks(sorted(delta.remove, key=str))]
         script += [update_statement(Delta(set(chunk), set())) for chunk in chunks(sorted(delta.add, key=str))]
-        script.append(f"registry_set('{POSITION_KEY}', '{int(seq)}');")
+        script.append(record_statement(log_id, seq))
         self.sql("\n".join(script))
 
-    def bulk_load(self, nquads: bytes, seq: int) -> None:
+    def bulk_load(self, nquads: bytes, seq: int, log_id: str = "") -> None:
         """Replace everything with *nquads* (the store as of change *seq*) by Virtuoso's bulk loader."""
         load = self.folder / "load"
         for old in load.glob("*.nq"):
@@ -296,8 +304,11 @@ class Instance:
                     [
                         *clear,
                         "delete from DB.DBA.LOAD_LIST;",
-                        f"ld_dir('{load}', 'snapshot.nq', 'urn:migrakg:default');",
-                        "rdf_loader_run();",
+                        *(
+                            [f"ld_dir('{load}', 'snapshot.nq', '{DEFAULT_GRAPH.value}');", "rdf_loader_run();"]
+                            if nquads.strip()
+                            else []
+                        ),
                         "checkpoint;",
                     ]
                 )
@@ -306,14 +317,28 @@ class Instance:
             if failed and failed[-1].strip() not in ("", "0"):
                 detail = self.sql("select ll_error from DB.DBA.LOAD_LIST where ll_error is not null;").strip()[:500]
                 raise ReplicaError(Text(f"Massenladen fehlgeschlagen: {detail}", f"bulk load failed: {detail}"))
-            self.sql(f"registry_set('{POSITION_KEY}', '{int(seq)}');\ncheckpoint;")
+            self.sql(record_statement(log_id, seq) + "\ncheckpoint;")
         finally:
             path.unlink(missing_ok=True)
 
 
 def update_statement(delta: Delta) -> str:
-    """One SPARQL update as an isql statement (the N-Quads form keeps every line free of a trailing `;`)."""
-    return "SPARQL " + delta.update_text() + "\n;"
+    """One SPARQL update as an isql statement (the N-Quads form keeps every line free of a trailing `;`).
+    Virtuoso keeps every triple in a named graph: the default graph's go to DEFAULT_GRAPH."""
+    return "SPARQL " + Delta(named(delta.add), named(delta.remove)).update_text() + "\n;"
+
+
+def named(quads: set[ox.Quad]) -> set[ox.Quad]:
+    return {
+        ox.Quad(q.subject, q.predicate, q.object, DEFAULT_GRAPH) if isinstance(q.graph_name, ox.DefaultGraph) else q
+        for q in quads
+    }
+
+
+def record_statement(log_id: str, seq: int) -> str:
+    if not all(c in "0123456789abcdef" for c in log_id):
+        raise ValueError(log_id)
+    return f"registry_set('{POSITION_KEY}', '{log_id}:{int(seq)}');"
 
 
 def chunks(quads: list[ox.Quad]) -> Iterable[list[ox.Quad]]:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory):
+@pytest.fixture(scope="module")
+def own_virtuoso(tmp_path_factory):
     from migrakg.replica import Instance, Settings
 
     instance = Instance.create(tmp_path_factory.mktemp("virtuoso") / "replica", Settings.sized(300))
-    instance.start()
-    yield instance
-    instance.stop()
+    try:
+        instance.start()
+        yield instance
+    finally:
+        instance.stop()
