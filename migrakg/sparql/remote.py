@@ -12,6 +12,8 @@ headers for an answer cut short by its own time or row limit (an error here, nev
 from __future__ import annotations
 
 import asyncio
+import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,7 +25,7 @@ from .. import formats
 from ..errors import Text
 from ..namespaces import PREFIXES
 from ..terms import Row, from_ox
-from .guard import scan, virtuoso_reach
+from .guard import decode_escapes, scan, virtuoso_reach
 from .results import PYTHON, ResultTooLarge, collect_solutions, collect_triples, serialise_graph, serialise_native
 from .service import (
     DEFAULT_MAX_BYTES,
@@ -39,6 +41,9 @@ from .service import (
 
 SPARQL = "sparql"
 VIRTUOSO = "virtuoso"
+VIRTUOSO_STATE = re.compile(r"Virtuoso (\w{5}) Error")
+#: SQL states of Virtuoso's answers that mean the query is at fault (syntax, unknown function, bad value)
+VIRTUOSO_QUERY_ERRORS = ("37000", "42001", "22", "HT")
 
 
 def endpoint_of(backend: str) -> tuple[str, str]:
@@ -99,7 +104,11 @@ class RemoteQueryService:
                 headers = response.headers
         except urllib.error.HTTPError as exc:
             detail = exc.read()[:500].decode("utf-8", "replace").strip()
-            if exc.code == 400 or (self.dialect == VIRTUOSO and "SP030" in detail):
+            state = VIRTUOSO_STATE.match(detail) if self.dialect == VIRTUOSO else None
+            if state and state.group(1) == "S1T00":
+                raise QueryTimeout(seconds) from None
+            if exc.code == 400 or (state and state.group(1).startswith(VIRTUOSO_QUERY_ERRORS)):
+                detail = detail.split("\n\nSPARQL query:", 1)[0]
                 raise QuerySyntaxError(Text(f"Fehler vom Speicher: {detail}", f"error from the store: {detail}")) from None
             raise EngineError(
                 Text(f"der Speicher antwortet {exc.code}: {detail}", f"the store answered {exc.code}: {detail}")
@@ -123,12 +132,18 @@ class RemoteQueryService:
         found = scan(request.query)
         if found.update or request.update:
             raise UpdateNotAllowed()
-        if self.dialect == VIRTUOSO and (reason := virtuoso_reach(found)):
+        if self.dialect == VIRTUOSO and (reason := virtuoso_reach(found) or lone_surrogate(request.query)):
             raise QuerySyntaxError(
                 Text(f"die Abfrage geht über SPARQL hinaus: {reason}", f"the query reaches beyond SPARQL: {reason}")
             )
         form = form_of(found) or "select"
         seconds = timeout or self.timeout
+        started = time.perf_counter()
+        result = self._run(request, form, seconds)
+        result.seconds = time.perf_counter() - started  # the store's time, as the Server-Timing "engine"
+        return result
+
+    def _run(self, request: QueryRequest, form: str, seconds: float) -> QueryResult:
         if form in ("select", "ask"):
             body, _ = self._post(request, formats.RESULTS_JSON.media_type, seconds)
             if request.media != PYTHON:
@@ -185,6 +200,13 @@ class RemoteQueryService:
 
     def busy(self) -> dict[str, dict[str, int]]:
         return {}
+
+
+def lone_surrogate(text: str) -> str | None:
+    """An escape that names no character (`\\uD800`): pyoxigraph refuses it, Virtuoso would match nothing."""
+    if any("\ud800" <= c <= "\udfff" for c in decode_escapes(text)):
+        return "an escape names no character (a lone surrogate)"
+    return None
 
 
 def parse_results(body: bytes) -> ox.QuerySolutions | ox.QueryBoolean:
