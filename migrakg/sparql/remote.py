@@ -12,6 +12,7 @@ headers for an answer cut short by its own time or row limit (an error here, nev
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 import time
 import urllib.error
@@ -25,7 +26,7 @@ from .. import formats
 from ..errors import Text
 from ..namespaces import PREFIXES
 from ..terms import Row, from_ox
-from .guard import decode_escapes, scan, virtuoso_reach
+from .guard import decode_escapes, describe_as_construct, scan, virtuoso_reach
 from .results import PYTHON, ResultTooLarge, collect_solutions, collect_triples, serialise_graph, serialise_native
 from .service import (
     DEFAULT_MAX_BYTES,
@@ -138,6 +139,11 @@ class RemoteQueryService:
             )
         form = form_of(found) or "select"
         seconds = timeout or self.timeout
+        if self.dialect == VIRTUOSO and found.form == "DESCRIBE" and (construct := describe_as_construct(request.query)):
+            request = dataclasses.replace(request, query=construct)
+        if request.base_iri and not any(c in request.base_iri for c in "<> ") and not found.has_base:
+            # relative IRIs resolve against the endpoint's own address, as on the embedded store
+            request = dataclasses.replace(request, query=f"BASE <{request.base_iri}>\n{request.query}")
         started = time.perf_counter()
         result = self._run(request, form, seconds)
         result.seconds = time.perf_counter() - started  # the store's time, as the Server-Timing "engine"
