@@ -43,6 +43,11 @@ from .service import (
 SPARQL = "sparql"
 VIRTUOSO = "virtuoso"
 VIRTUOSO_STATE = re.compile(r"Virtuoso (\w{5}) Error")
+#: a stored xsd:boolean in Virtuoso's JSON results is written 1/0 (its N-Triples say true/false)
+VIRTUOSO_BOOLEAN = re.compile(rb'("datatype": "http://www\.w3\.org/2001/XMLSchema#boolean", "value": ")([01])"')
+#: Virtuoso stores a geo:wktLiteral as its own geometry type (coordinates rounded to about 7 digits)
+VIRTUOSO_GEOMETRY = b"http://www.openlinksw.com/schemas/virtrdf#Geometry"
+WKT_LITERAL = b"http://www.opengis.net/ont/geosparql#wktLiteral"
 #: SQL states of Virtuoso's answers that mean the query is at fault (syntax, unknown function, bad value)
 VIRTUOSO_QUERY_ERRORS = ("37000", "42001", "22", "HT")
 
@@ -152,6 +157,9 @@ class RemoteQueryService:
     def _run(self, request: QueryRequest, form: str, seconds: float) -> QueryResult:
         if form in ("select", "ask"):
             body, _ = self._post(request, formats.RESULTS_JSON.media_type, seconds)
+            if self.dialect == VIRTUOSO:
+                body = VIRTUOSO_BOOLEAN.sub(lambda m: m.group(1) + (b"true" if m.group(2) == b"1" else b"false") + b'"', body)
+                body = body.replace(VIRTUOSO_GEOMETRY, WKT_LITERAL)
             if request.media != PYTHON:
                 return self._serialised(body, form, request)
             answer = parse_results(body)
@@ -161,6 +169,8 @@ class RemoteQueryService:
             terms = [[None if t is None else from_ox(t) for t in row] for row in rows]
             return QueryResult("select", PYTHON, variables=names, rows=terms, count=len(terms))
         body, _ = self._post(request, formats.NTRIPLES.media_type, seconds)
+        if self.dialect == VIRTUOSO:
+            body = body.replace(VIRTUOSO_GEOMETRY, WKT_LITERAL)
         try:
             triples = collect_triples(
                 (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)),
