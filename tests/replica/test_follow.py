@@ -102,3 +102,31 @@ def test_a_replica_restarted_from_nothing_catches_up(kb, tmp_path):
         assert fresh.record()[1] == kb.generation and count(fresh) == len(kb.store)
     finally:
         fresh.stop()
+
+
+def test_the_front_reads_its_own_writes_from_the_replica_and_health_shows_the_lag(settings, kb, own_virtuoso):
+    """As `serve --replica` runs it: writes go to the knowledge base, queries to the replica, which the
+    server keeps level; a write returns once the replica holds it."""
+    from fastapi.testclient import TestClient
+
+    from migrakg.replica.follow import kb_snapshot
+    from migrakg.sparql.remote import RemoteQueryService
+    from migrakg.web.app import create_app
+
+    follower = Follower(own_virtuoso, kb.root, snapshot=kb_snapshot(kb))
+    follower.catch_up()
+    follower.start()
+    kb.listeners.append(follower.committed)
+    service = RemoteQueryService(own_virtuoso.endpoint, timeout=10, dialect="virtuoso", follower=follower)
+    app = create_app(settings, kb.readers, service=service, kb=kb)
+    query = f"SELECT ?o WHERE {{ <{NARUD}> <{ALT}> ?o }}"
+    try:
+        with TestClient(app) as client:
+            edit(kb, f'INSERT DATA {{ GRAPH <{BASE}graph/import/edits> {{ <{NARUD}> <{ALT}> "vier"@de }} }}')
+            answer = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+            assert "vier" in {b["o"]["value"] for b in answer.json()["results"]["bindings"]}
+            health = client.get("/health").json()["replica"]
+            assert health["position"] == health["head"] == kb.generation and health["lag"] == 0
+            assert client.get("/id/organisation/narud-ev", headers={"Accept": "text/html"}).status_code == 200
+    finally:
+        follower.stop()
