@@ -24,10 +24,9 @@ import pyoxigraph as ox
 
 from .. import formats
 from ..errors import Text
-from ..namespaces import PREFIXES
 from ..terms import Row, from_ox
 from .guard import decode_escapes, describe_as_construct, scan, virtuoso_reach
-from .results import PYTHON, ResultTooLarge, collect_solutions, collect_triples, serialise_graph, serialise_native
+from .results import PYTHON, ResultTooLarge, collect_solutions, collect_triples, serialise_native
 from .service import (
     DEFAULT_MAX_BYTES,
     EngineError,
@@ -38,6 +37,7 @@ from .service import (
     QueryTimeout,
     UpdateNotAllowed,
     form_of,
+    graph_result,
 )
 
 SPARQL = "sparql"
@@ -178,14 +178,7 @@ class RemoteQueryService:
             )
         except (SyntaxError, ValueError) as exc:
             raise unreadable(exc) from None
-        if request.media == PYTHON:
-            return QueryResult(
-                "graph",
-                PYTHON,
-                count=len(triples),
-                triples=[(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples],
-            )
-        return QueryResult("graph", request.media, serialise_graph(triples, request.media, PREFIXES), count=len(triples))
+        return graph_result(triples, request.media)
 
     def _serialised(self, body: bytes, form: str, request: QueryRequest) -> QueryResult:
         """The answer written out by pyoxigraph's serialiser (read twice: once to count against the row limit)."""

@@ -53,10 +53,9 @@ def wait_for(condition, seconds: float = 1.0) -> bool:
 
 @pytest.fixture
 def kb(settings, kb_template, tmp_path):
-    shutil.copytree(kb_template, tmp_path / "kb")
-    base = KnowledgeBase.open(tmp_path / "kb", settings)
-    yield base
-    base.close()
+    """A knowledge base of this test's own (a copy of the session's)."""
+    with KnowledgeBase.open(shutil.copytree(kb_template, tmp_path / "kb"), settings) as base:
+        yield base
 
 
 def test_a_committed_change_reaches_the_replica_within_a_second(kb, own_virtuoso):
