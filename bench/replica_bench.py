@@ -91,7 +91,11 @@ def fmt(entry: dict[str, Any] | None) -> str:
 
 def run_size(label: str, args: argparse.Namespace, queries: list) -> dict[str, Any]:
     path, _ = ensure_data(label, SIZES[label])
-    result: dict[str, Any] = {"size": label, "file": str(path.relative_to(HERE.parent)), "file_mb": round(path.stat().st_size / 1e6, 1)}
+    result: dict[str, Any] = {
+        "size": label,
+        "file": str(path.relative_to(HERE.parent)),
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+    }
     log(f"== {label}: {path.name}")
     folder = WORK / f"virtuoso-{label}"
     shutil.rmtree(folder, ignore_errors=True)
@@ -116,7 +120,15 @@ def run_size(label: str, args: argparse.Namespace, queries: list) -> dict[str, A
         port = free_port()
         servers["replica"] = Server(
             "replica",
-            [str(VENV_BIN / "migrakg"), "serve", "--backend", f"virtuoso://127.0.0.1:{replica.http_port}", "--port", str(port), *common],
+            [
+                str(VENV_BIN / "migrakg"),
+                "serve",
+                "--backend",
+                f"virtuoso://127.0.0.1:{replica.http_port}",
+                "--port",
+                str(port),
+                *common,
+            ],
             f"http://127.0.0.1:{port}/sparql",
             WORK / "logs" / f"replica-bench-replica-{label}.log",
         )
@@ -180,7 +192,11 @@ def main(argv: list[str] | None = None) -> int:
         result["machine"] = machine()
         (RESULTS / f"replica-{label}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         results.append(result)
-    every = [json.loads((RESULTS / f"replica-{label}.json").read_text()) for label in SIZES if (RESULTS / f"replica-{label}.json").exists()]
+    every = [
+        json.loads((RESULTS / f"replica-{label}.json").read_text())
+        for label in SIZES
+        if (RESULTS / f"replica-{label}.json").exists()
+    ]
     (RESULTS / "replica-tables.md").write_text(table(every), encoding="utf-8")
     print(table(every))
     return 0
