@@ -80,13 +80,14 @@ class Follower:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._written: tuple[str, int, str] | None = None  # the position this follower recorded last
 
     @property
     def log(self) -> Path:
         return self.store / LOG
 
-    def _changes_after(self, position: int) -> list[tuple[int, Change]]:
-        """Whole changes after *position* from the log: (offset after the line, change)."""
+    def _changes_after(self, position: int) -> list[tuple[int, str, Change]]:
+        """Whole changes after *position* from the log: (offset after the line, its mark, change)."""
         try:
             with self.log.open("rb") as handle:
                 handle.seek(self._offset if self._known else 0)
@@ -102,7 +103,7 @@ class Follower:
                 break
             at += len(line)
             if change.seq > position:
-                out.append((at, change))
+                out.append((at, line[:16].decode("ascii"), change))
             elif not out:  # still before the position: the offset moves past it
                 self._offset, self._known = at, True
         if not self._known:
@@ -119,21 +120,41 @@ class Follower:
             return ""
         return first[:16].decode("ascii", "replace") if decode(first) is not None else ""
 
+    def mark(self, seq: int) -> str | None:
+        """The start of the checksum of change *seq*'s line in the log (None: not there)."""
+        try:
+            with self.log.open("rb") as handle:
+                for line in handle:
+                    change = decode(line)
+                    if change is None:
+                        return None
+                    if change.seq == seq:
+                        return line[:16].decode("ascii")
+        except FileNotFoundError:
+            return None
+        return None
+
     def catch_up(self) -> int:
         """Apply every committed change after the replica's position; how many."""
         with self._lock:
             log_id = self.log_id()
-            held, position = self.instance.record()
-            if held != log_id or position < self.status.position or (position == 0 and log_id):
-                nquads, seq = self.snapshot()  # another log, or the replica lost its data: load afresh
-                self.instance.bulk_load(nquads, seq, log_id)
+            record = self.instance.record()
+            held, position, mark = record
+            if record != self._written and (
+                held != log_id or (position == 0 and log_id) or (position and self.mark(position) != mark)
+            ):  # another log, a log restored to an earlier point, or a replica without data: load afresh
+                nquads, seq = self.snapshot()
+                mark = (self.mark(seq) or "") if seq else ""
+                self.instance.bulk_load(nquads, seq, log_id, mark)
                 position = seq
                 self._known = False
+            self._written = (log_id, position, mark)
             self.status.position = position
             count = 0
-            for offset, change in self._changes_after(position):
-                self.instance.apply(change.delta, change.seq, log_id)
+            for offset, line_mark, change in self._changes_after(position):
+                self.instance.apply(change.delta, change.seq, log_id, line_mark)
                 self._offset = offset
+                self._written = (log_id, change.seq, line_mark)
                 self.status.position = change.seq
                 self.status.applied_at = time.time()
                 count += 1

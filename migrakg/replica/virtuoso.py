@@ -264,28 +264,29 @@ class Instance:
 
     def position(self, log_id: str = "") -> int:
         """The last change of the log *log_id* the replica holds (0: none, or it holds another log's)."""
-        held, seq = self.record()
+        held, seq, _ = self.record()
         return seq if held == log_id else 0
 
-    def record(self) -> tuple[str, int]:
-        """(the log the replica follows, its last change there), kept in Virtuoso's registry."""
-        out = self.sql(f"select coalesce(registry_get('{POSITION_KEY}'), ':0');").strip()
-        held, _, seq = (out.splitlines()[-1].strip() if out else ":0").rpartition(":")
+    def record(self) -> tuple[str, int, str]:
+        """(the log the replica follows, its last change there, that change's line checksum), kept in
+        Virtuoso's registry."""
+        out = self.sql(f"select coalesce(registry_get('{POSITION_KEY}'), ':0:');").strip()
+        parts = (out.splitlines()[-1].strip() if out else ":0:").split(":")
         try:
-            return held, int(seq or 0)
-        except ValueError:
-            return "", 0
+            return parts[0], int(parts[1] or 0), parts[2] if len(parts) > 2 else ""
+        except (ValueError, IndexError):
+            return "", 0, ""
 
-    def apply(self, delta: Delta, seq: int, log_id: str = "") -> None:
+    def apply(self, delta: Delta, seq: int, log_id: str = "", mark: str = "") -> None:
         """Apply one change (removals, then additions, in statements of CHUNK quads), then record *seq*
         as the position. Not one transaction: a crash in between leaves the position before *seq*, and
         applying a change again is harmless (see kb/delta.py)."""
         script = [update_statement(Delta(set(), set(chunk))) for chunk in chunks(sorted(delta.remove, key=str))]
         script += [update_statement(Delta(set(chunk), set())) for chunk in chunks(sorted(delta.add, key=str))]
-        script.append(record_statement(log_id, seq))
+        script.append(record_statement(log_id, seq, mark))
         self.sql("\n".join(script))
 
-    def bulk_load(self, nquads: bytes, seq: int, log_id: str = "") -> None:
+    def bulk_load(self, nquads: bytes, seq: int, log_id: str = "", mark: str = "") -> None:
         """Replace everything with *nquads* (the store as of change *seq*) by Virtuoso's bulk loader."""
         load = self.folder / "load"
         for old in load.glob("*.nq"):
@@ -317,7 +318,7 @@ class Instance:
             if failed and failed[-1].strip() not in ("", "0"):
                 detail = self.sql("select ll_error from DB.DBA.LOAD_LIST where ll_error is not null;").strip()[:500]
                 raise ReplicaError(Text(f"Massenladen fehlgeschlagen: {detail}", f"bulk load failed: {detail}"))
-            self.sql(record_statement(log_id, seq) + "\ncheckpoint;")
+            self.sql(record_statement(log_id, seq, mark) + "\ncheckpoint;")
         finally:
             path.unlink(missing_ok=True)
 
@@ -335,10 +336,12 @@ def named(quads: set[ox.Quad]) -> set[ox.Quad]:
     }
 
 
-def record_statement(log_id: str, seq: int) -> str:
-    if not all(c in "0123456789abcdef" for c in log_id):
-        raise ValueError(log_id)
-    return f"registry_set('{POSITION_KEY}', '{log_id}:{int(seq)}');"
+def record_statement(log_id: str, seq: int, mark: str = "") -> str:
+    """The replica's position: which log (*log_id*), which change (*seq*) and that change's line (*mark*):
+    a log that was restored to an earlier point and went on differently no longer matches it."""
+    if not all(c in "0123456789abcdef" for c in log_id + mark):
+        raise ValueError(log_id + mark)
+    return f"registry_set('{POSITION_KEY}', '{log_id}:{int(seq)}:{mark}');"
 
 
 def chunks(quads: list[ox.Quad]) -> Iterable[list[ox.Quad]]:

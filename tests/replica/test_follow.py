@@ -105,7 +105,9 @@ def test_a_replica_restarted_from_nothing_catches_up(kb, tmp_path):
 
 def test_the_front_reads_its_own_writes_from_the_replica_and_health_shows_the_lag(settings, kb, own_virtuoso):
     """As `serve --replica` runs it: writes go to the knowledge base, queries to the replica, which the
-    server keeps level; a write returns once the replica holds it."""
+    server keeps level; a write returns once the replica holds it. The replica still holds the first test's
+    knowledge base — a copy of the same one that went on differently (like a log restored to an earlier
+    point): its position names a change this log does not have, so it is loaded afresh."""
     from fastapi.testclient import TestClient
 
     from migrakg.replica.follow import kb_snapshot
