@@ -84,3 +84,17 @@ def test_probes_answer_alike(service, replica_service, name):
     embedded = answer(service, GEO + PROBES[name])
     assert embedded, name
     assert answer(replica_service, GEO + PROBES[name]) == embedded
+
+
+REPORT_TABLES = ("/report/organisations-by-district.csv", "/report/pankow/counselling-gaps.csv", "/report/offers-by-type.csv")
+
+
+def test_the_report_is_the_same_from_the_replica(session_client, replica_session_client):
+    """The actor analysis (its page and the CSV of each figure) built through the replica matches the one
+    built through the embedded store."""
+    page = replica_session_client.get("/report/pankow?lang=de", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "Akteursanalyse: Pankow" in page.text
+    for path in REPORT_TABLES:
+        embedded, replica = session_client.get(path), replica_session_client.get(path)
+        assert embedded.status_code == replica.status_code == 200, path
+        assert sorted(replica.text.splitlines()) == sorted(embedded.text.splitlines()), path
