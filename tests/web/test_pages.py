@@ -11,6 +11,13 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+
+@pytest.fixture
+def client(backend_client):
+    """Each test here runs on the embedded store and on the Virtuoso replica (tests/conftest.py)."""
+    return backend_client
+
+
 B = "https://w3id.org/migrakg/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 LANG_POL = "http://publications.europa.eu/resource/authority/language/POL"

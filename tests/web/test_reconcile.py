@@ -11,6 +11,13 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
+
+@pytest.fixture
+def client(backend_client):
+    """Each test here runs on the embedded store and on the Virtuoso replica (tests/conftest.py)."""
+    return backend_client
+
+
 BASE = "https://w3id.org/migrakg/"
 
 

@@ -5,6 +5,12 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture
+def client(backend_client):
+    """Each test here runs on the embedded store and on the Virtuoso replica (tests/conftest.py)."""
+    return backend_client
+
+
 @pytest.fixture(autouse=True)
 def no_remembered_language(client):
     client.cookies.clear()

@@ -44,23 +44,23 @@ def wrapper(url: str, query: str, fmt: str, method: str = GET) -> SPARQLWrapper:
 
 
 @pytest.mark.parametrize("method", [GET, POST])
-def test_sparqlwrapper_select_json(live_server, expected, method):
-    data = wrapper(live_server.url, SELECT_NAMES, JSON, method).queryAndConvert()
+def test_sparqlwrapper_select_json(backend_server, expected, method):
+    data = wrapper(backend_server.url, SELECT_NAMES, JSON, method).queryAndConvert()
     rows = [(b["org"]["value"], b["name"]["value"]) for b in data["results"]["bindings"]]
     assert rows == expected["rows"]
     assert len(rows) >= 40
 
 
-def test_sparqlwrapper_select_xml(live_server, expected):
-    doc = wrapper(live_server.url, SELECT_NAMES, XML).queryAndConvert()
+def test_sparqlwrapper_select_xml(backend_server, expected):
+    doc = wrapper(backend_server.url, SELECT_NAMES, XML).queryAndConvert()
     ns = "http://www.w3.org/2005/sparql-results#"
     results = doc.getElementsByTagNameNS(ns, "result")
     assert len(results) == len(expected["rows"])
 
 
 @pytest.mark.parametrize("fmt,delimiter", [(CSV, ","), (TSV, "\t")])
-def test_sparqlwrapper_select_csv_tsv(live_server, expected, fmt, delimiter):
-    raw = wrapper(live_server.url, SELECT_NAMES, fmt).queryAndConvert()
+def test_sparqlwrapper_select_csv_tsv(backend_server, expected, fmt, delimiter):
+    raw = wrapper(backend_server.url, SELECT_NAMES, fmt).queryAndConvert()
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     assert len(rows) - 1 == len(expected["rows"])
@@ -73,9 +73,9 @@ def test_sparqlwrapper_select_csv_tsv(live_server, expected, fmt, delimiter):
 
 
 @pytest.mark.parametrize("fmt", [JSON, XML])
-def test_sparqlwrapper_ask(live_server, fmt):
+def test_sparqlwrapper_ask(backend_server, fmt):
     for query, truth in ((ASK_TRUE, True), (ASK_FALSE, False)):
-        result = wrapper(live_server.url, query, fmt).queryAndConvert()
+        result = wrapper(backend_server.url, query, fmt).queryAndConvert()
         if fmt == JSON:
             assert result["boolean"] is truth
         else:
@@ -85,9 +85,9 @@ def test_sparqlwrapper_ask(live_server, fmt):
 
 @pytest.mark.parametrize("fmt", [TURTLE, N3, RDFXML, JSONLD, XML])
 @pytest.mark.parametrize("kind", ["construct", "describe"])
-def test_sparqlwrapper_graph_formats(live_server, expected, fmt, kind):
+def test_sparqlwrapper_graph_formats(backend_server, expected, fmt, kind):
     query = CONSTRUCT if kind == "construct" else DESCRIBE
-    result = wrapper(live_server.url, query, fmt).queryAndConvert()
+    result = wrapper(backend_server.url, query, fmt).queryAndConvert()
     if isinstance(result, Graph):
         graph = result
     else:
@@ -98,14 +98,14 @@ def test_sparqlwrapper_graph_formats(live_server, expected, fmt, kind):
         assert (URIRef(NARUD), None, None) in graph
 
 
-def test_rdflib_sparqlstore(live_server, expected):
+def test_rdflib_sparqlstore(backend_server, expected):
     """SPARQLStore's default (XML: results as SPARQL XML, graphs as RDF/XML) and JSON for SELECT/ASK."""
-    as_json = Graph(store=SPARQLStore(live_server.url + "/sparql", returnFormat="json"))
+    as_json = Graph(store=SPARQLStore(backend_server.url + "/sparql", returnFormat="json"))
     rows = [(str(r[0]), str(r[1])) for r in as_json.query(SELECT_NAMES)]
     assert rows == expected["rows"]
     assert bool(as_json.query(ASK_TRUE).askAnswer) is True
     assert bool(as_json.query(ASK_FALSE).askAnswer) is False
-    graph = Graph(store=SPARQLStore(live_server.url + "/sparql"))
+    graph = Graph(store=SPARQLStore(backend_server.url + "/sparql"))
     assert bool(graph.query(ASK_TRUE).askAnswer) is True
     constructed = graph.query(CONSTRUCT).graph
     assert len(constructed) == expected["construct"]
@@ -114,7 +114,7 @@ def test_rdflib_sparqlstore(live_server, expected):
     assert (URIRef(NARUD), None, Literal("NARUD e.V.", lang="de")) in described
 
 
-def test_rdflib_sparqlstore_xml_results(live_server, expected):
-    graph = Graph(store=SPARQLStore(live_server.url + "/sparql", returnFormat="xml"))
+def test_rdflib_sparqlstore_xml_results(backend_server, expected):
+    graph = Graph(store=SPARQLStore(backend_server.url + "/sparql", returnFormat="xml"))
     rows = [(str(r[0]), str(r[1])) for r in graph.query(SELECT_NAMES)]
     assert rows == expected["rows"]

@@ -13,6 +13,13 @@ from migrakg.sparql.service import QueryService
 from migrakg.web.app import create_app
 from tests.conftest import LiveServer
 
+
+@pytest.fixture
+def client(backend_client):
+    """Each test here runs on the embedded store and on the Virtuoso replica (tests/conftest.py)."""
+    return backend_client
+
+
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 SIMPLE = "ASK { ?s a <https://w3id.org/migrakg/ontology#Organisation> }"
 
