@@ -443,6 +443,8 @@ def neighbourhood(graph: Graph, keys: set[str]) -> Graph:
     for triple in graph:
         by_key.setdefault(record_key(str(triple[0])), []).append(triple)
     out = Graph()
+    for prefix, namespace in graph.namespaces():  # the reports name values with the same prefixes
+        out.bind(prefix, namespace, override=False)
     near: set[str] = set()
     for key in keys:
         for s, p, o in by_key.get(key, ()):
@@ -546,7 +548,7 @@ def prepare_import(
     vocab = checks.vocabularies() if checks is not None else None
     kb_slugs = kb_slugs_of(store, iris.base)
     cache = kb.readings if kb is not None else None
-    key = (content_digest(path), source, fmt or detect_format(path), path.name, slugs_fingerprint(kb_slugs)) if cache else ()
+    key = (content_digest(path), source, fmt or detect_format(path), path.name, slugs_fingerprint(kb_slugs)) if cache is not None else ()
     reading = cache.get(key) if cache is not None else None
     reused = reading is not None
     if reading is None:
