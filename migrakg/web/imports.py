@@ -4,6 +4,7 @@
 change it), `?format=csv|xlsx|hsds|osm|rdf` (default: from the file name), `?dry_run=1` for a preview.
 All or nothing, as `migrakg import`: every bad row is named with row and column in the requester's
 language (400 unreadable, 422 breaks the shapes); nothing is written unless everything is right.
+A preview's reading and verdict are kept in this process for the apply of the same file (docs/importing.md).
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ async def import_file(request: Request, state: State, writer: WriterDep) -> JSON
         def work() -> dict[str, object]:
             if dry_run:
                 outcome, _delta = prepare_import(
-                    state.settings, path, store=kb.store, fmt=fmt, source=source, agent=writer.name, checks=kb.shapes
+                    state.settings, path, store=kb.store, fmt=fmt, source=source, agent=writer.name, kb=kb
                 )
             else:
                 outcome = run_import(state.settings, path, kb=kb, fmt=fmt, source=source, writer=writer)
