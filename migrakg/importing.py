@@ -548,7 +548,11 @@ def prepare_import(
     vocab = checks.vocabularies() if checks is not None else None
     kb_slugs = kb_slugs_of(store, iris.base)
     cache = kb.readings if kb is not None else None
-    key = (content_digest(path), source, fmt or detect_format(path), path.name, slugs_fingerprint(kb_slugs)) if cache is not None else ()
+    key = (
+        (content_digest(path), source, fmt or detect_format(path), path.name, slugs_fingerprint(kb_slugs))
+        if cache is not None
+        else ()
+    )
     reading = cache.get(key) if cache is not None else None
     reused = reading is not None
     if reading is None:
