@@ -99,6 +99,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rows", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--baseline", default="main", help="git revision of the baseline (default: main)")
+    parser.add_argument("--only", choices=("baseline", "new"), help="time one of the two only")
     parser.add_argument("--child", nargs=5, metavar=("TREE", "KB", "FIRST", "SECOND", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -127,6 +128,7 @@ def main(argv: list[str]) -> int:
         trees = {"baseline": baseline, "new": ROOT}
         for attempt in range(args.repeat):
             order = ["baseline", "new"] if attempt % 2 == 0 else ["new", "baseline"]
+            order = [name for name in order if args.only in (None, name)]
             for name in order:
                 out = folder / f"{name}-{attempt}"
                 out.mkdir()
@@ -147,13 +149,14 @@ def main(argv: list[str]) -> int:
                 cells = ", ".join(f"{p} {found[p]:.1f} s ({found[p + ' (cpu)']:.1f})" for p in PHASES)
                 print(f"run {attempt + 1} {name:8s} {cells}", flush=True)
                 shutil.rmtree(out, ignore_errors=True)
-    print(f"\nmedian of {args.repeat} runs, {args.rows} rows ({int(timings['new']['records'][0])} records); wall and CPU:")
+    records = int((timings["new"].get("records") or timings["baseline"]["records"])[0])
+    print(f"\nmedian of {args.repeat} runs, {args.rows} rows ({records} records); wall and CPU:")
     print(f"  {'phase':16s} {'baseline':>9s} {'new':>9s}   {'CPU baseline':>13s} {'new':>9s}")
     for phase in PHASES:
-        base, new = (statistics.median(timings[n][phase]) for n in ("baseline", "new"))
-        base_cpu, new_cpu = (statistics.median(timings[n][phase + " (cpu)"]) for n in ("baseline", "new"))
+        base, new = (statistics.median(timings[n].get(phase) or [0.0]) for n in ("baseline", "new"))
+        base_cpu, new_cpu = (statistics.median(timings[n].get(phase + " (cpu)") or [0.0]) for n in ("baseline", "new"))
         print(f"  {phase:16s} {base:8.1f}s {new:8.1f}s   {base_cpu:12.1f}s {new_cpu:8.1f}s")
-    total, cpu = statistics.median(timings["new"]["total"]), statistics.median(timings["new"]["total (cpu)"])
+    total, cpu = (statistics.median(timings["new"].get(key) or [0.0]) for key in ("total", "total (cpu)"))
     print(f"\nupload → release of her source, new: {total:.1f} s wall, {cpu:.1f} s CPU (goal < 30 s)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores)")
     return 0
