@@ -1,8 +1,9 @@
 """`migrakg import`: records from another project → one named graph, validated, all or nothing.
 
-parse (CSV template, XLSX, HSDS 3.0, OSM table, RDF) → records graph → SHACL with the reference data
-(ontology, vocabularies, and what the records point to in the knowledge base) → per-record diff with
-the previous import of the same source → atomic write. Nothing is written unless everything conforms.
+parse (CSV template, XLSX, HSDS 3.0, OSM table, RDF) → records graph → per-record diff with the previous
+import of the same source → SHACL with the reference data (ontology, vocabularies, and what the records
+point to in the knowledge base) on what can have changed (the whole import the first time) → atomic
+write. Nothing is written unless everything conforms. A preview's reading is kept for its apply.
 
 Identifiers: records of the templates (CSV, XLSX, HSDS, OSM) get `{base}id/{kind}/{source}--{slug}`,
 so they can never collide with our slugs (ours have no `--` prefix of a source name); references to
@@ -548,6 +549,7 @@ def prepare_import(
     vocab = checks.vocabularies() if checks is not None else None
     kb_slugs = kb_slugs_of(store, iris.base)
     cache = kb.readings if kb is not None else None
+    # everything the reading depends on is in the key (an option that changes it, like a mapping, belongs here)
     key = (
         (content_digest(path), source, fmt or detect_format(path), path.name, slugs_fingerprint(kb_slugs))
         if cache is not None
