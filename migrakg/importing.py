@@ -1,8 +1,9 @@
 """`migrakg import`: records from another project → one named graph, validated, all or nothing.
 
-parse (CSV template, XLSX, HSDS 3.0, OSM table, RDF) → records graph → SHACL with the reference data
-(ontology, vocabularies, and what the records point to in the knowledge base) → per-record diff with
-the previous import of the same source → atomic write. Nothing is written unless everything conforms.
+parse (CSV template, XLSX, HSDS 3.0, OSM table, RDF) → records graph → per-record diff with the previous
+import of the same source → SHACL with the reference data (ontology, vocabularies, and what the records
+point to in the knowledge base) on what can have changed (the whole import the first time) → atomic
+write. Nothing is written unless everything conforms. A preview's reading is kept for its apply.
 
 Identifiers: records of the templates (CSV, XLSX, HSDS, OSM) get `{base}id/{kind}/{source}--{slug}`,
 so they can never collide with our slugs (ours have no `--` prefix of a source name); references to
@@ -15,8 +16,11 @@ knowledge base's one write path (`migrakg.kb`): one change in the change log, re
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import tempfile
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +83,65 @@ class ImportOutcome:
     written: bool
     unchanged: bool  # same checksum and same content as the previous import
     change: str | None = None  # the committed change's id
+    checked: int = 0  # records run through the shapes (all, or the new and changed ones and their neighbours)
+    reused: bool = False  # the reading (and verdict) of an earlier preview of the same file was used
+
+
+@dataclass
+class _Reading:
+    parsed: Parsed
+    verdicts: dict[tuple[int, str], tuple[Report, int]] = field(default_factory=dict)  # (generation, shapes) → report
+
+
+class ReadingCache:
+    """The last few files read for an import, by content: a preview (dry run) and the apply that follows it
+    read and build the file once. Keyed by the file's SHA-256, source, format, file name and the knowledge
+    base's record slugs (references resolve against them); each reading also keeps the verdict of the
+    shapes per state of the knowledge base (its generation), so an apply right after its preview does not
+    validate again. Bounded (least recently used out); thread-safe; in memory of one process only."""
+
+    def __init__(self, size: int = 4):
+        self.size = size
+        self._entries: OrderedDict[tuple, _Reading] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+
+    def get(self, key: tuple) -> _Reading | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+            return entry
+
+    def put(self, key: tuple, parsed: Parsed) -> _Reading:
+        with self._lock:
+            entry = self._entries.get(key) or _Reading(parsed)
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+            return entry
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def content_digest(path: Path) -> str:
+    """SHA-256 of a file, or of a folder's files (names and bytes, sorted)."""
+    if not path.is_dir():
+        return _sha256(path)
+    digest = hashlib.sha256()
+    for item in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(str(item.relative_to(path)).encode("utf-8") + b"\0" + item.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def slugs_fingerprint(kb_slugs: dict[str, set[str]]) -> str:
+    digest = hashlib.sha256()
+    for kind in sorted(kb_slugs):
+        digest.update(kind.encode("utf-8") + b"\0" + "\0".join(sorted(kb_slugs[kind])).encode("utf-8") + b"\1")
+    return digest.hexdigest()
 
 
 # -- formats -------------------------------------------------------------------------------------
@@ -261,14 +324,16 @@ def kb_slugs_of(store: ox.Store, base: str) -> dict[str, set[str]]:
     return found
 
 
-def reference_graph(store: ox.Store, graph: Graph, base: str, paths: ProjectPaths, terms: Graph | None = None) -> Graph:
+def reference_graph(
+    store: ox.Store, graph: Graph, base: str, paths: ProjectPaths, terms: Graph | None = None, *, own: set | None = None
+) -> Graph:
     """Ontology + vocabularies (*terms*, if already read) + the types (and district records) of what *graph*
-    points to."""
+    points to (*own*: the import's own nodes, never looked up in the store; default: those typed in *graph*)."""
     reference = Graph()
     reference += (
         terms if terms is not None else parse_turtle_dir(paths.ontology, "ontology") + load_vocabularies(paths.vocab).graph
     )
-    own = set(graph.subjects(RDF.type, None))
+    own = own if own is not None else set(graph.subjects(RDF.type, None))
     targets = {t for s, _p, o in graph for t in (s, o) if isinstance(t, URIRef) and t not in own}
     rdf_type = ox.NamedNode(str(RDF.type))
     for target in targets:
@@ -381,6 +446,64 @@ def validate_import(parsed: Parsed, reference: Graph, shapes: Graph) -> Report:
     return report
 
 
+def neighbourhood(graph: Graph, keys: set[str]) -> Graph:
+    """What the shapes look at for the records *keys* (IRIs without `#…`) of *graph*: their triples (with
+    `#contact`, `#address`), the whole records they point to and of those that point to them, and the
+    types of what those point to (a district's place). With the reference data (`reference_graph`), a
+    record's results are the same as in a validation of the whole graph."""
+    by_key: dict[str, list[tuple]] = {}
+    for triple in graph:
+        by_key.setdefault(record_key(str(triple[0])), []).append(triple)
+    out = Graph()
+    for prefix, namespace in graph.namespaces():  # the reports name values with the same prefixes
+        out.bind(prefix, namespace, override=False)
+    near: set[str] = set()
+    for key in keys:
+        for s, p, o in by_key.get(key, ()):
+            out.add((s, p, o))
+            if isinstance(o, URIRef):
+                near.add(record_key(str(o)))
+        for node in {t[0] for t in by_key.get(key, ())}:
+            near.update(record_key(str(s)) for s in graph.subjects(None, node))
+    further: set = set()
+    for key in near - keys:
+        for s, p, o in by_key.get(key, ()):
+            out.add((s, p, o))
+            if isinstance(o, URIRef):
+                further.add(o)
+    for node in further:
+        for triple in graph.triples((node, RDF.type, None)):
+            out.add(triple)
+    return out
+
+
+def validate_records(
+    parsed: Parsed, keys: set[str], store: ox.Store, base: str, paths: ProjectPaths, shapes: Graph, terms: Graph | None = None
+) -> Report:
+    """SHACL on the records *keys* of the import only (the incremental check): their neighbourhood with
+    the reference data; only results about those records' own nodes count."""
+    own = {s for s in parsed.graph.subjects(RDF.type, None) if isinstance(s, URIRef)}
+    data = neighbourhood(parsed.graph, keys)
+    reference = reference_graph(store, data, base, paths, terms, own=own)
+    report = validate_graph(data + reference, shapes, records=parsed.records)
+    report.results = [r for r in report.results if r.focus in own and record_key(str(r.focus)) in keys]
+    return report
+
+
+def records_to_check(graph: Graph, diff: RecordDiff, elsewhere: set[str], base: str) -> set[str]:
+    """The import's records (default-base IRIs) whose verdict can differ from the last import's: the new
+    and changed ones, and those pointing to a new, changed or removed record of the import, or to a
+    record of the knowledge base changed since (*elsewhere*, stored IRIs)."""
+    moved = {to_default_base(key, base) for key in (*diff.added, *diff.changed, *diff.removed)}
+    moved |= {to_default_base(key, base) for key in elsewhere}
+    keys = {to_default_base(key, base) for key in (*diff.added, *diff.changed)}
+    for s, _p, o in graph:
+        if isinstance(o, URIRef) and record_key(str(o)) in moved:
+            keys.add(record_key(str(s)))
+    own = {record_key(str(s)) for s in graph.subjects(RDF.type, None)}
+    return keys & own
+
+
 def check_source_name(source: str) -> None:
     if not is_slug(source) or "--" in source or source in RESERVED_SOURCES:
         raise UsageError(
@@ -409,6 +532,18 @@ def _as_quads(graph: Graph, graph_iri: URIRef) -> set[ox.Quad]:
     return {ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in graph}  # type: ignore[arg-type]
 
 
+def mapping_fingerprint(mappings: dict[str, sheet.Mapping] | None, memory: sheet.MappingMemory | None, source: str | None) -> str:
+    """What decides how her columns are read besides the file: the corrections sent with it and the mappings
+    remembered for her source (a reading made under other ones is not reused)."""
+    digest = hashlib.sha256()
+    for name in sorted(mappings or {}):
+        digest.update(name.encode() + b"\0" + (mappings or {})[name].to_json().encode() + b"\0")
+    if memory is not None and source:
+        remembered = memory.folder / f"{source}.json"
+        digest.update(remembered.read_bytes() if remembered.is_file() else b"-")
+    return digest.hexdigest()
+
+
 def prepare_import(
     settings: Settings,
     path: Path,
@@ -421,32 +556,78 @@ def prepare_import(
     checks: ShapeCheck | None = None,
     mappings: dict[str, sheet.Mapping] | None = None,
     memory: sheet.MappingMemory | None = None,
+    kb: KnowledgeBase | None = None,
 ) -> tuple[ImportOutcome, Delta]:
     """Read, validate and compare *path* with what *store* holds for its source: the outcome (diff, report)
     and the delta that would bring the source level with the file. Writes nothing. Raises SourceError
-    (unreadable input, exit 2), NotConforming (SHACL violations, exit 1), UsageError."""
+    (unreadable input, exit 2), NotConforming (SHACL violations, exit 1), UsageError.
+
+    With *kb* (the knowledge base *store* belongs to), only what can have changed goes through the shapes
+    (the new and changed records and their neighbours, `records_to_check`) when the source's last change
+    was an import checked with today's shapes; and a reading of the same file kept by a preview
+    (`kb.readings`) is used instead of reading it again."""
     source = source or source_name_for(path)
     check_source_name(source)
     iris = settings.iris
     paths = ProjectPaths.from_settings(settings)
+    checks = checks if checks is not None else (kb.shapes if kb is not None else None)
     vocab = checks.vocabularies() if checks is not None else None
-    parsed = read_import(
-        path,
-        fmt=fmt,
-        source=source,
-        kb_slugs=kb_slugs_of(store, iris.base),
-        vocab_dir=paths.vocab,
-        vocab=vocab,
-        mappings=mappings,
-        memory=memory,
-    )
-    if len(parsed.graph) == 0:
-        raise SourceError(
-            [Problem(Location(parsed.display), Text("die Datei enthält keine Datensätze", "the file holds no records"))]
+    kb_slugs = kb_slugs_of(store, iris.base)
+    cache = kb.readings if kb is not None else None
+    # everything the reading depends on is in the key (an option that changes it, like a mapping, belongs here)
+    key = (
+        (
+            content_digest(path),
+            source,
+            fmt or detect_format(path),
+            path.name,
+            slugs_fingerprint(kb_slugs),
+            mapping_fingerprint(mappings, memory, source),
         )
+        if cache is not None
+        else ()
+    )
+    reading = cache.get(key) if cache is not None else None
+    reused = reading is not None
+    if reading is None:
+        parsed = read_import(
+            path,
+            fmt=fmt,
+            source=source,
+            kb_slugs=kb_slugs,
+            vocab_dir=paths.vocab,
+            vocab=vocab,
+            mappings=mappings,
+            memory=memory,
+        )
+        if len(parsed.graph) == 0:
+            raise SourceError(
+                [Problem(Location(parsed.display), Text("die Datei enthält keine Datensätze", "the file holds no records"))]
+            )
+        reading = cache.put(key, parsed) if cache is not None else _Reading(parsed)
+    parsed = reading.parsed
+    data_iri = iris.graph(f"import/{source}")
+    meta_iri = iris.graph("meta")
+    data = rebased(parsed.graph, iris)
+    old = stored_triples(store, str(data_iri))
+    diff = diff_records(old, set(data))
+    unchanged = diff.empty and stored_checksum(store, str(data_iri), str(meta_iri)) == parsed.sha256
     shapes, terms = checks.loaded() if checks is not None else (load_shapes(paths.shapes), None)
-    reference = reference_graph(store, parsed.graph, iris.base, paths, terms)
-    report = validate_import(parsed, reference, shapes)
+    digest = checks.digest() if checks is not None else ""
+    verdict_key = (kb.generation if kb is not None else -1, digest)
+    if verdict_key in reading.verdicts and kb is not None:
+        report, checked = reading.verdicts[verdict_key]
+    else:
+        elsewhere = changed_since_last_import(kb, source, digest) if kb is not None and old else None
+        if elsewhere is None:  # first import, other shapes, or no change log to tell: the whole import
+            checked = len({record_key(str(s)) for s in parsed.graph.subjects(RDF.type, None)})
+            report = validate_import(parsed, reference_graph(store, parsed.graph, iris.base, paths, terms), shapes)
+        else:
+            keys = records_to_check(parsed.graph, diff, elsewhere, iris.base)
+            checked = len(keys)
+            report = validate_records(parsed, keys, store, iris.base, paths, shapes, terms) if keys else Report()
+        if kb is not None:
+            reading.verdicts = {verdict_key: (report, checked)}
     if not report.conforms:
         raise NotConforming(
             Text(
@@ -455,18 +636,26 @@ def prepare_import(
             ),
             report,
         )
-    data_iri = iris.graph(f"import/{source}")
-    meta_iri = iris.graph("meta")
-    data = rebased(parsed.graph, iris)
-    old = stored_triples(store, str(data_iri))
-    diff = diff_records(old, set(data))
-    unchanged = diff.empty and stored_checksum(store, str(data_iri), str(meta_iri)) == parsed.sha256
     when = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     meta = rebased(meta_triples(data_iri, parsed, agent, when, iris), iris)
     before = graph_quads(store, str(data_iri)) | provenance_quads(store, str(data_iri), str(meta_iri))
     after = _as_quads(data, data_iri) | _as_quads(meta, meta_iri)
     delta = Delta(set(), set()) if unchanged else Delta(after - before, before - after)
-    return ImportOutcome(parsed, str(data_iri), diff, report, False, unchanged), delta
+    return ImportOutcome(parsed, str(data_iri), diff, report, False, unchanged, checked=checked, reused=reused), delta
+
+
+def changed_since_last_import(kb: KnowledgeBase, source: str, digest: str) -> set[str] | None:
+    """The records (stored IRIs) other changes touched since the source's last change, if that was an
+    import checked with the shapes of *digest*; None when the source's records must all be checked again
+    (never imported this way, reverted, or the shapes, ontology or vocabularies changed since)."""
+    last = kb.last_change(source=source)
+    if last is None or last.activity != "import" or last.extra.get("shapes") != digest:
+        return None
+    out: set[str] = set()
+    for change in kb.changes[last.seq :]:
+        for iris in change.records.values():
+            out.update(iris)
+    return out
 
 
 def run_import(
@@ -499,7 +688,7 @@ def run_import(
             source=source,
             agent=agent or writer.name,
             now=now,
-            checks=kb.shapes,
+            kb=kb,
             mappings=mappings,
             memory=memory,
         )
@@ -515,7 +704,7 @@ def run_import(
             summary=f"import {outcome.parsed.display} ({outcome.parsed.format})",
             scope=Scope(own_meta=True),
             validated=True,
-            extra={"file": outcome.parsed.display, "sha256": outcome.parsed.sha256},
+            extra={"file": outcome.parsed.display, "sha256": outcome.parsed.sha256, "shapes": kb.shapes.digest()},
         )
 
     change = propose(kb.store) if dry_run else kb.commit(propose)

@@ -6,14 +6,23 @@ Exit codes of `migrakg validate`: 0 conforms (warnings allowed), 1 violations, 2
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyshacl
+import rdflib.plugin
+import rdflib.query
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.processor import SPARQLProcessor
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from .errors import Location, Problem, SourceError, Text
@@ -21,6 +30,88 @@ from .namespaces import MKGSH, SH
 from .sources.records import RecordRef, Records
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+#: longest query text whose parsed form is kept (the shapes' SPARQL constraints are far shorter)
+PREPARED_MAX_CHARS = 20_000
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(text: str, base: str | None, namespaces: tuple[tuple[str, str], ...]) -> Query:
+    return translateQuery(parseQuery(text), base, {prefix: URIRef(ns) for prefix, ns in namespaces})
+
+
+class PreparedSPARQL(SPARQLProcessor):
+    """rdflib's SPARQL processor, keeping the parsed form of each query text it has seen.
+
+    pySHACL runs a shape's SPARQL constraint once per focus node, and rdflib parses the text anew each
+    time (pyparsing: ~0.1 s a query) — for an import of 500 rows that was more than half of the whole
+    validation. A parsed query is rdflib's own prepared query (`prepareQuery`): evaluating it again with
+    other bindings gives the same answers as parsing the text again."""
+
+    def query(  # type: ignore[override]
+        self,
+        strOrQuery: str | Query,
+        initBindings: Mapping[str, Any] | None = None,
+        initNs: Mapping[str, Any] | None = None,
+        base: str | None = None,
+        DEBUG: bool = False,
+    ) -> Mapping[str, Any]:
+        if isinstance(strOrQuery, str) and len(strOrQuery) <= PREPARED_MAX_CHARS:
+            namespaces = tuple(sorted((str(k), str(v)) for k, v in (initNs or {}).items()))
+            strOrQuery = _prepared(strOrQuery, base, namespaces)
+        return super().query(strOrQuery, initBindings, initNs, base, DEBUG)
+
+
+# Graph.query(…) (pySHACL's SPARQL constraints among them) uses the processor registered as "sparql"
+rdflib.plugin.register("sparql", rdflib.query.Processor, __name__, "PreparedSPARQL")
+
+#: Property shapes evaluated once for all value nodes (see `_property_shape_for_all`); False: pySHACL's own
+#: way, one evaluation per value node (the tests compare both)
+BATCHED_PROPERTY_SHAPES = True
+
+
+def _install_batched_property_shapes() -> None:
+    """pySHACL evaluates each property shape of a node shape once per focus node: for an import of 500
+    rows that is ~47,000 shape evaluations, each building its constraint components anew (sh:in lists
+    read again, …) — about 60 % of the validation. A property shape evaluated with all its focus nodes at
+    once finds the same results for each (pySHACL's `Shape.validate` takes a list of focus nodes and
+    computes each one's value nodes on its own), so the verdict is the same; tests/shapes and
+    tests/importing/test_incremental_validation.py compare every fixture both ways."""
+    try:
+        from pyshacl.constraints.core.shape_based_constraints import PropertyConstraintComponent
+        from pyshacl.errors import ShapeRecursionWarning
+    except ImportError:  # another pySHACL layout: keep its own way
+        return
+    original = getattr(PropertyConstraintComponent, "_evaluate_property_shape", None)
+    if original is None or getattr(original, "_migrakg_batched", False):
+        return
+
+    def _property_shape_for_all(
+        self: Any,
+        executor: Any,
+        prop_shape: Any,
+        target_graph: Any,
+        focus_value_nodes: dict,
+        potentially_recursive: Any,
+        _evaluation_path: list,
+    ) -> tuple[bool, list]:
+        found = self.shape.get_other_shape(prop_shape)
+        if not BATCHED_PROPERTY_SHAPES or not found or not found.is_property_shape or executor.abort_on_first:
+            return original(self, executor, prop_shape, target_graph, focus_value_nodes, potentially_recursive, _evaluation_path)
+        if potentially_recursive and found in potentially_recursive:
+            warnings.warn(ShapeRecursionWarning(_evaluation_path), stacklevel=2)
+            return False, []
+        values = list(dict.fromkeys(v for nodes in focus_value_nodes.values() for v in nodes))
+        if not values:
+            return False, []
+        conforms, reports = found.validate(executor, target_graph, focus=values, _evaluation_path=_evaluation_path[:])
+        return (not conforms), reports
+
+    _property_shape_for_all._migrakg_batched = True  # type: ignore[attr-defined]
+    PropertyConstraintComponent._evaluate_property_shape = _property_shape_for_all  # type: ignore[method-assign]
+
+
+_install_batched_property_shapes()
 
 
 def load_shapes(shapes_dir: Path) -> Graph:
@@ -155,6 +246,18 @@ class Report:
         return self.render_text(lang)
 
 
+#: SHACL Advanced Features (rules, node expressions, SPARQL-based targets): pySHACL checks them only in
+#: its "advanced" mode, which also makes every shape evaluation slower (it searches a list of all
+#: constraint parameters for each of the shape's predicates)
+ADVANCED_PREDICATES = (SH.rule, SH.expression, SH.target, SH.condition)
+
+
+def uses_advanced_features(shapes: Graph) -> bool:
+    """Whether *shapes* use SHACL Advanced Features (then pySHACL's advanced mode is switched on).
+    The project's shapes do not: core SHACL and SHACL-SPARQL constraints."""
+    return any(next(shapes.triples((None, predicate, None)), None) is not None for predicate in ADVANCED_PREDICATES)
+
+
 def validate_graph(
     data: Graph,
     shapes: Graph,
@@ -178,7 +281,7 @@ def validate_graph(
         abort_on_first=False,
         allow_warnings=True,
         allow_infos=True,
-        advanced=True,
+        advanced=uses_advanced_features(shapes),
     )
     results = []
     for node in results_graph.subjects(RDF.type, SH.ValidationResult):

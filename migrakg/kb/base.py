@@ -156,6 +156,9 @@ class KnowledgeBase:
         self._write = threading.Lock()
         self.listeners: list[Callable[[Change], None]] = []
         self.shapes = ShapeCheck(ProjectPaths.from_settings(settings))
+        from ..importing import ReadingCache
+
+        self.readings = ReadingCache()  # previews' readings, for the apply that follows (importing.py)
         self.history: dict[str, list[int]] = {}
         for change in changes:
             self._index(change)

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -239,6 +240,18 @@ class ShapeCheck:
     paths: ProjectPaths
     _loaded: tuple[Graph, Graph] | None = field(default=None, repr=False)
     _vocab: Vocabularies | None = field(default=None, repr=False)
+    _digest: str | None = field(default=None, repr=False)
+
+    def digest(self) -> str:
+        """SHA-256 over the shapes, ontology and vocabulary files (as read): an import checked with another
+        digest is checked whole again."""
+        if self._digest is None:
+            digest = hashlib.sha256()
+            for folder in (self.paths.shapes, self.paths.ontology, self.paths.vocab):
+                for path in sorted(folder.glob("*.ttl")):
+                    digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+            self._digest = digest.hexdigest()
+        return self._digest
 
     def loaded(self) -> tuple[Graph, Graph]:
         """(shapes, ontology + vocabularies). Do not change them: copy the reference to add to it."""

@@ -131,7 +131,7 @@ def record_changes(delta: Delta, store: ox.Store, id_prefix: str) -> RecordChang
     for key in sorted(keys):
         node = ox.NamedNode(key)
         before = {q for q in store.quads_for_pattern(node, RDF_TYPE, None, None)}
-        after = (before - delta.remove) | {q for q in delta.add if q.subject == node and q.predicate == RDF_TYPE}
+        after = (before - delta.remove) | {q for q in delta.added_about(node) if q.predicate == RDF_TYPE}
         if after and not before:
             out.added.append(key)
         elif before and not after:

@@ -10,6 +10,9 @@ each sheet (`mappings`), the preview by name with "read as" notes and warnings (
 organisations beside the records they may duplicate (`duplicates`), all in the requester's language
 (`?lang=`, else Accept-Language). The form field `mapping` (JSON `{sheet: {header: field}}`) corrects
 columns; `remember=1` keeps the mapping for the source once the import is applied.
+
+A preview's reading and verdict are kept in this process for the apply of the same file and mapping
+(docs/importing.md).
 """
 
 from __future__ import annotations
@@ -146,7 +149,7 @@ async def import_file(request: Request, state: State, writer: WriterDep) -> JSON
                         fmt=fmt,
                         source=source,
                         agent=writer.name,
-                        checks=kb.shapes,
+                        kb=kb,
                         mappings=mappings,
                     )
                 else:

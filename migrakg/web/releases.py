@@ -113,7 +113,8 @@ _publish_lock = threading.Lock()
 def publish_store_release(settings: Settings, store: KnowledgeStore) -> ServedRelease | None:
     """Publish what the knowledge base holds now into `{store}/release/`, so catalogue, dumps and VoID
     count what pages and /sparql show. Called by the write path (after each committed change, in the
-    background) and at server start — never by a request. `{store}/release.generation` records which state it is."""
+    background) and at server start — never by a request. `{store}/release.generation` records which state it is.
+    A state whose export is byte for byte the one the release was made from is not published again."""
     folder = store_release_folder(store)
     if folder is None:
         return None
@@ -125,14 +126,22 @@ def publish_store_release(settings: Settings, store: KnowledgeStore) -> ServedRe
             return release
         import tempfile
 
+        from ..build import sha256_file
         from ..kb.export import export_nquads
+        from ..publishing.dcat import public_base
         from ..publishing.release import publish
 
         with tempfile.TemporaryDirectory(prefix="migrakg-release-") as tmp:
             source = Path(tmp) / "knowledge-base.nq"
             with store.lock:
                 export_nquads(store.store, settings.base_iri, source)
-            publish(settings, folder, source_path=source)
+            # the same export gives the same release (it is reproducible): only the stamp moves on
+            made_from = release.manifest if release is not None else {}
+            if (made_from.get("source_sha256"), made_from.get("public_url")) != (
+                sha256_file(source),
+                public_base(settings.public_url),
+            ):
+                publish(settings, folder, source_path=source)
         stamp.write_text(f"{generation}\n", encoding="utf-8")
         with _lock:
             _cache.clear()
