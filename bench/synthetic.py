@@ -66,8 +66,8 @@ LANGUAGES = ["DEU", "DEU", "ENG", "ARA", "ARA", "TUR", "RUS", "UKR", "POL", "FAS
 NETWORK_TYPES = ["working-group", "advisory-board", "network", "committee"]
 MEMBER_ROLES = ["member", "member", "member", "member", "board-member", "chair", "deputy-chair",
                 "founding-member", "mo-representative", "association-representative"]
-PROGRAMMES = ["fein", "fonds-gefluechtete-mo-spandau", "integrationsfonds-spandau",
-              "landesrahmenprogramm-integrationslotsen"]
+# programmes whose money is not a named body's (mkg:programmeFunder): a synthetic funder may hold them
+PROGRAMMES = ["fein", "fonds-gefluechtete-mo-spandau", "landesrahmenprogramm-integrationslotsen"]
 STREETS = ["Hauptstraße", "Berliner Straße", "Schulstraße", "Gartenstraße", "Dorfstraße", "Bahnhofstraße",
            "Parkstraße", "Lindenstraße", "Kirchstraße", "Waldstraße", "Friedrichstraße", "Karl-Marx-Straße"]
 WORDS = ["Brücke", "Zukunft", "Netz", "Stimme", "Dialog", "Begegnung", "Heimat", "Vielfalt", "Horizont",
@@ -171,6 +171,12 @@ def organisation(w: Writer, i: int, plan: Plan, rng: random.Random) -> None:
     w.q(s, LEGAL + "companyType", vocab("legal-form", form))
     if not public and rng.random() < 0.6:
         w.q(s, MKG + "isMigrantOrganisation", lit("true", datatype=XSD + "boolean"))
+        evidence = s[:-1] + "#migrant-organisation>"  # the flag's evidence, as the record builder writes it
+        w.q(s, MKG + "migrantOrganisationEvidence", evidence)
+        w.q(evidence, RDF_TYPE, u(MKG + "MigrantOrganisationEvidence"))
+        w.q(evidence, MKG + "evidenceClass", lit("A"))
+        w.q(evidence, DCT + "source", u(SYNTHETIC_SOURCE))
+        w.q(evidence, MKG + "isMigrantOrganisation", lit("true", datatype=XSD + "boolean"))
     seat = rng.choice(DISTRICTS)
     w.q(s, MKG + "seatDistrict", district(seat))
     for d in sorted({seat, *rng.sample(DISTRICTS, rng.randint(0, 2))}):
