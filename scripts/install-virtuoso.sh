@@ -2,7 +2,7 @@
 # Virtuoso Open Source 7 from Debian, for the read replica (docs/replica.md) and the tests that run on it.
 # Non-interactive and idempotent: quick when `virtuoso-t` and `isql-vt` are there. The package's own
 # system service is NOT started (nor enabled): migrakg starts instances of its own with the ini template
-# etc/virtuoso.ini.in, bound to 127.0.0.1, on a database folder of their own (`migrakg replica start`).
+# migrakg/replica/virtuoso.ini.in, bound to 127.0.0.1, on a database folder of their own (`migrakg replica start`).
 # Needs root (CI and developer machines run as root) or sudo.
 set -euo pipefail
 
