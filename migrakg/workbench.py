@@ -13,6 +13,7 @@ show and do around an import of her own sheet.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -195,11 +196,34 @@ def column_label(column: str | None, lang: str) -> str | None:
     return field_label(field, lang) if field in FIELD_BY_NAME else column
 
 
+def _columns_named(message: str, lang: str) -> str:
+    """The shapes' messages name template columns („target_groups“); she reads the field's name instead.
+
+    >>> _columns_named("Zielgruppe fehlt (Spalte „target_groups“)", "de")
+    'Zielgruppe fehlt (Spalte „Zielgruppen“)'
+    """
+
+    def named(match: re.Match[str]) -> str:
+        label = column_label(match.group(2), lang)
+        return match.group(1) + (label or match.group(2)) + match.group(3)
+
+    return re.sub(r"([„'])([a-z][a-z_]*)([“'])", named, message)
+
+
+def _district_names(text: str) -> str:
+    """District slugs in the linker's evidence ("pankow ≠ lichtenberg") as their names.
+
+    >>> _district_names("anderer Bezirk (pankow ≠ friedrichshain-kreuzberg)")
+    'anderer Bezirk (Pankow ≠ Friedrichshain-Kreuzberg)'
+    """
+    return re.sub(r"\b[a-z]+(?:-[a-z]+)?\b", lambda m: DISTRICTS.get(m.group(0), m.group(0)), text)
+
+
 def result_view(result: Any, lang: str) -> dict[str, Any]:
     """A SHACL result about her records like a problem: row, column, message."""
     where = result.location
     file, _, sheet_title = (where.file if where else "").partition(" › ")
-    message = result.message(lang)
+    message = _columns_named(result.message(lang), lang)
     if result.value is not None:
         message += f" („{result.value}“)" if lang == "de" else f" ('{result.value}')"
     return {
@@ -315,7 +339,7 @@ def duplicates(store: ox.Store, iris: Iris, graph: Any, lang: str, *, per_record
                     "ours": candidate.ours.id,
                     "theirs": entity.id,
                     "score": round(candidate.score, 3),
-                    "evidence": [one_language(e, lang) for e in candidate.evidence],
+                    "evidence": [_district_names(one_language(e, lang)) for e in candidate.evidence],
                     "decided": decided,
                     "sides": {side: _side(e) for side, e in (("ours", candidate.ours), ("theirs", entity))},
                 }
