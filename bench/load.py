@@ -1,7 +1,8 @@
 """Reads with writes: 32 concurrent clients read (pages, search, SPARQL) for 60 s on 127.0.0.1 while a
 writer commits a change every second; errors, lost acknowledged writes and latency per route.
 
-    .venv/bin/python bench/load.py [--seconds 60] [--clients 32] [--workers N] [--out bench/results/load.json]
+    .venv/bin/python bench/load.py [--seconds 60] [--clients 32] [--workers N] [--backend embedded|replica|both]
+                                   [--rounds N] [--out bench/results/load.json]
 
 Starts `migrakg serve` on a fresh knowledge base (a temporary folder, `data/` rebuilt into it), adds a write
 token for the source `bench`, and runs the clients (asyncio + httpx) in this process. The writes are SPARQL
@@ -55,16 +56,19 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def reader(client: httpx.AsyncClient, pages: list[str], until: float, stats: dict, rng: random.Random) -> None:
+async def reader(client: httpx.AsyncClient, pages: list[str], until: float, stats: dict, rng: random.Random, number: int) -> None:
+    # each reader is a client of its own, as behind a reverse proxy on 127.0.0.1 (the server's forwarded_allow):
+    # the per-client share of /sparql counts it alone, not all 32 together
+    me = {"X-Forwarded-For": f"192.0.2.{number + 1}"}
     while time.monotonic() < until:
         kind = rng.choice(("page", "search", "sparql"))
         if kind == "page":
-            request = client.get(rng.choice(pages), headers={"Accept": "text/html"})
+            request = client.get(rng.choice(pages), headers={"Accept": "text/html", **me})
         elif kind == "search":
-            request = client.get("/search.json", params={"q": rng.choice(TERMS)})
+            request = client.get("/search.json", params={"q": rng.choice(TERMS)}, headers=me)
         else:
             request = client.get(
-                "/sparql", params={"query": rng.choice(SPARQL)}, headers={"Accept": "application/sparql-results+json"}
+                "/sparql", params={"query": rng.choice(SPARQL)}, headers={"Accept": "application/sparql-results+json", **me}
             )
         started = time.perf_counter()
         try:
@@ -149,7 +153,7 @@ async def run(url: str, token: str, seconds: float, clients: int) -> tuple[dict,
         acknowledged: list = []
         until = time.monotonic() + seconds
         rng = random.Random(7)
-        tasks = [reader(client, pages, until, stats, random.Random(rng.random())) for _ in range(clients)]
+        tasks = [reader(client, pages, until, stats, random.Random(rng.random()), n) for n in range(clients)]
         tasks.append(writer(client, token, orgs, until, stats, acknowledged))
         await asyncio.gather(*tasks)
     return stats, acknowledged
@@ -159,14 +163,9 @@ def routes_sent(stats: dict) -> int:
     return len(stats["update"]["ms"]) + len(stats["import"]["ms"])
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, help="query workers of the server (default: its own default)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench/results/load.json")
-    args = parser.parse_args()
-
+def measure(backend: str, args: argparse.Namespace) -> dict:
+    """One load run on a fresh knowledge base, its queries answered by *backend*: "embedded" (the store
+    itself) or "replica" (`serve --replica`: a Virtuoso read replica following the change log)."""
     from migrakg.kb import KnowledgeBase
     from migrakg.kb.tokens import TokenStore
     from migrakg.settings import Settings
@@ -179,6 +178,12 @@ def main() -> int:
     command = [sys.executable, "-m", "migrakg.cli", "serve", "--store", str(store), "--port", str(port)]
     if args.workers:
         command += ["--workers", str(args.workers)]
+    replica = None
+    if backend == "replica":
+        from migrakg.replica import Instance
+
+        replica = Instance.create(tmp / "replica")
+        command += ["--replica", str(replica.folder)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 300
@@ -205,6 +210,10 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=60)
+        if replica is not None:
+            from migrakg.replica import Instance
+
+            Instance.open(replica.folder).stop()
     settings = Settings.from_env(root=ROOT, store=store)
     with KnowledgeBase.open(store, settings) as kb:
         consistent = kb.verify() == (0, 0)
@@ -222,7 +231,8 @@ def main() -> int:
         }
         for kind, s in stats.items()
     }
-    result = {
+    return {
+        "backend": backend,
         "seconds": args.seconds,
         "clients": args.clients,
         "errors": sum(r["errors"] for r in routes.values()),
@@ -231,17 +241,44 @@ def main() -> int:
         "lost_acknowledged_writes": {"live": lost_live, "after_restart": lost_restart},
         "store_consistent_with_log": consistent,
         "routes": routes,
+        "load_average_at_end": os.getloadavg(),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, help="query workers of the server (default: its own default)")
+    parser.add_argument(
+        "--backend",
+        choices=("embedded", "replica", "both"),
+        default="embedded",
+        help="who answers the queries: the embedded store, a Virtuoso replica (serve --replica), or both in turn",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="with --backend both: rounds, taking turns (E R, R E, …)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/results/load.json")
+    args = parser.parse_args()
+
+    backends = ["embedded", "replica"] if args.backend == "both" else [args.backend]
+    rounds = max(1, args.rounds) if args.backend == "both" else 1
+    order = [b for n in range(rounds) for b in (backends if n % 2 == 0 else backends[::-1])]
+    runs = [measure(backend, args) for backend in order]
+    result = {
+        "runs": runs,
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
-            "load_average_at_end": os.getloadavg(),
         },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
-    return 0 if result["errors"] == 0 and lost_live == 0 and lost_restart == 0 and consistent else 1
+    ok = all(
+        r["errors"] == 0 and not any(r["lost_acknowledged_writes"].values()) and r["store_consistent_with_log"] for r in runs
+    )
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
