@@ -184,7 +184,8 @@ def measure(backend: str, args: argparse.Namespace) -> dict:
 
         replica = Instance.create(tmp / "replica")
         command += ["--replica", str(replica.folder)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server_log = tmp / "server.log"  # its messages: shown when a request failed with a server error
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=server_log.open("w"), text=True)
     try:
         deadline = time.monotonic() + 300
         while True:
@@ -195,7 +196,7 @@ def measure(backend: str, args: argparse.Namespace) -> dict:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit(f"server did not start: {server.stderr.read() if server.poll() is not None else ''}")
+                raise SystemExit(f"server did not start: {server_log.read_text()[-4000:]}")
             time.sleep(0.2)
         token = TokenStore(store).add("bench", ["bench", *[f"bench-{n}" for n in range(2, 2 * int(args.seconds) + 4, 2)]])
         stats, acknowledged = asyncio.run(run(url, token, args.seconds, args.clients))
@@ -218,6 +219,8 @@ def measure(backend: str, args: argparse.Namespace) -> dict:
     with KnowledgeBase.open(store, settings) as kb:
         consistent = kb.verify() == (0, 0)
         lost_restart = missing(lambda q: bool(kb.store.query(q, use_default_graph_as_union=True)), acknowledged)
+    if any(why.startswith("5") for s in stats.values() for why in s["why"]):
+        print(f"server errors ({backend}); the server's last messages:\n{server_log.read_text()[-6000:]}", file=sys.stderr)
     shutil.rmtree(tmp, ignore_errors=True)
 
     routes = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import NoReturn
 
@@ -61,12 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_module", None):
         parser.print_help()
         return EXIT_INPUT
+    before = os.environ.get("MIGRAKG_LANG")
     try:
         settings = Settings.from_env(base_iri=args.base_iri, lang=args.lang)
         if args.lang:
-            import os
-
-            os.environ["MIGRAKG_LANG"] = args.lang
+            os.environ["MIGRAKG_LANG"] = args.lang  # the messages of this command; restored below
         return int(args._module.run(args, settings) or 0)
     except MigrakgError as exc:
         lang = args.lang or user_language()
@@ -78,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130
+    finally:  # a command run in-process (tests, scripts) leaves the caller's language as it was
+        if before is None:
+            os.environ.pop("MIGRAKG_LANG", None)
+        else:
+            os.environ["MIGRAKG_LANG"] = before
 
 
 if __name__ == "__main__":
