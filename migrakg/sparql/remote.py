@@ -50,6 +50,11 @@ VIRTUOSO_GEOMETRY = b"http://www.openlinksw.com/schemas/virtrdf#Geometry"
 WKT_LITERAL = b"http://www.opengis.net/ont/geosparql#wktLiteral"
 #: SQL states of Virtuoso's answers that mean the query is at fault (syntax, unknown function, bad value)
 VIRTUOSO_QUERY_ERRORS = ("37000", "42001", "22", "HT")
+RETRIES = 4  # a read that lost a deadlock against the replica's writer is asked again this often
+
+
+class Deadlocked(Exception):
+    """Virtuoso made this read the victim of a deadlock (SQL state 40001): transient, ask again."""
 
 
 def endpoint_of(backend: str) -> tuple[str, str]:
@@ -94,6 +99,26 @@ class RemoteQueryService:
         pass
 
     def _post(self, request: QueryRequest, accept: str, seconds: float) -> tuple[bytes, Any]:
+        """The store's answer. A read that Virtuoso chose as the victim of a deadlock with the replica's
+        writer (SQL state 40001) is asked again — the error is transient by definition — within the time
+        limit, at most RETRIES times."""
+        deadline = time.monotonic() + seconds
+        for attempt in range(RETRIES + 1):
+            try:
+                return self._post_once(request, accept, max(0.1, deadline - time.monotonic()))
+            except Deadlocked:
+                pause = 0.05 * 2**attempt
+                if attempt == RETRIES or time.monotonic() + pause >= deadline:
+                    raise EngineError(
+                        Text(
+                            "der Speicher war durch gleichzeitige Änderungen blockiert; bitte gleich noch einmal versuchen",
+                            "the store was blocked by concurrent changes; please try again in a moment",
+                        )
+                    ) from None
+                time.sleep(pause)
+        raise AssertionError("unreachable")
+
+    def _post_once(self, request: QueryRequest, accept: str, seconds: float) -> tuple[bytes, Any]:
         params = [("query", request.query)]
         params += [("default-graph-uri", g) for g in request.default_graphs]
         params += [("named-graph-uri", g) for g in request.named_graphs]
@@ -113,9 +138,12 @@ class RemoteQueryService:
             state = VIRTUOSO_STATE.match(detail) if self.dialect == VIRTUOSO else None
             if state and state.group(1) == "S1T00":
                 raise QueryTimeout(seconds) from None
+            if state and state.group(1) == "40001":
+                raise Deadlocked() from None
             if exc.code == 400 or (state and state.group(1).startswith(VIRTUOSO_QUERY_ERRORS)):
                 detail = detail.split("\n\nSPARQL query:", 1)[0]
                 raise QuerySyntaxError(Text(f"Fehler vom Speicher: {detail}", f"error from the store: {detail}")) from None
+            detail = detail.split("\n\nSPARQL query:", 1)[0]  # the store's message, not the query text again
             raise EngineError(
                 Text(f"der Speicher antwortet {exc.code}: {detail}", f"the store answered {exc.code}: {detail}")
             ) from None
