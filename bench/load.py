@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -49,6 +50,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def said(text: str) -> str:
+    """What an answer says: an HTML error page's main text, else the start of the body."""
+    main = re.search(r"<main[^>]*>(.*?)</main>", text, re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", main.group(1)).split())[:300] if main else text[:120]
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -74,7 +81,7 @@ async def reader(client: httpx.AsyncClient, pages: list[str], until: float, stat
         try:
             response = await request
             ok = response.status_code == 200
-            why = f"{response.status_code} {response.text[:120]}"
+            why = f"{response.status_code} {said(response.text)}"
         except httpx.HTTPError as exc:
             ok, why = False, type(exc).__name__
         stats[kind]["ms"].append((time.perf_counter() - started) * 1000)
