@@ -301,10 +301,6 @@ def _view_query(target: Target, base: str) -> str:
         f"UNION {{ <{iri}> ?out ?s FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ids})) }} "
         f'UNION {{ <{iri}> ?out ?r FILTER(isIRI(?r) && STRSTARTS(STR(?r), {ids}) && !CONTAINS(STR(?r), "#")) '
         'BIND(IRI(CONCAT(STR(?r), "#address")) AS ?s) } '
-        # the places of an offer's channels, and their addresses (for the list of places and the map)
-        f"UNION {{ <{iri}> <{CHANNEL}> ?c . ?c <{SERVICE_LOCATION}> ?s FILTER(isIRI(?s)) }} "
-        f"UNION {{ <{iri}> <{CHANNEL}> ?c . ?c <{SERVICE_LOCATION}> ?r FILTER(isIRI(?r)) "
-        'BIND(IRI(CONCAT(STR(?r), "#address")) AS ?s) } '
         "FILTER(BOUND(?s)) }"
     )
 
@@ -317,6 +313,11 @@ def view(service: Any, target: Target, base: str) -> View:
     """Read what the page of *target* shows. Raises ResourceNotFound when the resource has no description."""
     _, subjects = service.select(_view_query(target, base))
     full = [row[0].value for row in subjects if row[0] is not None and row[0].is_iri]
+    if target.mode == "record":
+        # the places of an offer's channels and their addresses (for the list of places and the map)
+        _, places = service.select(f"SELECT DISTINCT ?p WHERE {{ <{target.iri}> <{CHANNEL}> ?c . ?c <{SERVICE_LOCATION}> ?p }}")
+        found = [row[0].value for row in places if row[0] is not None and row[0].is_iri]
+        full += sorted({i for p in found for i in (p, p + "#address")} - set(full))
     inbound: list[tuple[str, str]] = []
     inbound_total = 0
     if target.mode == "record":
