@@ -236,6 +236,8 @@ def offer(w: Writer, i: int, plan: Plan, rng: random.Random) -> None:
     w.q(s, SCHEMA + "availableChannel", channel)
     w.q(channel, RDF_TYPE, u(SCHEMA + "ServiceChannel"))
     w.q(channel, SCHEMA + "serviceLocation", place)
+    w.q(channel, DCT + "source", u(SYNTHETIC_SOURCE))
+    w.q(channel, RDFS + "comment", lit(SYNTHETIC_NOTE))
     if rng.random() < 0.2:
         w.q(s, MKG + "partOfProject", iri("project", f"project-{rng.randrange(plan.projects):07d}"))
     w.q(s, MKG + "schedule", lit(f"{rng.choice(['Mo', 'Di', 'Mi', 'Do', 'Fr'])} {rng.randint(9, 17)}–{rng.randint(18, 20)} Uhr"))
