@@ -374,7 +374,7 @@ class Builder:
             if name:
                 out.append((contact, VCARD.fn, Literal(name)))
             out.extend((contact, p, o) for p, o in provenance)
-        for channel in sorted({o for s, p, o in out if s == subject and p == SCHEMA.availableChannel}):
+        for channel in sorted({o for s, p, o in out if s == subject and p == SCHEMA.availableChannel and isinstance(o, URIRef)}):
             out.extend((channel, p, o) for p, o in provenance)
         if "address" in used_nodes:
             out.append((address, RDF.type, LOCN.Address))
