@@ -230,7 +230,14 @@ def offer(w: Writer, i: int, plan: Plan, rng: random.Random) -> None:
     w.q(s, MKG + "fieldOfActivity", vocab("field", rng.choice(FIELDS)))
     for d in sorted(set(rng.sample(DISTRICTS, rng.randint(1, 2)))):
         w.q(s, SCHEMA + "areaServed", district(d))
-    w.q(s, SCHEMA + "location", iri("place", f"place-{rng.randrange(plan.places):07d}"))
+    # where it takes place: a schema:ServiceChannel {offer}#at-{place} with the place as its schema:serviceLocation
+    place = iri("place", f"place-{rng.randrange(plan.places):07d}")
+    channel = f"<{s[1:-1]}#at-{place[1:-1].rsplit('/', 1)[-1]}>"
+    w.q(s, SCHEMA + "availableChannel", channel)
+    w.q(channel, RDF_TYPE, u(SCHEMA + "ServiceChannel"))
+    w.q(channel, SCHEMA + "serviceLocation", place)
+    w.q(channel, DCT + "source", u(SYNTHETIC_SOURCE))
+    w.q(channel, RDFS + "comment", lit(SYNTHETIC_NOTE))
     if rng.random() < 0.2:
         w.q(s, MKG + "partOfProject", iri("project", f"project-{rng.randrange(plan.projects):07d}"))
     w.q(s, MKG + "schedule", lit(f"{rng.choice(['Mo', 'Di', 'Mi', 'Do', 'Fr'])} {rng.randint(9, 17)}–{rng.randint(18, 20)} Uhr"))

@@ -289,6 +289,8 @@ def build_records(files: list[SourceFile], vocab, source: str, kb_slugs: dict[st
             return term
         kind, slug = parts
         fragment = str(term).partition("#")[2]
+        if fragment.startswith("at-") and ("place", fragment[3:]) in own:  # an offer's channel names its place
+            fragment = f"at-{source}--{fragment[3:]}"
         return URIRef(f"{IRIS.id(kind, f'{source}--{slug}')}{'#' + fragment if fragment else ''}")
 
     graph = Graph()

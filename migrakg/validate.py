@@ -331,6 +331,6 @@ def locate(focus: Node | None, path: Node | None, records: Records) -> Location 
     ref: RecordRef | None = records.index.get(URIRef(record_iri))
     if ref is None:
         return None
-    node = fragment if fragment in ("contact", "address") else "record"
+    node = fragment if fragment in ("contact", "address") else "channel" if fragment.startswith("at-") else "record"
     column = records.column_for(ref.kind, path, node) if isinstance(path, URIRef) else None
     return Location(ref.file, ref.row, ref.header(column), ref.slug)

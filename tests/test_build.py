@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -15,6 +16,8 @@ from rdflib import Dataset, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from migrakg.namespaces import MKG, ORG, SCHEMA
+from migrakg.sources.records import RecordRef, Records
+from migrakg.validate import locate
 
 ROLE = Namespace("https://w3id.org/migrakg/vocab/role/")
 STAGE = "https://w3id.org/migrakg/vocab/stage/"
@@ -105,6 +108,31 @@ def test_facts_are_no_stronger_than_their_sources(dataset):
         retired = URIRef(ID + "organisation/" + old)
         assert dataset.value(retired, DCTERMS.isReplacedBy) == URIRef(ID + "organisation/" + new)
         assert (retired, RDF.type, MKG.Organisation) not in dataset
+
+
+def test_offers_take_place_through_service_channels(dataset):
+    """Column `place` of an offer: one schema:ServiceChannel {offer}#at-{place} per place, with the place as its
+    schema:serviceLocation and the offer's sources; no schema:location on a Service (schema.org gives it none)."""
+    with (ROOT / "data" / "offers.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["place"].strip()]
+    assert rows
+    for row in rows:
+        offer = URIRef(ID + "offer/" + row["slug"])
+        places = {p.strip() for p in row["place"].split("|") if p.strip()}
+        channels = set(dataset.objects(offer, SCHEMA.availableChannel))
+        assert channels == {URIRef(f"{offer}#at-{p}") for p in places}, row["slug"]
+        for channel in channels:
+            assert (channel, RDF.type, SCHEMA.ServiceChannel) in dataset
+            assert list(dataset.objects(channel, SCHEMA.serviceLocation)) == [
+                URIRef(ID + "place/" + str(channel).rsplit("#at-", 1)[1])
+            ]
+            assert set(dataset.objects(channel, DCTERMS.source)) == set(dataset.objects(offer, DCTERMS.source))
+    assert not list(dataset.subject_objects(SCHEMA.location))
+    # a finding about a channel names the offer's row and its column `place`
+    offer = URIRef(ID + "offer/" + rows[0]["slug"])
+    records = Records({}, {offer: RecordRef("offer", rows[0]["slug"], "data/offers.csv", 2)}, [])
+    found = locate(URIRef(f"{offer}#at-somewhere"), SCHEMA.serviceLocation, records)
+    assert found is not None and (found.file, found.row, found.column) == ("data/offers.csv", 2, "place")
 
 
 def test_every_record_has_provenance(built, dataset):

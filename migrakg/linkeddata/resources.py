@@ -1,7 +1,8 @@
 """Describing one resource: what `/id/{kind}/{slug}`, `/ontology` and `/vocab/…` serve.
 
 The description of a record is every triple with its IRI as subject (in any graph) plus those of its
-`#contact`, `#address`, `#amount`, `#period`, `#start` and `#end` sub-nodes — nothing else. The ontology is described with all its `#Term`s,
+`#contact`, `#address`, `#amount`, `#period`, `#start` and `#end` sub-nodes and an offer's `#at-{place}` channels
+(its `schema:availableChannel`s) — nothing else. The ontology is described with all its `#Term`s,
 a SKOS scheme with all its concepts. The RDF formats are exactly that description, read from the store
 with one CONSTRUCT through the query service; pages additionally read the records that point at the
 resource (memberships, offers, fundings …) and the labels of everything they link to, but none of that
@@ -109,6 +110,11 @@ def concept_target(service: Any, iris: Iris, scheme: str, code: str) -> Target:
 SUB_NODES = ("contact", "address", "amount", "period", "start", "end", "migrant-organisation", "name-1", "name-2", "name-3")
 
 
+#: an offer's places are its `#at-{place}` channels (schema:ServiceChannel, one per place): sub-nodes too
+CHANNEL = PREFIXES["schema"] + "availableChannel"
+SERVICE_LOCATION = PREFIXES["schema"] + "serviceLocation"
+
+
 def _sub_nodes(iri: str) -> str:
     return " ".join(f"<{iri}#{name}>" for name in SUB_NODES)
 
@@ -119,7 +125,11 @@ def _subjects_pattern(target: Target) -> str:
         return f"{{ BIND(<{iri}> AS ?s) }} UNION {{ ?s <{PREFIXES['rdfs']}isDefinedBy> <{iri}> }}"
     if target.mode == "scheme":
         return f"{{ BIND(<{iri}> AS ?s) }} UNION {{ ?s <{PREFIXES['skos']}inScheme> <{iri}> }}"
-    return f"VALUES ?s {{ <{iri}> {_sub_nodes(iri)} }}"
+    # VALUES in a sub-select: as a bare UNION branch Virtuoso 7.2 finds nothing
+    return (
+        f"{{ SELECT ?s WHERE {{ VALUES ?s {{ <{iri}> {_sub_nodes(iri)} }} }} }} "
+        f"UNION {{ <{iri}> <{CHANNEL}> ?s FILTER(isIRI(?s) && STRSTARTS(STR(?s), {json.dumps(iri + '#')})) }}"
+    )
 
 
 def describe_query(target: Target) -> str:
@@ -199,6 +209,13 @@ class View:
 
     def node(self, iri: str) -> Node:
         return self.nodes.get(iri) or self.linked.get(iri) or Node(iri)
+
+    def places(self, iri: str | None = None) -> list[str]:
+        """Where an offer takes place: the schema:serviceLocation of each of its schema:availableChannel nodes."""
+        node = self.node(iri or self.target.iri)
+        return sorted(
+            {p for channel in node.iris("schema:availableChannel") for p in self.node(channel).iris("schema:serviceLocation")}
+        )
 
     def label(self, iri: str, lang: str) -> str:
         node = self.node(iri)
@@ -296,11 +313,19 @@ def view(service: Any, target: Target, base: str) -> View:
     """Read what the page of *target* shows. Raises ResourceNotFound when the resource has no description."""
     _, subjects = service.select(_view_query(target, base))
     full = [row[0].value for row in subjects if row[0] is not None and row[0].is_iri]
+    if target.mode == "record":
+        # the places of an offer's channels and their addresses (for the list of places and the map)
+        _, places = service.select(f"SELECT DISTINCT ?p WHERE {{ <{target.iri}> <{CHANNEL}> ?c . ?c <{SERVICE_LOCATION}> ?p }}")
+        found = [row[0].value for row in places if row[0] is not None and row[0].is_iri]
+        full += sorted({i for p in found for i in (p, p + "#address")} - set(full))
     inbound: list[tuple[str, str]] = []
     inbound_total = 0
     if target.mode == "record":
         _, back = service.select(_inbound_query(target.iri, INBOUND_LIMIT))
-        inbound = [(row[0].value, row[1].value) for row in back if row[0] is not None and row[1] is not None]
+        # an offer points at its places through its `#at-{place}` channels: the page names the offer itself
+        inbound = sorted(
+            {(_channel_owner(row[0].value), row[1].value) for row in back if row[0] is not None and row[1] is not None}
+        )
         if len(back) >= INBOUND_LIMIT:
             _, count = service.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?in <{target.iri}> FILTER(isIRI(?s)) }}")
             inbound_total = int(count[0][0].value)
@@ -327,6 +352,12 @@ def view(service: Any, target: Target, base: str) -> View:
     )
     linked = _linked(service, wanted)
     return View(target, nodes, linked, inbound, base, inbound_total)
+
+
+def _channel_owner(iri: str) -> str:
+    """The offer of a channel node (``{offer}#at-{place}``); any other IRI as it is."""
+    record, _, fragment = iri.partition("#")
+    return record if fragment.startswith("at-") else iri
 
 
 def _statements(service: Any, subjects: list[str]) -> list[list[Any]]:
@@ -423,7 +454,6 @@ def schema_org(v: View, lang: str) -> dict[str, Any]:
         ("schema:provider", "provider"),
         ("schema:funder", "funder"),
         ("schema:fundedItem", "fundedItem"),
-        ("schema:location", "location"),
         ("org:memberOf", "memberOf"),
         ("schema:containedInPlace", "containedInPlace"),
     ):
@@ -435,13 +465,24 @@ def schema_org(v: View, lang: str) -> dict[str, Any]:
         ]
     if main.get("mkg:offerType"):
         out["serviceType"] = [v.label(i, lang) for i in main.iris("mkg:offerType")]
-    if main.get("dcterms:language"):
-        out["availableChannel"] = {
+    languages = [{"@type": "Language", "@id": i, "name": v.label(i, lang)} for i in main.iris("dcterms:language")]
+    channels = [
+        {
             "@type": "ServiceChannel",
-            "availableLanguage": [
-                {"@type": "Language", "@id": i, "name": v.label(i, lang)} for i in main.iris("dcterms:language")
+            "@id": channel,
+            "serviceLocation": [
+                {"@type": "Place", "@id": p, "name": v.label(p, lang)} for p in v.node(channel).iris("schema:serviceLocation")
             ],
         }
+        for channel in main.iris("schema:availableChannel")
+    ]
+    if not channels and languages:
+        channels = [{"@type": "ServiceChannel"}]
+    for channel in channels:
+        if languages:
+            channel["availableLanguage"] = languages
+    if channels:
+        out["availableChannel"] = channels if len(channels) > 1 else channels[0]
     for predicate, key in (
         ("schema:foundingDate", "foundingDate"),
         ("schema:startDate", "startDate"),

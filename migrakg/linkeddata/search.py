@@ -15,7 +15,8 @@ Records whose names hold every term come first.
 
 Facets (parameter → values are codes: the last segment of the concept or district IRI):
 - district: schema:areaServed, mkg:seatDistrict, the mkg:district of org:hasSite places, and for an
-  organisation also the schema:areaServed of the offers it provides (offers: also their schema:location's district);
+  organisation also the schema:areaServed of the offers it provides (offers: also the district of
+  each place they take place at: schema:availableChannel/schema:serviceLocation);
 - language, audience, type (offer type): of the offer; an organisation has those of its offers;
 - field: mkg:fieldOfActivity of the record; an organisation also those of its offers.
 Several values of one facet are alternatives (OR); different facets must all hold (AND).
@@ -68,7 +69,8 @@ _FACETS = {
      UNION {{ ?s <{P["mkg"]}isMigrantOrganisation> true . ?v <{P["skos"]}notation> "migrant-organisations" ; a <{P["schema"]}Audience>
               BIND("{TAG}" AS ?facet) }}""",
     "offer": f"""{_OFFER_FACETS.format(o="?s", via="", **P)}
-     UNION {{ ?s <{P["schema"]}location> ?place . ?place <{P["mkg"]}district> ?v BIND("district" AS ?facet) }}""",
+     UNION {{ ?s <{P["schema"]}availableChannel> ?channel . ?channel <{P["schema"]}serviceLocation> ?place .
+              ?place <{P["mkg"]}district> ?v BIND("district" AS ?facet) }}""",
 }
 # the texts of the offers an organisation provides (names, descriptions) find it too, ranked after its own
 _TEXTS_OF = {

@@ -83,7 +83,7 @@ SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s mkg:seatDistrict|schema:a
         ("organisation", "offer"),
         _P
         + """
-SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s org:hasSite|schema:location ?place .
+SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s org:hasSite|(schema:availableChannel/schema:serviceLocation) ?place .
   ?place locn:address/locn:fullAddress ?value . BIND(?value AS ?label) }""",
     ),
     RProperty(
@@ -93,7 +93,7 @@ SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s org:hasSite|schema:locati
         ("organisation", "offer"),
         _P
         + """
-SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s org:hasSite|schema:location ?place .
+SELECT ?s ?value ?label WHERE { VALUES ?s { {ids} } ?s org:hasSite|(schema:availableChannel/schema:serviceLocation) ?place .
   ?place locn:address/locn:postCode ?value . BIND(?value AS ?label) }""",
     ),
     RProperty(

@@ -347,7 +347,12 @@ def export(source: ReleaseSource, release_date: dt.date) -> dict[str, list[dict[
             }
         )
         _contact_rows(source, tables, contact, service_id=service_id)
-        for place in source.objects(offer, SCHEMA.location):
+        # where the offer takes place: its channels' schema:serviceLocation (the row id stays {offer}#at-{place IRI})
+        for place in (
+            p
+            for channel in source.objects(offer, SCHEMA.availableChannel)
+            for p in source.objects(channel, SCHEMA.serviceLocation)
+        ):
             if place in locations:
                 tables["service_at_location"].append(
                     {"id": hsds_id(f"{offer}#at-{place}"), "service_id": service_id, "location_id": locations[place]}

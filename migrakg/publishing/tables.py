@@ -100,7 +100,7 @@ TABLES: tuple[Table, ...] = (
             Column("target_groups", (SCHEMA.audience,), "target groups (vocab/target-group IRIs)"),
             FIELDS,
             DISTRICTS,
-            Column("places", (SCHEMA.location,), "places (IRIs)"),
+            Column("places", (SCHEMA.availableChannel, SCHEMA.serviceLocation), "places (IRIs)"),
             Column("project", (MKG.partOfProject,), "project it belongs to (IRI)"),
             Column("schedule", (MKG.schedule,), "opening hours as text"),
             DESC_DE,

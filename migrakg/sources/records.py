@@ -346,9 +346,11 @@ class Builder:
                 continue
             if col.predicate is None or col.type in ("slug", "special"):
                 continue
-            node = nodes[col.node]
             for term in self.value_terms(row, col, raw):
-                out.append((node, col.predicate, term))
+                if col.node == "channel":
+                    out.extend(channel_triples(subject, col.predicate, term))
+                    continue
+                out.append((nodes[col.node], col.predicate, term))
                 used_nodes.add(col.node)
         for column in ("start", "end"):
             value = row.values.get(column, "")
@@ -372,6 +374,8 @@ class Builder:
             if name:
                 out.append((contact, VCARD.fn, Literal(name)))
             out.extend((contact, p, o) for p, o in provenance)
+        for channel in sorted({o for s, p, o in out if s == subject and p == SCHEMA.availableChannel and isinstance(o, URIRef)}):
+            out.extend((channel, p, o) for p, o in provenance)
         if "address" in used_nodes:
             out.append((address, RDF.type, LOCN.Address))
             out.append((subject, LOCN.address, address))
@@ -667,7 +671,7 @@ class Builder:
                     )
                 )
                 continue
-            out.append((s, MKG.inferred, column.predicate))
+            out.append((s, MKG.inferred, SCHEMA.availableChannel if column.node == "channel" else column.predicate))
         return out
 
     def time_values(self, row: Row) -> dict[str, str]:
@@ -695,6 +699,22 @@ class Builder:
     def ref_of(self, slug: str, kinds: tuple[str, ...]) -> URIRef | None:
         found = [k for k in kinds if slug in self.slugs.get(k, {})]
         return IRIS.id(found[0], slug) if len(found) == 1 else None
+
+
+def channel_iri(record: URIRef | str, place: URIRef | str) -> URIRef:
+    """The channel node of an offer at one place: ``{offer}#at-{place slug}`` (stable across builds, no blank node).
+
+    >>> channel_iri("https://w3id.org/migrakg/id/offer/sprachcafe", "https://w3id.org/migrakg/id/place/rathaus")
+    rdflib.term.URIRef('https://w3id.org/migrakg/id/offer/sprachcafe#at-rathaus')
+    """
+    return URIRef(f"{record}#at-{str(place).rstrip('/').rsplit('/', 1)[-1]}")
+
+
+def channel_triples(record: URIRef, predicate: URIRef, place: URIRef | Literal) -> list[Triple]:
+    """Where an offer takes place, as schema.org has it: a ``schema:ServiceChannel`` with the place as its
+    ``schema:serviceLocation`` (schema.org gives a Service no ``schema:location``)."""
+    channel = channel_iri(record, place)
+    return [(record, SCHEMA.availableChannel, channel), (channel, RDF.type, SCHEMA.ServiceChannel), (channel, predicate, place)]
 
 
 def full_address(values: dict[str, str]) -> str:

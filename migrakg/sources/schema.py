@@ -28,7 +28,8 @@ class Column:
     multi: bool = False
     required: bool = False
     targets: tuple[str, ...] = ()
-    #: the node the value is attached to: "record", "contact" ({record}#contact) or "address" ({record}#address)
+    #: the node the value is attached to: "record", "contact" ({record}#contact), "address" ({record}#address)
+    #: or "channel" (one ``schema:ServiceChannel`` {record}#at-{slug} per value, linked by ``schema:availableChannel``)
     node: str = "record"
 
 
@@ -255,7 +256,9 @@ OFFERS = SourceKind(
         Column("target_groups", "vocab", SCHEMA.audience, multi=True, targets=("target-group",)),
         Column("fields", "vocab", MKG.fieldOfActivity, multi=True, targets=("field",)),
         Column("districts", "ref", SCHEMA.areaServed, multi=True, targets=("district",)),
-        Column("place", "ref", SCHEMA.location, multi=True, targets=("place",)),
+        # where the offer takes place: <offer> schema:availableChannel <offer#at-{place}> a schema:ServiceChannel;
+        # schema:serviceLocation <place> (schema.org gives a Service no schema:location)
+        Column("place", "ref", SCHEMA.serviceLocation, multi=True, targets=("place",), node="channel"),
         Column("project", "ref", MKG.partOfProject, targets=("project",)),
         Column("schedule", "text@de", MKG.schedule),
         Column("start", "special", None),  # the period: time:hasTime (a Service has no schema:startDate)

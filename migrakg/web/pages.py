@@ -108,9 +108,7 @@ def page_values(request: Request, state: AppState, view: resources.View, lang: s
     highlight: set[str] = set()
     points: list[tuple[float, float, str]] = []
     districts = set(main.iris("schema:areaServed")) | set(main.iris("mkg:seatDistrict")) | set(main.iris("mkg:district"))
-    for place in (
-        main.iris("org:hasSite") + main.iris("schema:location") + ([view.target.iri] if view.target.kind == "place" else [])
-    ):
+    for place in main.iris("org:hasSite") + view.places() + ([view.target.iri] if view.target.kind == "place" else []):
         node = view.node(place)
         districts |= set(node.iris("mkg:district"))
         for wkt in node.get("locn:geometry"):

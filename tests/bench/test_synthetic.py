@@ -57,7 +57,7 @@ def test_every_record_is_labelled_synthetic() -> None:
     triples = {(s, p, o) for s, p, o, _g in ds.quads((None, None, None, None))}
     subjects = {s for s, p, _o in triples if p == RDF.type}
     assert subjects
-    pattern = re.compile(r"^https://w3id\.org/migrakg/(id/[a-z-]+/synthetic-[a-z0-9-]+(#contact|#address|#amount|#migrant-organisation)?|graph/[a-z-]+)$")
+    pattern = re.compile(r"^https://w3id\.org/migrakg/(id/[a-z-]+/synthetic-[a-z0-9-]+(#contact|#address|#amount|#migrant-organisation|#at-synthetic-place-[0-9]+)?|graph/[a-z-]+)$")
     for s in subjects:
         assert pattern.match(str(s)), s
         assert (s, DCTERMS.source, URIRef(syn.SYNTHETIC_SOURCE)) in triples, s

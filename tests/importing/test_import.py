@@ -283,8 +283,11 @@ def test_hsds_json_with_nested_records(settings, store):
     assert ask(
         store,
         f"ASK {{ <{offer}> <http://purl.org/dc/terms/language> <{lang}ARA>, <{lang}DEU> ; "
-        f"<https://schema.org/provider> <{org_iri}> ; <https://schema.org/location> <{BASE}id/place/hsds-json--loc-1> }}",
+        f"<https://schema.org/provider> <{org_iri}> ; <https://schema.org/availableChannel> <{offer}#at-hsds-json--loc-1> . "
+        f"<{offer}#at-hsds-json--loc-1> a <https://schema.org/ServiceChannel> ; "
+        f"<https://schema.org/serviceLocation> <{BASE}id/place/hsds-json--loc-1> }}",
     )
+    assert not ask(store, f"ASK {{ <{offer}> <https://schema.org/location> ?place }}")
     assert ask(store, f"ASK {{ <{org_iri}#contact> <http://www.w3.org/2006/vcard/ns#hasTelephone> <tel:+49301234567> }}")
     assert ask(
         store,

@@ -57,6 +57,13 @@ def expected_description(store: ox.Store, iri: str, how: str) -> rdflib.Graph:
         from migrakg.linkeddata.resources import SUB_NODES  # contact, address, … the evidence of the flag, names in time
 
         subjects |= {f"{iri}#{name}" for name in SUB_NODES}
+        # an offer's places are its channels {offer}#at-{place}: part of its description
+        channel = ox.NamedNode("https://schema.org/availableChannel")
+        subjects |= {
+            q.object.value
+            for q in store.quads_for_pattern(ox.NamedNode(iri), channel, None)
+            if q.object.value.startswith(iri + "#")
+        }
     elif how == "scheme":
         subjects |= {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(SKOS + "inScheme"), ox.NamedNode(iri))}
     else:
@@ -199,6 +206,28 @@ def test_organisation_page_shows_what_people_need(client, data_rows):
     # the source of each record section: the membership's and the place's own sources are shown
     place = next(r for r in data_rows("places") if r["slug"] == "sprachcafe-polnisch-ev-schulzestrasse")
     assert place["source_date"] and place["source_date"] in html
+
+
+def test_offer_places_are_its_service_channels(client):
+    """An offer takes place at a place through a schema:ServiceChannel {offer}#at-{place}: its RDF holds the channel,
+    its page lists the place and maps it, the place's page names the offer (not the channel)."""
+    offer, place = B + "id/offer/cafe-ohne-grenzen", B + "id/place/jup-florastrasse-84"
+    channel = offer + "#at-jup-florastrasse-84"
+    g = rdflib.Graph().parse(data=client.get("/id/offer/cafe-ohne-grenzen.ttl").text, format="turtle")
+    schema = rdflib.Namespace("https://schema.org/")
+    assert (rdflib.URIRef(offer), schema.availableChannel, rdflib.URIRef(channel)) in g
+    assert (rdflib.URIRef(channel), rdflib.RDF.type, schema.ServiceChannel) in g
+    assert (rdflib.URIRef(channel), schema.serviceLocation, rdflib.URIRef(place)) in g
+    assert not list(g.objects(rdflib.URIRef(offer), schema.location))
+    html = client.get("/id/offer/cafe-ohne-grenzen", headers={"Accept": "text/html"}).text
+    places = html.split('id="sites-h"', 1)[1].split("</section>", 1)[0]
+    assert 'href="/id/place/jup-florastrasse-84"' in places and "Florastraße 84" in places
+    assert re.search(r'<circle [^>]*class="point"><title>[^<]*Florastraße 84', html)  # the place on the map
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    located = data["availableChannel"]
+    assert located["@id"] == channel and located["serviceLocation"][0]["@id"] == place
+    used = client.get("/id/place/jup-florastrasse-84", headers={"Accept": "text/html"}).text.split('id="used-h"', 1)[1]
+    assert 'href="/id/offer/cafe-ohne-grenzen"' in used and "#at-" not in used
 
 
 def test_english_and_remembered_language(client):
