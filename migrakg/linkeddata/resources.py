@@ -226,7 +226,17 @@ class View:
         notation = node.first("skos:notation")
         if notation:
             return notation.value
+        if node.has_type("mkg:Funding"):
+            return self.funding_label(node, lang)
         return standard_label(iri, lang) or local_name(iri)
+
+    def funding_label(self, node: Node, lang: str) -> str:
+        """A grant has no name of its own: people know it by its programme and what it funds
+        ("Migrationsberatung für erwachsene Zuwanderer (MBE) – Welcome-Center Pankow"), never by its slug."""
+        programme = node.iris("mkg:programme")
+        funded = node.iris("schema:fundedItem")
+        first = self.label(programme[0], lang) if programme else ("Förderung" if lang == "de" else "Grant")
+        return f"{first} – {self.label(funded[0], lang)}" if funded else first
 
     def other_labels(self, iri: str) -> list[tuple[str, str]]:
         """Labels in languages other than German and English (e.g. a language's own name): [(lang, text)]."""

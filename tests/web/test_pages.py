@@ -183,6 +183,11 @@ def test_funding_page(client, kb_store):
     response = client.get(funding.replace(B, "/"), headers={"Accept": "text/html"})
     assert response.status_code == 200
     rdflib.Graph().parse(data=embedded_json_ld(response.text), format="json-ld")
+    # a grant has no name of its own: its programme and what it funds, never its slug
+    page = client.get("/id/funding/mbe-welcome-center-pankow", headers={"Accept": "text/html", "Accept-Language": "de"}).text
+    assert "<h1>Migrationsberatung für erwachsene Zuwanderer (MBE) – Welcome-Center Pankow</h1>" in page, page[:3000]
+    offer = client.get("/id/offer/welcome-center-pankow", headers={"Accept": "text/html", "Accept-Language": "de"}).text
+    assert ">mbe-welcome-center-pankow<" not in offer
 
 
 def test_organisation_page_shows_what_people_need(client, data_rows):
