@@ -176,6 +176,10 @@ class Node:
         return expand(curie) in self.types()
 
 
+#: relations without a name of their own: (the two records they join), named "member – network (role)"
+RELATION_ENDS = {"org:Membership": ("org:member", "org:organization"), "mkg:CarrierRole": ("mkg:carrier", "mkg:project")}
+
+
 def expand(curie: str) -> str:
     if "://" in curie:
         return curie
@@ -228,6 +232,11 @@ class View:
             return notation.value
         if node.has_type("mkg:Funding"):
             return self.funding_label(node, lang)
+        for kind, (one, other) in RELATION_ENDS.items():  # a relation is named by who it joins, and the role
+            if node.has_type(kind) and node.iris(one) and node.iris(other):
+                role = node.iris("org:role") or node.iris("mkg:carrierRole")
+                joined = f"{self.label(node.iris(one)[0], lang)} – {self.label(node.iris(other)[0], lang)}"
+                return f"{joined} ({self.label(role[0], lang)})" if role else joined
         return standard_label(iri, lang) or local_name(iri)
 
     def funding_label(self, node: Node, lang: str) -> str:

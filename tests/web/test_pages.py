@@ -188,6 +188,9 @@ def test_funding_page(client, kb_store):
     assert "<h1>Migrationsberatung für erwachsene Zuwanderer (MBE) – Welcome-Center Pankow</h1>" in page, page[:3000]
     offer = client.get("/id/offer/welcome-center-pankow", headers={"Accept": "text/html", "Accept-Language": "de"}).text
     assert ">mbe-welcome-center-pankow<" not in offer
+    # nor memberships and carrier roles: who they join, and the role
+    carrier = client.get("/id/carrier-role/migraktiv-spandau--narud-ev", headers={"Accept-Language": "de"}).text
+    assert "<h1>NARUD e.V. – MigrAktiv Spandau! (Träger)</h1>" in carrier
 
 
 def test_organisation_page_shows_what_people_need(client, data_rows):
